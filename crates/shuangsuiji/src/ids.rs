@@ -46,10 +46,17 @@ pub(crate) fn check_id(kind: &'static str, s: &str) -> Result<(), IdError> {
     }
     if s.len() > MAX_ID_BYTES {
         let id: String = s.chars().take(32).collect();
-        return Err(IdError::TooLong { kind, id, len: s.len() });
+        return Err(IdError::TooLong {
+            kind,
+            id,
+            len: s.len(),
+        });
     }
     if s.chars().any(char::is_control) || s.trim() != s {
-        return Err(IdError::BadCharacter { kind, id: s.to_owned() });
+        return Err(IdError::BadCharacter {
+            kind,
+            id: s.to_owned(),
+        });
     }
     Ok(())
 }
@@ -148,9 +155,18 @@ mod tests {
     #[test]
     fn rejects_bad_ids() {
         assert_eq!(TargetId::new(""), Err(IdError::Empty { kind: "target" }));
-        assert!(matches!(DeptId::new(" x"), Err(IdError::BadCharacter { .. })));
-        assert!(matches!(ItemId::new("a\nb"), Err(IdError::BadCharacter { .. })));
-        assert!(matches!(TaskId::new("x".repeat(129)), Err(IdError::TooLong { len: 129, .. })));
+        assert!(matches!(
+            DeptId::new(" x"),
+            Err(IdError::BadCharacter { .. })
+        ));
+        assert!(matches!(
+            ItemId::new("a\nb"),
+            Err(IdError::BadCharacter { .. })
+        ));
+        assert!(matches!(
+            TaskId::new("x".repeat(129)),
+            Err(IdError::TooLong { len: 129, .. })
+        ));
         assert_eq!(TargetId::new("企业-001").unwrap().as_str(), "企业-001");
     }
 

@@ -2,6 +2,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod catalog;
 pub mod credit;
+pub mod digest;
+pub mod draw;
 pub mod ids;
+pub mod inspector;
+pub mod keys;
+pub mod policy;
+pub mod pool;
+pub mod record;
+pub mod risk;
+pub mod scope;
+pub mod seed;
+pub mod target;

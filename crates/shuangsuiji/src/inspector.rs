@@ -1,0 +1,136 @@
+//! The inspector pool (执法检查人员名录库) and the expert pool (专家库).
+
+use crate::ids::{DeptId, InspectorId, ItemId};
+use crate::pool::{EncoderHandle, EntryError, Frozen, Pool, PoolEntry};
+use crate::target::check_tag;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A certified law-enforcement officer, or an expert (`expert: true`) who may join a team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspector {
+    /// Unique id within the pool.
+    pub id: InspectorId,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// The department the inspector belongs to.
+    pub department: DeptId,
+    /// The unit (科室/所) within the department, for same-unit recusal.
+    #[serde(default)]
+    pub unit: String,
+    /// Enforcement certificate number (执法证号); experts may have none.
+    #[serde(default)]
+    pub certificate: String,
+    /// Last day the certificate is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_expiry: Option<NaiveDate>,
+    /// Administrative division the inspector works in.
+    #[serde(default)]
+    pub region: String,
+    /// Items the inspector may check; empty means every item of the department.
+    #[serde(default)]
+    pub items: BTreeSet<ItemId>,
+    /// Specialties (标签).
+    #[serde(default)]
+    pub tags: BTreeSet<String>,
+    /// A member of an expert pool rather than an enforcement officer.
+    #[serde(default)]
+    pub expert: bool,
+    /// Currently available for assignment.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Inspector {
+    /// An active, certified inspector of a department, with no expiry and no restrictions.
+    pub fn new(id: InspectorId, department: DeptId, certificate: impl Into<String>) -> Inspector {
+        Inspector {
+            id,
+            name: String::new(),
+            department,
+            unit: String::new(),
+            certificate: certificate.into(),
+            certificate_expiry: None,
+            region: String::new(),
+            items: BTreeSet::new(),
+            tags: BTreeSet::new(),
+            expert: false,
+            active: true,
+        }
+    }
+
+    /// Whether the certificate is valid on a day (an expert needs none).
+    pub fn certified_on(&self, day: NaiveDate) -> bool {
+        if self.expert {
+            return true;
+        }
+        !self.certificate.is_empty() && self.certificate_expiry.is_none_or(|exp| day <= exp)
+    }
+
+    /// Whether the inspector may check an item of their department.
+    pub fn may_check(&self, item: &ItemId) -> bool {
+        self.items.is_empty() || self.items.contains(item)
+    }
+}
+
+impl PoolEntry for Inspector {
+    type Id = InspectorId;
+    const DIGEST_LABEL: &'static str = "shuangsuiji/inspector-pool/v1";
+    const KIND: &'static str = "inspector";
+
+    fn id(&self) -> &InspectorId {
+        &self.id
+    }
+
+    fn validate(&self) -> Result<(), EntryError> {
+        for tag in &self.tags {
+            check_tag("tags", tag)?;
+        }
+        if !self.expert && self.certificate.trim().is_empty() {
+            return Err(EntryError {
+                field: "certificate",
+                problem: "an enforcement officer needs a certificate number (执法证号)".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn normalize(&mut self) {}
+
+    fn encode(&self, h: &mut EncoderHandle<'_>) {
+        let e = &mut *h.0;
+        e.str(self.id.as_str());
+        e.str(&self.name);
+        e.str(self.department.as_str());
+        e.str(&self.unit);
+        e.str(&self.certificate);
+        e.str(
+            &self
+                .certificate_expiry
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        );
+        e.str(&self.region);
+        e.count(self.items.len());
+        for i in &self.items {
+            e.str(i.as_str());
+        }
+        e.count(self.tags.len());
+        for t in &self.tags {
+            e.str(t);
+        }
+        e.str(if self.expert { "1" } else { "0" });
+        e.str(if self.active { "1" } else { "0" });
+    }
+}
+
+/// The inspector pool while it is adjusted.
+pub type InspectorPool = Pool<Inspector>;
+/// A frozen inspector pool.
+pub type FrozenInspectorPool = Frozen<Inspector>;

@@ -1,0 +1,369 @@
+//! The two pools (两库): a mutable pool that departments adjust (动态调整), and the immutable,
+//! canonically ordered snapshot a draw uses.
+//!
+//! Freezing sorts the entries by id (byte order of the UTF-8 id), so nothing that follows depends
+//! on the order in which a platform exported or loaded its rows, and takes the SM3 digest of the
+//! canonical encoding, which a [`DrawRecord`](crate::record::DrawRecord) publishes.
+
+use crate::digest::{Digest, Encoder};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::Hash;
+use std::sync::Arc;
+
+/// What a pool holds: targets or inspectors.
+pub trait PoolEntry: Clone {
+    /// The id type, unique within a pool.
+    type Id: Clone + Eq + Hash + Ord + fmt::Display;
+    /// The label that starts the pool digest (domain separation between pool kinds).
+    const DIGEST_LABEL: &'static str;
+    /// The kind of entry, for error messages (“target”, “inspector”).
+    const KIND: &'static str;
+
+    /// The entry's id.
+    fn id(&self) -> &Self::Id;
+    /// Checks the entry's own fields.
+    fn validate(&self) -> Result<(), EntryError>;
+    /// Puts lists into canonical order, so that equal content encodes equally.
+    fn normalize(&mut self);
+    /// Writes the canonical encoding (see `docs/SAMPLING.md`).
+    #[doc(hidden)]
+    fn encode(&self, e: &mut EncoderHandle<'_>);
+    /// A byte summarising what a draw needs to know of the entry without reading it (for
+    /// targets: stratum and exclusion flags), kept in a dense column of the snapshot.
+    #[doc(hidden)]
+    fn class(&self) -> u8 {
+        0
+    }
+}
+
+/// Opaque access to the digest encoder for [`PoolEntry::encode`].
+pub struct EncoderHandle<'a>(pub(crate) &'a mut Encoder);
+
+/// A field of an entry that is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("field {field}: {problem}")]
+pub struct EntryError {
+    /// The field.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// Errors from building or adjusting a pool.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PoolError {
+    /// Two rows carry the same id.
+    #[error("duplicate {kind} id {id:?}: rows {first} and {second}")]
+    DuplicateId {
+        /// Target or inspector.
+        kind: &'static str,
+        /// The id.
+        id: String,
+        /// 1-based row of the first occurrence.
+        first: usize,
+        /// 1-based row of the second occurrence.
+        second: usize,
+    },
+    /// An id added to the pool is already in it.
+    #[error("{kind} {id:?} is already in the pool")]
+    AlreadyPresent {
+        /// Target or inspector.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// An id to update or remove is not in the pool.
+    #[error("{kind} {id:?} is not in the pool")]
+    NotFound {
+        /// Target or inspector.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A row has a bad field.
+    #[error("{kind} {id:?} (row {row}): {error}")]
+    BadEntry {
+        /// Target or inspector.
+        kind: &'static str,
+        /// The id.
+        id: String,
+        /// 1-based row.
+        row: usize,
+        /// What is wrong.
+        error: EntryError,
+    },
+    /// An update tried to change an entry's id.
+    #[error("an update may not change the id of {kind} {id:?}")]
+    IdChanged {
+        /// Target or inspector.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+}
+
+/// A pool being adjusted: entries can be added, replaced and removed until it is frozen.
+///
+/// Rows keep their insertion order here (it is how errors name them); only the frozen snapshot
+/// is canonical.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "T: Serialize",
+    deserialize = "T: Deserialize<'de> + PoolEntry"
+))]
+#[serde(try_from = "Vec<T>", into = "Vec<T>")]
+pub struct Pool<T: PoolEntry> {
+    entries: Vec<T>,
+    #[serde(skip)]
+    index: HashMap<T::Id, usize>,
+}
+
+impl<T: PoolEntry> Default for Pool<T> {
+    fn default() -> Self {
+        Pool {
+            entries: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: PoolEntry> Pool<T> {
+    /// An empty pool.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds a pool from rows; a duplicate id names both rows (1-based, in input order).
+    pub fn from_entries(rows: impl IntoIterator<Item = T>) -> Result<Self, PoolError> {
+        let mut pool = Pool::new();
+        for (i, mut row) in rows.into_iter().enumerate() {
+            check(&row, i + 1)?;
+            if let Some(&first) = pool.index.get(row.id()) {
+                return Err(PoolError::DuplicateId {
+                    kind: T::KIND,
+                    id: row.id().to_string(),
+                    first: first + 1,
+                    second: i + 1,
+                });
+            }
+            row.normalize();
+            pool.index.insert(row.id().clone(), pool.entries.len());
+            pool.entries.push(row);
+        }
+        Ok(pool)
+    }
+
+    /// Adds a new entry.
+    pub fn insert(&mut self, mut entry: T) -> Result<(), PoolError> {
+        check(&entry, self.entries.len() + 1)?;
+        if self.index.contains_key(entry.id()) {
+            return Err(PoolError::AlreadyPresent {
+                kind: T::KIND,
+                id: entry.id().to_string(),
+            });
+        }
+        entry.normalize();
+        self.index.insert(entry.id().clone(), self.entries.len());
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// Adds an entry or replaces the one with the same id; returns the replaced one.
+    pub fn upsert(&mut self, mut entry: T) -> Result<Option<T>, PoolError> {
+        match self.index.get(entry.id()) {
+            Some(&i) => {
+                check(&entry, i + 1)?;
+                entry.normalize();
+                Ok(Some(std::mem::replace(&mut self.entries[i], entry)))
+            }
+            None => self.insert(entry).map(|()| None),
+        }
+    }
+
+    /// Changes one entry in place (e.g. a new grade or status); the id must stay the same.
+    pub fn update(&mut self, id: &T::Id, f: impl FnOnce(&mut T)) -> Result<(), PoolError> {
+        let not_found = || PoolError::NotFound {
+            kind: T::KIND,
+            id: id.to_string(),
+        };
+        let &i = self.index.get(id).ok_or_else(not_found)?;
+        let mut entry = self.entries[i].clone();
+        f(&mut entry);
+        if entry.id() != id {
+            return Err(PoolError::IdChanged {
+                kind: T::KIND,
+                id: id.to_string(),
+            });
+        }
+        check(&entry, i + 1)?;
+        entry.normalize();
+        self.entries[i] = entry;
+        Ok(())
+    }
+
+    /// Removes an entry (e.g. one that moved out of the area).
+    pub fn remove(&mut self, id: &T::Id) -> Result<T, PoolError> {
+        let i = self.index.remove(id).ok_or_else(|| PoolError::NotFound {
+            kind: T::KIND,
+            id: id.to_string(),
+        })?;
+        let removed = self.entries.swap_remove(i);
+        if let Some(moved) = self.entries.get(i) {
+            self.index.insert(moved.id().clone(), i);
+        }
+        Ok(removed)
+    }
+
+    /// The entry with an id.
+    pub fn get(&self, id: &T::Id) -> Option<&T> {
+        self.index.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// The entries, in insertion order.
+    pub fn entries(&self) -> &[T] {
+        &self.entries
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the pool is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Freezes a snapshot: canonical order and digest. The pool itself stays adjustable.
+    pub fn freeze(&self) -> Frozen<T> {
+        Frozen::from_sorted_unique(self.entries.clone())
+    }
+
+    /// Freezes without keeping an adjustable copy (saves the clone for large pools).
+    pub fn into_frozen(self) -> Frozen<T> {
+        Frozen::from_sorted_unique(self.entries)
+    }
+}
+
+fn check<T: PoolEntry>(row: &T, row_no: usize) -> Result<(), PoolError> {
+    row.validate().map_err(|error| PoolError::BadEntry {
+        kind: T::KIND,
+        id: row.id().to_string(),
+        row: row_no,
+        error,
+    })
+}
+
+impl<T: PoolEntry> TryFrom<Vec<T>> for Pool<T> {
+    type Error = PoolError;
+    fn try_from(rows: Vec<T>) -> Result<Self, PoolError> {
+        Pool::from_entries(rows)
+    }
+}
+
+impl<T: PoolEntry> From<Pool<T>> for Vec<T> {
+    fn from(p: Pool<T>) -> Vec<T> {
+        p.entries
+    }
+}
+
+/// An immutable snapshot of a pool in canonical (id) order, with its digest.
+///
+/// Cloning is cheap (the entries are shared).
+#[derive(Debug, Clone)]
+pub struct Frozen<T: PoolEntry> {
+    entries: Arc<[T]>,
+    classes: Arc<[u8]>,
+    digest: Digest,
+}
+
+impl<T: PoolEntry> Frozen<T> {
+    /// Entries must have unique ids (guaranteed by [`Pool`]).
+    fn from_sorted_unique(mut entries: Vec<T>) -> Frozen<T> {
+        entries.sort_unstable_by(|a, b| a.id().cmp(b.id()));
+        let digest = digest_of(&entries);
+        let classes = entries.iter().map(PoolEntry::class).collect();
+        Frozen {
+            entries: entries.into(),
+            classes,
+            digest,
+        }
+    }
+
+    /// The entries in canonical order; the position of an entry is its canonical index.
+    pub fn entries(&self) -> &[T] {
+        &self.entries
+    }
+
+    /// The dense class column (see [`PoolEntry::class`]), in canonical order.
+    pub(crate) fn classes(&self) -> &[u8] {
+        &self.classes
+    }
+
+    /// The SM3 digest of the canonical encoding.
+    pub fn digest(&self) -> Digest {
+        self.digest
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the snapshot is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The canonical index of an id (binary search).
+    pub fn position(&self, id: &T::Id) -> Option<usize> {
+        self.entries.binary_search_by(|e| e.id().cmp(id)).ok()
+    }
+
+    /// The entry with an id.
+    pub fn get(&self, id: &T::Id) -> Option<&T> {
+        self.position(id).map(|i| &self.entries[i])
+    }
+
+    /// A pool to adjust, starting from this snapshot.
+    pub fn thaw(&self) -> Pool<T> {
+        let entries = self.entries.to_vec();
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id().clone(), i))
+            .collect();
+        Pool { entries, index }
+    }
+}
+
+impl<T: PoolEntry> PartialEq for Frozen<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest == other.digest && self.entries.len() == other.entries.len()
+    }
+}
+
+fn digest_of<T: PoolEntry>(sorted: &[T]) -> Digest {
+    let mut e = Encoder::new(T::DIGEST_LABEL);
+    e.u64(sorted.len() as u64);
+    let mut handle = EncoderHandle(&mut e);
+    for entry in sorted {
+        entry.encode(&mut handle);
+    }
+    e.finish()
+}
+
+impl<T: PoolEntry + Serialize> Serialize for Frozen<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.entries.serialize(s)
+    }
+}
+
+impl<'de, T: PoolEntry + Deserialize<'de>> Deserialize<'de> for Frozen<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let pool: Pool<T> = Pool::deserialize(d)?;
+        Ok(pool.into_frozen())
+    }
+}

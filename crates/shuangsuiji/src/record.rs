@@ -1,0 +1,493 @@
+//! Draw records: what a draw publishes, and the check that a record reproduces.
+
+use crate::digest::Digest;
+use crate::draw::{Census, DrawError, DrawRequest, ExclusionCounts, Pick, Sample, sample};
+use crate::ids::TargetId;
+use crate::risk::{PerStratum, Stratum};
+use crate::seed::Seed;
+use crate::target::FrozenPool;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+/// The `format` field of every record.
+pub const RECORD_FORMAT: &str = "shuangsuiji/draw-record";
+/// The id of the draw algorithm of `docs/SAMPLING.md`.
+pub const ALGORITHM_ID: &str = "ssj-stratified-lowest-keys";
+/// The version of that algorithm; a record of another version is refused, never re-interpreted.
+pub const ALGORITHM_VERSION: u32 = 1;
+
+/// Which algorithm made a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Algorithm {
+    /// [`ALGORITHM_ID`].
+    pub id: String,
+    /// [`ALGORITHM_VERSION`].
+    pub version: u32,
+    /// The key function, for readers: `chacha12-keystream`.
+    pub prf: String,
+    /// The digest of pools and seeds: `sm3`.
+    pub digest: String,
+}
+
+impl Algorithm {
+    /// The algorithm of this library.
+    pub fn current() -> Algorithm {
+        Algorithm {
+            id: ALGORITHM_ID.into(),
+            version: ALGORITHM_VERSION,
+            prf: "chacha12-keystream".into(),
+            digest: "sm3".into(),
+        }
+    }
+}
+
+/// The frozen pool a record was drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolSummary {
+    /// SM3 digest of the canonical encoding.
+    pub digest: Digest,
+    /// Number of targets.
+    pub size: u64,
+}
+
+/// One stratum of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StratumSummary {
+    /// Eligible targets.
+    pub eligible: u64,
+    /// Targets drawn.
+    pub sample_size: u64,
+}
+
+/// One drawn target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectedTarget {
+    /// The target.
+    pub id: TargetId,
+    /// Its stratum.
+    pub stratum: Stratum,
+    /// The probability it had of being drawn.
+    pub inclusion_probability: f64,
+    /// `1 / inclusion_probability`, computed as an exact ratio and then rounded.
+    pub design_weight: f64,
+}
+
+/// The published record of a draw, enough to reproduce it from the frozen pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawRecord {
+    /// [`RECORD_FORMAT`].
+    pub format: String,
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// The library version that made the record (informative).
+    pub library_version: String,
+    /// The request: task, seed and its origin, department, items, date, scope, policy.
+    pub request: DrawRequest,
+    /// The frozen pool.
+    pub pool: PoolSummary,
+    /// Targets outside the scope.
+    pub out_of_scope: u64,
+    /// Targets in scope but excluded, by reason.
+    pub exclusions: ExclusionCounts,
+    /// Per-stratum eligible counts and sample sizes.
+    pub strata: PerStratum<StratumSummary>,
+    /// The drawn targets in canonical (id) order.
+    pub selected: Vec<SelectedTarget>,
+}
+
+/// Draws from a frozen pool and returns the record to publish.
+pub fn draw(pool: &FrozenPool, request: &DrawRequest) -> Result<DrawRecord, DrawError> {
+    let (census, sample) = sample(pool, request)?;
+    Ok(DrawRecord::from_sample(pool, request, &census, &sample))
+}
+
+impl DrawRecord {
+    /// Builds the record of a sample (e.g. one merged from shards).
+    pub fn from_sample(
+        pool: &FrozenPool,
+        request: &DrawRequest,
+        census: &Census,
+        sample: &Sample,
+    ) -> DrawRecord {
+        let entries = pool.entries();
+        let selected = sample
+            .picks()
+            .into_iter()
+            .map(|(stratum, p)| SelectedTarget {
+                id: entries[p.index as usize].id.clone(),
+                stratum,
+                inclusion_probability: p.inclusion_probability(),
+                design_weight: p.design_weight(),
+            })
+            .collect();
+        DrawRecord {
+            format: RECORD_FORMAT.into(),
+            algorithm: Algorithm::current(),
+            library_version: env!("CARGO_PKG_VERSION").into(),
+            request: request.clone(),
+            pool: PoolSummary {
+                digest: pool.digest(),
+                size: pool.len() as u64,
+            },
+            out_of_scope: census.out_of_scope,
+            exclusions: census.excluded,
+            strata: PerStratum::from_fn(|s| StratumSummary {
+                eligible: *sample.allocation.eligible.get(s),
+                sample_size: *sample.allocation.size.get(s),
+            }),
+            selected,
+        }
+    }
+
+    /// The record as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a record from JSON.
+    pub fn from_json(text: &str) -> Result<DrawRecord, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+/// One way in which a record does not reproduce.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Mismatch {
+    /// Not a draw record.
+    Format {
+        /// The `format` found.
+        found: String,
+    },
+    /// An algorithm this library does not implement.
+    Algorithm {
+        /// The id found.
+        id: String,
+        /// The version found.
+        version: u32,
+    },
+    /// The seed is not what its public-entropy origin derives.
+    Seed {
+        /// The seed in the record.
+        recorded: Seed,
+        /// The seed the origin derives.
+        derived: Seed,
+    },
+    /// The pool digest differs: the pool is not the one drawn from.
+    PoolDigest {
+        /// In the record.
+        recorded: Digest,
+        /// Of the pool given.
+        actual: Digest,
+    },
+    /// The pool size differs.
+    PoolSize {
+        /// In the record.
+        recorded: u64,
+        /// Of the pool given.
+        actual: u64,
+    },
+    /// A count (out of scope, an exclusion reason, a stratum's eligible or sample size) differs.
+    Count {
+        /// Which count, e.g. `exclusions.not_active` or `strata.B.sample_size`.
+        field: String,
+        /// In the record.
+        recorded: u64,
+        /// Recomputed.
+        actual: u64,
+    },
+    /// The draw re-run from the record failed.
+    DrawFailed {
+        /// Why.
+        error: String,
+    },
+    /// Drawn by the algorithm but not listed in the record.
+    Missing {
+        /// The target.
+        id: TargetId,
+    },
+    /// Listed in the record but not drawn by the algorithm.
+    Unexpected {
+        /// The target.
+        id: TargetId,
+    },
+    /// Listed with another stratum, probability or weight than the algorithm gives.
+    Entry {
+        /// The target.
+        id: TargetId,
+        /// Which field: `stratum`, `inclusion_probability` or `design_weight`.
+        field: String,
+        /// In the record.
+        recorded: String,
+        /// Recomputed.
+        actual: String,
+    },
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mismatch::Format { found } => {
+                write!(f, "format is {found:?}, expected {RECORD_FORMAT:?}")
+            }
+            Mismatch::Algorithm { id, version } => write!(
+                f,
+                "algorithm {id} v{version} is not implemented here (this is {ALGORITHM_ID} v{ALGORITHM_VERSION})"
+            ),
+            Mismatch::Seed { recorded, derived } => write!(
+                f,
+                "seed {recorded} does not match its public-entropy origin, which derives {derived}"
+            ),
+            Mismatch::PoolDigest { recorded, actual } => write!(
+                f,
+                "pool digest differs: record has {recorded}, the pool given has {actual} (not the pool drawn from)"
+            ),
+            Mismatch::PoolSize { recorded, actual } => {
+                write!(
+                    f,
+                    "pool size differs: record has {recorded}, the pool given has {actual}"
+                )
+            }
+            Mismatch::Count {
+                field,
+                recorded,
+                actual,
+            } => {
+                write!(
+                    f,
+                    "{field} differs: record has {recorded}, recomputed {actual}"
+                )
+            }
+            Mismatch::DrawFailed { error } => write!(f, "the draw could not be re-run: {error}"),
+            Mismatch::Missing { id } => {
+                write!(f, "target {id} was drawn but is missing from the record")
+            }
+            Mismatch::Unexpected { id } => {
+                write!(f, "target {id} is in the record but was not drawn")
+            }
+            Mismatch::Entry {
+                id,
+                field,
+                recorded,
+                actual,
+            } => {
+                write!(
+                    f,
+                    "target {id}: {field} is {recorded} in the record, recomputed {actual}"
+                )
+            }
+        }
+    }
+}
+
+/// The outcome of [`verify`]: empty when the record reproduces exactly.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Verification {
+    /// Every difference found, most fundamental first.
+    pub mismatches: Vec<Mismatch>,
+}
+
+impl Verification {
+    /// Whether the record reproduces.
+    pub fn is_ok(&self) -> bool {
+        self.mismatches.is_empty()
+    }
+}
+
+impl fmt::Display for Verification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_ok() {
+            return f.write_str("the record reproduces exactly");
+        }
+        writeln!(
+            f,
+            "the record does not reproduce ({} differences):",
+            self.mismatches.len()
+        )?;
+        for m in &self.mismatches {
+            writeln!(f, "  - {m}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Re-runs a record's draw on a frozen pool and says exactly what does not match.
+pub fn verify(record: &DrawRecord, pool: &FrozenPool) -> Verification {
+    let mut out = Vec::new();
+    if record.format != RECORD_FORMAT {
+        out.push(Mismatch::Format {
+            found: record.format.clone(),
+        });
+    }
+    if record.algorithm.id != ALGORITHM_ID || record.algorithm.version != ALGORITHM_VERSION {
+        out.push(Mismatch::Algorithm {
+            id: record.algorithm.id.clone(),
+            version: record.algorithm.version,
+        });
+        return Verification { mismatches: out };
+    }
+    let req = &record.request;
+    if let Some(derived) = req.seed_origin.derive(&req.task_id) {
+        if derived != req.seed {
+            out.push(Mismatch::Seed {
+                recorded: req.seed,
+                derived,
+            });
+        }
+    }
+    if record.pool.digest != pool.digest() {
+        out.push(Mismatch::PoolDigest {
+            recorded: record.pool.digest,
+            actual: pool.digest(),
+        });
+    }
+    if record.pool.size != pool.len() as u64 {
+        out.push(Mismatch::PoolSize {
+            recorded: record.pool.size,
+            actual: pool.len() as u64,
+        });
+    }
+    // The draw is re-run with the recorded seed even when its derivation failed, so that the
+    // report also says whether the listed sample follows from the seed actually used.
+    let mut rerun = req.clone();
+    rerun.seed_origin = crate::seed::SeedOrigin::Given;
+    let (census, sample) = match sample(pool, &rerun) {
+        Ok(x) => x,
+        Err(e) => {
+            out.push(Mismatch::DrawFailed {
+                error: e.to_string(),
+            });
+            return Verification { mismatches: out };
+        }
+    };
+    let mut count = |field: String, recorded: u64, actual: u64| {
+        if recorded != actual {
+            out.push(Mismatch::Count {
+                field,
+                recorded,
+                actual,
+            });
+        }
+    };
+    count(
+        "out_of_scope".into(),
+        record.out_of_scope,
+        census.out_of_scope,
+    );
+    let (re, ce) = (&record.exclusions, &census.excluded);
+    count("exclusions.not_active".into(), re.not_active, ce.not_active);
+    count(
+        "exclusions.positive_list".into(),
+        re.positive_list,
+        ce.positive_list,
+    );
+    count(
+        "exclusions.recently_inspected".into(),
+        re.recently_inspected,
+        ce.recently_inspected,
+    );
+    for (s, st) in record.strata.iter() {
+        count(
+            format!("strata.{s}.eligible"),
+            st.eligible,
+            *sample.allocation.eligible.get(s),
+        );
+        count(
+            format!("strata.{s}.sample_size"),
+            st.sample_size,
+            *sample.allocation.size.get(s),
+        );
+    }
+    if !selected_match_fast(record, pool, &sample) {
+        diff_selected(record, pool, &sample, &mut out);
+    }
+    Verification { mismatches: out }
+}
+
+/// The usual case: the record lists exactly the recomputed picks, in canonical order. One pass,
+/// no allocation, no sorting.
+fn selected_match_fast(record: &DrawRecord, pool: &FrozenPool, sample: &Sample) -> bool {
+    if record.selected.len() != sample.len() {
+        return false;
+    }
+    let entries = pool.entries();
+    let mut heads = [0usize; Stratum::COUNT];
+    let mut previous: Option<&TargetId> = None;
+    for sel in &record.selected {
+        if previous.is_some_and(|p| p >= &sel.id) {
+            return false;
+        }
+        previous = Some(&sel.id);
+        let head = &mut heads[sel.stratum.index()];
+        let Some(p) = sample.strata.get(sel.stratum).get(*head) else {
+            return false;
+        };
+        *head += 1;
+        if entries[p.index as usize].id != sel.id
+            || p.inclusion_probability().to_bits() != sel.inclusion_probability.to_bits()
+            || p.design_weight().to_bits() != sel.design_weight.to_bits()
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// The slow path, only on failure: which targets are missing, unexpected or differ.
+fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &mut Vec<Mismatch>) {
+    let entries = pool.entries();
+    let actual: HashMap<&TargetId, (Stratum, Pick)> = sample
+        .picks()
+        .into_iter()
+        .map(|(s, p)| (&entries[p.index as usize].id, (s, p)))
+        .collect();
+    let mut listed: HashMap<&TargetId, &SelectedTarget> = HashMap::new();
+    for sel in &record.selected {
+        listed.insert(&sel.id, sel);
+        match actual.get(&sel.id) {
+            None => out.push(Mismatch::Unexpected { id: sel.id.clone() }),
+            Some(&(s, p)) => {
+                let mut entry = |field: &str, recorded: String, actual: String| {
+                    if recorded != actual {
+                        out.push(Mismatch::Entry {
+                            id: sel.id.clone(),
+                            field: field.into(),
+                            recorded,
+                            actual,
+                        });
+                    }
+                };
+                entry("stratum", sel.stratum.to_string(), s.to_string());
+                entry(
+                    "inclusion_probability",
+                    format!("{:?}", sel.inclusion_probability),
+                    format!("{:?}", p.inclusion_probability()),
+                );
+                entry(
+                    "design_weight",
+                    format!("{:?}", sel.design_weight),
+                    format!("{:?}", p.design_weight()),
+                );
+            }
+        }
+    }
+    let mut missing: Vec<&TargetId> = actual
+        .keys()
+        .filter(|id| !listed.contains_key(*id))
+        .copied()
+        .collect();
+    missing.sort();
+    out.extend(
+        missing
+            .into_iter()
+            .map(|id| Mismatch::Missing { id: id.clone() }),
+    );
+    if out.is_empty() {
+        // Same set, same values: only the order can differ.
+        out.push(Mismatch::DrawFailed {
+            error: "the selected list is not in canonical (id) order or lists a target twice"
+                .into(),
+        });
+    }
+}
