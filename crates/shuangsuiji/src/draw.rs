@@ -659,10 +659,10 @@ fn select_weighted(c: &Candidates, size: u64) -> Vec<Pick> {
         let mut changed = false;
         let mut removed_k = 0;
         let mut removed_w = 0;
-        for j in 0..len {
-            let w = u64::from(c.weight[j]);
-            if !certain[j] && u128::from(k) * u128::from(w) >= u128::from(total) {
-                certain[j] = true;
+        for (flag, &w) in certain.iter_mut().zip(&c.weight) {
+            let w = u64::from(w);
+            if !*flag && u128::from(k) * u128::from(w) >= u128::from(total) {
+                *flag = true;
                 removed_k += 1;
                 removed_w += w;
                 changed = true;

@@ -1,3 +1,4 @@
+//! A first end-to-end check: draw, JSON round trip, verify.
 use shuangsuiji::draw::DrawRequest;
 use shuangsuiji::ids::{TargetId, TaskId};
 use shuangsuiji::policy::SamplingPolicy;
