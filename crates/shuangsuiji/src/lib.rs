@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod credit;
+pub mod demo;
 pub mod digest;
 pub mod draw;
 pub mod ids;
