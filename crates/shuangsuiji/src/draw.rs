@@ -533,7 +533,7 @@ impl Sample {
         allocation: &Allocation,
         mut parts: Vec<ShardSample>,
     ) -> Result<Sample, DrawError> {
-        parts.sort_by_key(|p| p.first);
+        parts.sort_by_key(|p| (p.first, p.end));
         for w in parts.windows(2) {
             if w[0].end > w[1].first {
                 return Err(DrawError::Shards(format!(
