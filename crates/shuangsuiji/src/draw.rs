@@ -789,3 +789,63 @@ fn parallel_zip<T: Send>(
             .collect()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Ratio;
+    use crate::risk::RiskGrade;
+    use crate::target::TargetPool;
+
+    fn pool(n: u32) -> FrozenPool {
+        let grades = [Some(RiskGrade::A), Some(RiskGrade::B), Some(RiskGrade::C), Some(RiskGrade::D)];
+        TargetPool::from_entries((0..n).map(|i| {
+            let mut t = Target::new(TargetId::new(format!("X{i:07}")).unwrap());
+            t.grade = grades[(i % 4) as usize];
+            t
+        }))
+        .unwrap()
+        .into_frozen()
+    }
+
+    fn request() -> DrawRequest {
+        let r = |s: &str| s.parse::<Ratio>().unwrap();
+        let policy = SamplingPolicy::by_grade(r("5%"), r("20%"), r("60%"), r("100%"), None);
+        DrawRequest::new(TaskId::new("t").unwrap(), Seed([5; 32]), policy)
+    }
+
+    #[test]
+    fn a_too_tight_threshold_falls_back_to_the_same_sample() {
+        let pool = pool(20_000);
+        let req = request();
+        let normal = sample_sharded(&pool.shards(3), &req).unwrap();
+        // A negative margin puts the threshold below the expected cut-off: the fast pass must
+        // be detected as short, and the exhaustive pass must give the identical sample.
+        let shards = pool.shards(3);
+        let censuses: Vec<_> = shards.iter().map(|s| s.census(&req).unwrap()).collect();
+        let mut census = Census::default();
+        censuses.iter().for_each(|c| census.add(&c.census));
+        let alloc = Allocation::new(&req, &census).unwrap();
+        let parts = shards
+            .iter()
+            .zip(&censuses)
+            .map(|(s, c)| s.draw_with_margin(&req, c, &alloc, DrawPass::Fast, -30.0).unwrap())
+            .collect();
+        assert!(matches!(
+            Sample::merge(&req, &alloc, parts),
+            Err(DrawError::NeedsExhaustivePass { .. })
+        ));
+        let tight = sample_sharded_with_margin(&shards, &req, -30.0).unwrap();
+        assert_eq!(normal, tight);
+    }
+
+    #[test]
+    fn the_fast_threshold_keeps_few_candidates() {
+        // The speed of a national draw rests on this: a 5% stratum keeps little more than 5%.
+        let n = 1_000_000u64;
+        let t = fast_threshold(n / 20, n, 8.0);
+        let kept = t as f64 / 18_446_744_073_709_551_616.0;
+        assert!(kept > 0.05 && kept < 0.052, "{kept}");
+        assert_eq!(fast_threshold(90, 100, 8.0), u64::MAX);
+    }
+}
