@@ -798,7 +798,12 @@ mod tests {
     use crate::target::TargetPool;
 
     fn pool(n: u32) -> FrozenPool {
-        let grades = [Some(RiskGrade::A), Some(RiskGrade::B), Some(RiskGrade::C), Some(RiskGrade::D)];
+        let grades = [
+            Some(RiskGrade::A),
+            Some(RiskGrade::B),
+            Some(RiskGrade::C),
+            Some(RiskGrade::D),
+        ];
         TargetPool::from_entries((0..n).map(|i| {
             let mut t = Target::new(TargetId::new(format!("X{i:07}")).unwrap());
             t.grade = grades[(i % 4) as usize];
@@ -829,7 +834,10 @@ mod tests {
         let parts = shards
             .iter()
             .zip(&censuses)
-            .map(|(s, c)| s.draw_with_margin(&req, c, &alloc, DrawPass::Fast, -30.0).unwrap())
+            .map(|(s, c)| {
+                s.draw_with_margin(&req, c, &alloc, DrawPass::Fast, -30.0)
+                    .unwrap()
+            })
             .collect();
         assert!(matches!(
             Sample::merge(&req, &alloc, parts),

@@ -134,3 +134,74 @@ impl PoolEntry for Inspector {
 pub type InspectorPool = Pool<Inspector>;
 /// A frozen inspector pool.
 pub type FrozenInspectorPool = Frozen<Inspector>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pool::PoolError;
+
+    fn officer(id: &str) -> Inspector {
+        Inspector::new(
+            InspectorId::new(id).unwrap(),
+            DeptId::new("市场监管局").unwrap(),
+            "42028100123",
+        )
+    }
+
+    #[test]
+    fn certificates_expire_and_experts_need_none() {
+        let mut p = officer("P1");
+        p.certificate_expiry = Some("2026-06-30".parse().unwrap());
+        assert!(p.certified_on("2026-06-30".parse().unwrap()));
+        assert!(!p.certified_on("2026-07-01".parse().unwrap()));
+        p.certificate.clear();
+        assert!(!p.certified_on("2026-01-01".parse().unwrap()));
+        p.expert = true;
+        assert!(p.certified_on("2030-01-01".parse().unwrap()));
+    }
+
+    #[test]
+    fn item_scope_defaults_to_every_item() {
+        let mut p = officer("P1");
+        let food = ItemId::new("I-FOOD").unwrap();
+        assert!(p.may_check(&food));
+        p.items.insert(ItemId::new("I-DRUG").unwrap());
+        assert!(!p.may_check(&food));
+    }
+
+    #[test]
+    fn the_pool_refuses_officers_without_certificate_and_duplicates() {
+        let mut bad = officer("P2");
+        bad.certificate = " ".into();
+        let err = InspectorPool::from_entries([officer("P1"), bad]).unwrap_err();
+        assert!(matches!(err, PoolError::BadEntry { row: 2, .. }), "{err}");
+        assert!(err.to_string().contains("certificate"), "{err}");
+        let err =
+            InspectorPool::from_entries([officer("P1"), officer("P3"), officer("P1")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "duplicate inspector id \"P1\": rows 1 and 3"
+        );
+    }
+
+    #[test]
+    fn frozen_inspector_pools_are_canonical_and_round_trip() {
+        let a = InspectorPool::from_entries([officer("P2"), officer("P1")])
+            .unwrap()
+            .freeze();
+        let b = InspectorPool::from_entries([officer("P1"), officer("P2")])
+            .unwrap()
+            .freeze();
+        assert_eq!(a.digest(), b.digest());
+        assert_eq!(a.entries()[0].id.as_str(), "P1");
+        let json = serde_json::to_string(&a).unwrap();
+        let back: FrozenInspectorPool = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.digest(), a.digest());
+        let mut changed = officer("P1");
+        changed.active = false;
+        let c = InspectorPool::from_entries([officer("P2"), changed])
+            .unwrap()
+            .freeze();
+        assert_ne!(c.digest(), a.digest());
+    }
+}

@@ -65,3 +65,57 @@ impl Scope {
             && (self.grades.is_empty() || self.grades.contains(&t.stratum()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::TargetId;
+    use crate::risk::RiskGrade;
+
+    fn shop() -> Target {
+        let mut t = Target::new(TargetId::new("S1").unwrap());
+        t.region = "420281101".into();
+        t.industry = "F5211".into();
+        t.tags = ["食品经营".to_string(), "餐饮服务".to_string()].into();
+        t.grade = Some(RiskGrade::C);
+        t
+    }
+
+    #[test]
+    fn every_condition_must_hold() {
+        let t = shop();
+        assert!(Scope::all().matches(&t));
+        assert!(Scope::all().is_all());
+        let mut s = Scope::all();
+        s.regions.insert("4202".into());
+        s.industries.insert("F52".into());
+        s.tags_all.insert("食品经营".into());
+        s.tags_any = ["药品零售".to_string(), "餐饮服务".to_string()].into();
+        s.grades.insert(Stratum::C);
+        s.kinds.insert(TargetKind::Enterprise);
+        s.statuses.insert(TargetStatus::Active);
+        assert!(s.matches(&t) && !s.is_all());
+        let fails = |f: &dyn Fn(&mut Scope)| {
+            let mut s2 = s.clone();
+            f(&mut s2);
+            !s2.matches(&t)
+        };
+        assert!(fails(&|s| s.regions = ["420282".to_string()].into()));
+        assert!(fails(&|s| s.industries = ["F53".to_string()].into()));
+        assert!(fails(&|s| {
+            s.tags_all.insert("特种设备".into());
+        }));
+        assert!(fails(&|s| s.tags_any = ["药品零售".to_string()].into()));
+        assert!(fails(&|s| s.grades = [Stratum::Ungraded].into()));
+        assert!(fails(&|s| s.kinds = [TargetKind::NonMarket].into()));
+        assert!(fails(&|s| s.statuses = [TargetStatus::Revoked].into()));
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        assert!(serde_json::from_str::<Scope>(r#"{"region": ["42"]}"#).is_err());
+        let s: Scope =
+            serde_json::from_str(r#"{"regions": ["42"], "grades": ["ungraded", "D"]}"#).unwrap();
+        assert_eq!(s.grades.len(), 2);
+    }
+}
