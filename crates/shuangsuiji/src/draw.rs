@@ -552,14 +552,14 @@ impl Sample {
             }
         }
         let weighted = request.policy.weighting == Weighting::RiskScore;
-        let mut strata: PerStratum<Vec<Pick>> = PerStratum::default();
+        let mut pooled: Vec<(Stratum, Candidates)> = Vec::new();
         for s in Stratum::ALL {
             let (n, size) = (*allocation.eligible.get(s), *allocation.size.get(s));
             if size == 0 {
                 continue;
             }
-            let mut all = Candidates::default();
             let threshold = parts.first().map_or(u64::MAX, |p| *p.thresholds.get(s));
+            let mut all = Candidates::default();
             for p in &mut parts {
                 if *p.thresholds.get(s) != threshold {
                     return Err(DrawError::Shards(
@@ -567,12 +567,16 @@ impl Sample {
                     ));
                 }
                 let c = std::mem::take(p.strata.get_mut(s));
-                all.index.extend(c.index);
-                all.key.extend(c.key);
-                all.weight.extend(c.weight);
+                if all.index.is_empty() {
+                    all = c;
+                } else {
+                    all.index.extend(c.index);
+                    all.key.extend(c.key);
+                    all.weight.extend(c.weight);
+                }
             }
             let found = all.index.len() as u64;
-            if found < size.min(n) || (threshold == u64::MAX && found != n) {
+            if found < size || (threshold == u64::MAX && found != n) {
                 if threshold != u64::MAX {
                     return Err(DrawError::NeedsExhaustivePass {
                         stratum: s,
@@ -584,11 +588,39 @@ impl Sample {
                     "stratum {s}: the census counted {n} eligible entities but the shards hold {found}"
                 )));
             }
-            *strata.get_mut(s) = if weighted {
-                select_weighted(&all, size)
+            pooled.push((s, all));
+        }
+        let select = |(s, all): &(Stratum, Candidates)| {
+            let (n, size) = (*allocation.eligible.get(*s), *allocation.size.get(*s));
+            let picks = if weighted {
+                select_weighted(all, size)
             } else {
-                select_lowest(&all, size, n)
+                select_lowest(all, size, n)
             };
+            (*s, picks)
+        };
+        // Strata are independent: large ones are selected on their own threads.
+        let big = pooled
+            .iter()
+            .filter(|(_, c)| c.index.len() > 100_000)
+            .count();
+        let selected: Vec<(Stratum, Vec<Pick>)> = if big >= 2 {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = pooled
+                    .iter()
+                    .map(|p| scope.spawn(move || select(p)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        } else {
+            pooled.iter().map(select).collect()
+        };
+        let mut strata: PerStratum<Vec<Pick>> = PerStratum::default();
+        for (s, picks) in selected {
+            *strata.get_mut(s) = picks;
         }
         Ok(Sample {
             allocation: *allocation,
@@ -634,14 +666,51 @@ fn select_lowest(c: &Candidates, size: u64, n: u64) -> Vec<Pick> {
     if size_us >= c.index.len() {
         return c.index.iter().map(|&i| pick(i)).collect();
     }
-    let mut order: Vec<(u64, u64)> = c.key.iter().copied().zip(c.index.iter().copied()).collect();
-    let (_, &mut cut, _) = order.select_nth_unstable(size_us - 1);
-    c.key
+    let (cut, below) = nth_lowest_key(&c.key, size_us);
+    // Keys equal to the cut-off (a 64-bit collision) are taken in index order, which is the
+    // order of the candidates: the same as ordering by (key, index).
+    let mut equal_left = size_us - below;
+    let mut out = Vec::with_capacity(size_us);
+    for (&k, &i) in c.key.iter().zip(&c.index) {
+        if k < cut {
+            out.push(pick(i));
+        } else if k == cut && equal_left > 0 {
+            equal_left -= 1;
+            out.push(pick(i));
+        }
+    }
+    out
+}
+
+/// The `rank`-th lowest key (1-based) and how many keys lie strictly below it.
+///
+/// A radix select: one histogram pass over the top 16 significant bits, then an exact
+/// selection inside the one bucket that holds the answer. Candidate keys are nearly uniform,
+/// so that bucket is tiny; any distribution still gives the exact answer.
+fn nth_lowest_key(keys: &[u64], rank: usize) -> (u64, usize) {
+    let max = keys.iter().copied().max().unwrap_or(0);
+    let shift = (64 - max.leading_zeros()).saturating_sub(16);
+    let mut hist = vec![0usize; (max >> shift) as usize + 1];
+    for &k in keys {
+        hist[(k >> shift) as usize] += 1;
+    }
+    let mut before = 0;
+    let mut bucket = 0;
+    for (b, &count) in hist.iter().enumerate() {
+        if before + count >= rank {
+            bucket = b as u64;
+            break;
+        }
+        before += count;
+    }
+    let mut inside: Vec<u64> = keys
         .iter()
-        .zip(&c.index)
-        .filter(|&(&k, &i)| (k, i) <= cut)
-        .map(|(_, &i)| pick(i))
-        .collect()
+        .copied()
+        .filter(|&k| k >> shift == bucket)
+        .collect();
+    let (_, &mut cut, _) = inside.select_nth_unstable(rank - before - 1);
+    let below = before + inside.iter().filter(|&&k| k < cut).count();
+    (cut, below)
 }
 
 /// Sequential Poisson sampling with take-all units (`docs/SAMPLING.md` §6).
