@@ -6,7 +6,9 @@ use shuangsuiji::draw::{
     Allocation, Census, DrawError, DrawPass, DrawRequest, Sample, sample, sample_sharded,
 };
 use shuangsuiji::ids::{DeptId, ItemId, TargetId, TaskId};
-use shuangsuiji::policy::{PolicyError, RecentBy, RecentRule, SampleSize, SamplingPolicy, Weighting};
+use shuangsuiji::policy::{
+    PolicyError, RecentBy, RecentRule, SampleSize, SamplingPolicy, Weighting,
+};
 use shuangsuiji::record::{DrawRecord, draw};
 use shuangsuiji::risk::{RiskGrade, Stratum};
 use shuangsuiji::seed::Seed;
@@ -23,9 +25,18 @@ fn policy() -> SamplingPolicy {
 /// A target from compact generated parts.
 fn target(i: u32, grade: u8, status: u8, positive: bool, score: u32) -> Target {
     let mut t = Target::new(TargetId::new(format!("E{i:06}")).unwrap());
-    t.grade = [Some(RiskGrade::A), Some(RiskGrade::B), Some(RiskGrade::C), Some(RiskGrade::D), None]
-        [usize::from(grade % 5)];
-    t.status = if status % 13 == 0 { TargetStatus::Revoked } else { TargetStatus::Active };
+    t.grade = [
+        Some(RiskGrade::A),
+        Some(RiskGrade::B),
+        Some(RiskGrade::C),
+        Some(RiskGrade::D),
+        None,
+    ][usize::from(grade % 5)];
+    t.status = if status % 13 == 0 {
+        TargetStatus::Revoked
+    } else {
+        TargetStatus::Active
+    };
     t.positive_list = positive;
     t.risk_score = Some(score);
     if status % 7 == 0 {
@@ -40,14 +51,16 @@ fn target(i: u32, grade: u8, status: u8, positive: bool, score: u32) -> Target {
 }
 
 fn targets_strategy(max: usize) -> impl Strategy<Value = Vec<Target>> {
-    prop::collection::vec((0u8..5, any::<u8>(), prop::bool::weighted(0.05), 1u32..50), 0..max).prop_map(
-        |rows| {
-            rows.into_iter()
-                .enumerate()
-                .map(|(i, (g, s, p, w))| target(i as u32, g, s, p, w))
-                .collect()
-        },
+    prop::collection::vec(
+        (0u8..5, any::<u8>(), prop::bool::weighted(0.05), 1u32..50),
+        0..max,
     )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (g, s, p, w))| target(i as u32, g, s, p, w))
+            .collect()
+    })
 }
 
 fn request(seed: [u8; 32], weighted: bool) -> DrawRequest {
@@ -58,7 +71,10 @@ fn request(seed: [u8; 32], weighted: bool) -> DrawRequest {
     let mut req = DrawRequest::new(TaskId::new("T").unwrap(), Seed(seed), p);
     req.date = Some("2026-11-01".parse().unwrap());
     req.items = vec![ItemId::new("I1").unwrap()];
-    req.policy.exclusions.recent = vec![RecentRule { within_days: 365, by: RecentBy::SameItem }];
+    req.policy.exclusions.recent = vec![RecentRule {
+        within_days: 365,
+        by: RecentBy::SameItem,
+    }];
     req
 }
 
@@ -81,8 +97,11 @@ fn draw_by_hand(pool: &FrozenPool, cuts: &[usize], req: &DrawRequest) -> (Census
     }
     let alloc = Allocation::new(req, &census).unwrap();
     let run = |pass| {
-        let mut parts: Vec<_> =
-            shards.iter().zip(&censuses).map(|(s, c)| s.draw(req, c, &alloc, pass).unwrap()).collect();
+        let mut parts: Vec<_> = shards
+            .iter()
+            .zip(&censuses)
+            .map(|(s, c)| s.draw(req, c, &alloc, pass).unwrap())
+            .collect();
         parts.reverse();
         Sample::merge(req, &alloc, parts)
     };
@@ -169,7 +188,11 @@ proptest! {
 
 #[test]
 fn same_seed_same_sample_other_seed_other_sample() {
-    let pool = freeze((0..2000).map(|i| target(i, (i % 4) as u8, 1, false, 1)).collect());
+    let pool = freeze(
+        (0..2000)
+            .map(|i| target(i, (i % 4) as u8, 1, false, 1))
+            .collect(),
+    );
     let a = draw(&pool, &request([1; 32], false)).unwrap();
     let b = draw(&pool, &request([1; 32], false)).unwrap();
     let c = draw(&pool, &request([2; 32], false)).unwrap();
@@ -180,35 +203,63 @@ fn same_seed_same_sample_other_seed_other_sample() {
 
 #[test]
 fn bad_requests_are_refused_with_the_reason() {
-    let pool = freeze((0..50).map(|i| target(i, (i % 5) as u8, 1, false, 1)).collect());
+    let pool = freeze(
+        (0..50)
+            .map(|i| target(i, (i % 5) as u8, 1, false, 1))
+            .collect(),
+    );
     let mut req = request([0; 32], false);
     req.date = None;
     assert!(matches!(draw(&pool, &req), Err(DrawError::MissingContext(m)) if m.contains("date")));
     let mut req = request([0; 32], false);
-    req.policy.exclusions.recent = vec![RecentRule { within_days: 30, by: RecentBy::SameDepartment }];
-    assert!(matches!(draw(&pool, &req), Err(DrawError::MissingContext(m)) if m.contains("department")));
+    req.policy.exclusions.recent = vec![RecentRule {
+        within_days: 30,
+        by: RecentBy::SameDepartment,
+    }];
+    assert!(
+        matches!(draw(&pool, &req), Err(DrawError::MissingContext(m)) if m.contains("department"))
+    );
     let mut req = request([0; 32], false);
     req.items.clear();
     assert!(matches!(draw(&pool, &req), Err(DrawError::MissingContext(m)) if m.contains("items")));
     let mut req = request([0; 32], false);
     req.policy.ratios.ungraded = None;
     let err = draw(&pool, &req).unwrap_err();
-    assert_eq!(err, DrawError::Policy(PolicyError::MissingRatio { stratum: Stratum::Ungraded, eligible: 10 }));
-    assert!(err.to_string().contains("ungraded has 10 eligible"), "{err}");
+    assert_eq!(
+        err,
+        DrawError::Policy(PolicyError::MissingRatio {
+            stratum: Stratum::Ungraded,
+            eligible: 10
+        })
+    );
+    assert!(
+        err.to_string().contains("ungraded has 10 eligible"),
+        "{err}"
+    );
 
-    let mut unscored = (0..5).map(|i| target(i, 1, 1, false, 1)).collect::<Vec<_>>();
+    let mut unscored = (0..5)
+        .map(|i| target(i, 1, 1, false, 1))
+        .collect::<Vec<_>>();
     unscored[3].risk_score = None;
     let err = draw(&freeze(unscored), &request([0; 32], true)).unwrap_err();
     assert!(err.to_string().contains("E000003"), "{err}");
 
-    let mut req = DrawRequest::with_public_entropy(TaskId::new("T").unwrap(), "src", "1 2 3", policy());
+    let mut req =
+        DrawRequest::with_public_entropy(TaskId::new("T").unwrap(), "src", "1 2 3", policy());
     req.seed = Seed([9; 32]);
-    assert!(matches!(draw(&pool, &req), Err(DrawError::SeedMismatch { .. })));
+    assert!(matches!(
+        draw(&pool, &req),
+        Err(DrawError::SeedMismatch { .. })
+    ));
 }
 
 #[test]
 fn shards_that_do_not_fit_are_refused() {
-    let pool = freeze((0..100).map(|i| target(i, (i % 4) as u8, 1, false, 1)).collect());
+    let pool = freeze(
+        (0..100)
+            .map(|i| target(i, (i % 4) as u8, 1, false, 1))
+            .collect(),
+    );
     let req = request([3; 32], false);
     let shards = pool.shards(2);
     let censuses: Vec<_> = shards.iter().map(|s| s.census(&req).unwrap()).collect();
@@ -217,10 +268,56 @@ fn shards_that_do_not_fit_are_refused() {
         census.add(&c.census);
     }
     let alloc = Allocation::new(&req, &census).unwrap();
-    let part = |i: usize| shards[i].draw(&req, &censuses[i], &alloc, DrawPass::Fast).unwrap();
+    let part = |i: usize| {
+        shards[i]
+            .draw(&req, &censuses[i], &alloc, DrawPass::Fast)
+            .unwrap()
+    };
     // A missing shard and a duplicated shard are both detected.
-    assert!(matches!(Sample::merge(&req, &alloc, vec![part(0)]), Err(DrawError::Shards(_))));
-    assert!(matches!(Sample::merge(&req, &alloc, vec![part(0), part(0), part(1)]), Err(DrawError::Shards(_))));
+    assert!(matches!(
+        Sample::merge(&req, &alloc, vec![part(0)]),
+        Err(DrawError::Shards(_))
+    ));
+    assert!(matches!(
+        Sample::merge(&req, &alloc, vec![part(0), part(0), part(1)]),
+        Err(DrawError::Shards(_))
+    ));
     // A census from another shard is refused.
-    assert!(matches!(shards[0].draw(&req, &censuses[1], &alloc, DrawPass::Fast), Err(DrawError::Shards(_))));
+    assert!(matches!(
+        shards[0].draw(&req, &censuses[1], &alloc, DrawPass::Fast),
+        Err(DrawError::Shards(_))
+    ));
+}
+
+#[test]
+fn the_recent_window_counts_the_draw_day_and_not_the_last_day() {
+    // within_days = 30 on 2026-11-01: an inspection 0 or 29 days before excludes, 30 days before
+    // or a later (future-dated) one does not.
+    let ages = [("2026-11-01", true), ("2026-10-03", true), ("2026-10-02", false), ("2026-11-02", false)];
+    let pool = freeze(
+        ages.iter()
+            .enumerate()
+            .map(|(i, (day, _))| {
+                let mut t = target(i as u32, 1, 1, false, 1);
+                t.history = vec![Inspection {
+                    date: day.parse().unwrap(),
+                    department: DeptId::new("D1").unwrap(),
+                    item: None,
+                    inspectors: vec![],
+                }];
+                t
+            })
+            .collect(),
+    );
+    let mut req = request([0; 32], false);
+    req.department = Some(DeptId::new("D1").unwrap());
+    req.policy.exclusions.recent = vec![RecentRule { within_days: 30, by: RecentBy::SameDepartment }];
+    req.policy.ratios.b = Some(r("100%"));
+    let rec = draw(&pool, &req).unwrap();
+    assert_eq!(rec.exclusions.recently_inspected, 2);
+    let drawn: Vec<&str> = rec.selected.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(drawn, ["E000002", "E000003"]);
+    // Another department's inspection does not count for a same-department rule.
+    req.department = Some(DeptId::new("D9").unwrap());
+    assert_eq!(draw(&pool, &req).unwrap().exclusions.recently_inspected, 0);
 }

@@ -56,12 +56,24 @@ fn every_target_has_probability_n_over_n() {
     let p = 0.2;
     let expected = draws as f64 * p;
     // Σ (O−E)² / (E(1−p)) is close to χ² with N−1 = 39 degrees of freedom under SRSWOR.
-    let chi2: f64 = counts.iter().map(|&o| (o as f64 - expected).powi(2) / (expected * (1.0 - p))).sum();
-    assert!(chi2 < 39.0 + 6.0 * (2.0f64 * 39.0).sqrt(), "chi² = {chi2}, counts {counts:?}");
+    let chi2: f64 = counts
+        .iter()
+        .map(|&o| (o as f64 - expected).powi(2) / (expected * (1.0 - p)))
+        .sum();
+    assert!(
+        chi2 < 39.0 + 6.0 * (2.0f64 * 39.0).sqrt(),
+        "chi² = {chi2}, counts {counts:?}"
+    );
     assert!(chi2 > 10.0, "suspiciously even counts: chi² = {chi2}");
     let pi_pair = 8.0 * 7.0 / (40.0 * 39.0);
-    let (mean, sd) = (draws as f64 * pi_pair, (draws as f64 * pi_pair * (1.0 - pi_pair)).sqrt());
-    assert!((pair as f64 - mean).abs() < 6.0 * sd, "pair drawn {pair} times, expected {mean:.1}");
+    let (mean, sd) = (
+        draws as f64 * pi_pair,
+        (draws as f64 * pi_pair * (1.0 - pi_pair)).sqrt(),
+    );
+    assert!(
+        (pair as f64 - mean).abs() < 6.0 * sd,
+        "pair drawn {pair} times, expected {mean:.1}"
+    );
 }
 
 #[test]
@@ -80,11 +92,16 @@ fn keys_are_uniform_64_bit_words() {
         assert!(chi2 < 63.0 + 6.0 * (126.0f64).sqrt(), "chi² = {chi2}");
     }
     // Neighbouring keys (same ChaCha block) are not correlated.
-    let mean = |f: &dyn Fn(usize) -> f64| (0..keys.len() - 1).map(f).sum::<f64>() / (keys.len() - 1) as f64;
+    let mean = |f: &dyn Fn(usize) -> f64| {
+        (0..keys.len() - 1).map(f).sum::<f64>() / (keys.len() - 1) as f64
+    };
     let u = |k: u64| k as f64 / 18_446_744_073_709_551_616.0 - 0.5;
     let cov = mean(&|i| u(keys[i]) * u(keys[i + 1]));
     // Each product has standard deviation 1/12.
-    assert!(cov.abs() < 6.0 * (1.0 / 12.0) / (keys.len() as f64).sqrt(), "lag-1 covariance {cov}");
+    assert!(
+        cov.abs() < 6.0 * (1.0 / 12.0) / (keys.len() as f64).sqrt(),
+        "lag-1 covariance {cov}"
+    );
 }
 
 #[test]
@@ -122,11 +139,17 @@ fn weighted_draws_follow_their_probabilities() {
         // of 6 standard deviations of sampling noise.
         let dev = (freq - pi).abs();
         worst = worst.max(dev);
-        assert!(dev < 6.0 * sd + 0.02, "target {i}: frequency {freq:.4}, π {pi:.4}");
+        assert!(
+            dev < 6.0 * sd + 0.02,
+            "target {i}: frequency {freq:.4}, π {pi:.4}"
+        );
     }
     // A uniform draw would be off by ~0.2 at the extremes: the test can tell the two apart.
     assert!(worst < 0.03, "largest deviation {worst}");
     let low = counts[0] as f64 / draws as f64;
     let high = counts[29] as f64 / draws as f64;
-    assert!(high > 10.0 * low, "probability grows with the score: {low} vs {high}");
+    assert!(
+        high > 10.0 * low,
+        "probability grows with the score: {low} vs {high}"
+    );
 }

@@ -12,7 +12,13 @@ use shuangsuiji::seed::Seed;
 use shuangsuiji::target::{FrozenPool, Target, TargetPool, TargetStatus};
 
 fn targets(n: u32) -> Vec<Target> {
-    let grades = [Some(RiskGrade::A), Some(RiskGrade::B), Some(RiskGrade::C), Some(RiskGrade::D), None];
+    let grades = [
+        Some(RiskGrade::A),
+        Some(RiskGrade::B),
+        Some(RiskGrade::C),
+        Some(RiskGrade::D),
+        None,
+    ];
     (0..n)
         .map(|i| {
             let mut t = Target::new(TargetId::new(format!("R{i:04}")).unwrap());
@@ -52,8 +58,16 @@ fn a_dropped_or_added_target_is_named() {
     let (pool, mut rec) = record();
     let dropped = rec.selected.remove(3);
     let v = verify(&rec, &pool);
-    assert!(v.mismatches.contains(&Mismatch::Missing { id: dropped.id.clone() }), "{v}");
-    assert!(v.to_string().contains(&format!("target {} was drawn but is missing", dropped.id)));
+    assert!(
+        v.mismatches.contains(&Mismatch::Missing {
+            id: dropped.id.clone()
+        }),
+        "{v}"
+    );
+    assert!(
+        v.to_string()
+            .contains(&format!("target {} was drawn but is missing", dropped.id))
+    );
 
     let (pool, mut rec) = record();
     let outsider = pool
@@ -66,7 +80,12 @@ fn a_dropped_or_added_target_is_named() {
     rec.selected.push(fake);
     rec.selected.sort_by(|a, b| a.id.cmp(&b.id));
     let v = verify(&rec, &pool);
-    assert!(v.mismatches.contains(&Mismatch::Unexpected { id: outsider.id.clone() }), "{v}");
+    assert!(
+        v.mismatches.contains(&Mismatch::Unexpected {
+            id: outsider.id.clone()
+        }),
+        "{v}"
+    );
 }
 
 #[test]
@@ -87,14 +106,18 @@ fn a_changed_pool_is_caught_by_its_digest() {
     changed[7].status = TargetStatus::Revoked;
     let pool = TargetPool::from_entries(changed).unwrap().freeze();
     let v = verify(&rec, &pool);
-    assert!(matches!(v.mismatches[0], Mismatch::PoolDigest { .. }), "{v}");
+    assert!(
+        matches!(v.mismatches[0], Mismatch::PoolDigest { .. }),
+        "{v}"
+    );
     assert!(v.mismatches.iter().any(|m| matches!(m, Mismatch::Count { field, recorded: 0, actual: 1 } if field == "exclusions.not_active")), "{v}");
 }
 
 #[test]
 fn a_seed_that_does_not_follow_from_its_public_value_is_caught() {
     let (pool, mut rec) = record();
-    if let shuangsuiji::seed::SeedOrigin::PublicEntropy { value, .. } = &mut rec.request.seed_origin {
+    if let shuangsuiji::seed::SeedOrigin::PublicEntropy { value, .. } = &mut rec.request.seed_origin
+    {
         *value = "01 02 03 04 05 06 + 08".into();
     }
     let v = verify(&rec, &pool);
@@ -104,7 +127,12 @@ fn a_seed_that_does_not_follow_from_its_public_value_is_caught() {
     rec.request.seed = Seed([1; 32]);
     let v = verify(&rec, &pool);
     assert!(matches!(v.mismatches[0], Mismatch::Seed { .. }));
-    assert!(v.mismatches.iter().any(|m| matches!(m, Mismatch::Missing { .. })), "{v}");
+    assert!(
+        v.mismatches
+            .iter()
+            .any(|m| matches!(m, Mismatch::Missing { .. })),
+        "{v}"
+    );
 }
 
 #[test]
@@ -112,7 +140,10 @@ fn an_unknown_algorithm_is_refused_not_reinterpreted() {
     let (pool, mut rec) = record();
     rec.algorithm.version = 2;
     let v = verify(&rec, &pool);
-    assert!(matches!(v.mismatches[..], [Mismatch::Algorithm { version: 2, .. }]), "{v}");
+    assert!(
+        matches!(v.mismatches[..], [Mismatch::Algorithm { version: 2, .. }]),
+        "{v}"
+    );
 }
 
 #[test]
@@ -127,10 +158,13 @@ fn a_reordered_selected_list_is_reported() {
 fn log_of_three() -> DrawLog {
     let pool = frozen(200);
     let mut log = DrawLog::new();
-    log.append(draw(&pool, &request("A", "1")).unwrap()).unwrap();
-    log.append(draw(&pool, &request("B", "2")).unwrap()).unwrap();
+    log.append(draw(&pool, &request("A", "1")).unwrap())
+        .unwrap();
+    log.append(draw(&pool, &request("B", "2")).unwrap())
+        .unwrap();
     let redo = draw(&pool, &request("A", "3")).unwrap();
-    log.append_redraw(redo, 0, "the announced lottery issue was postponed").unwrap();
+    log.append_redraw(redo, 0, "the announced lottery issue was postponed")
+        .unwrap();
     log
 }
 
@@ -142,7 +176,10 @@ fn the_log_chains_and_round_trips() {
     assert_eq!(back, log);
     assert_eq!(back.verify_chain(), Ok(()));
     assert_eq!(log.current(&TaskId::new("A").unwrap()).unwrap().seq, 2);
-    assert!(matches!(log.entries()[2].kind, EntryKind::Redraw { supersedes: 0, .. }));
+    assert!(matches!(
+        log.entries()[2].kind,
+        EntryKind::Redraw { supersedes: 0, .. }
+    ));
 }
 
 #[test]
@@ -150,36 +187,84 @@ fn a_second_draw_needs_a_redraw_with_a_reason() {
     let pool = frozen(50);
     let mut log = log_of_three();
     let again = draw(&pool, &request("B", "9")).unwrap();
-    assert!(matches!(log.append(again.clone()), Err(LogError::AlreadyDrawn { entry: 1, .. })));
-    assert!(matches!(log.append_redraw(again.clone(), 1, "  "), Err(LogError::BadRedraw { .. })));
-    assert!(matches!(log.append_redraw(again.clone(), 0, "x"), Err(LogError::BadRedraw { .. })), "entry 0 is task A");
-    assert!(matches!(log.append_redraw(again.clone(), 9, "x"), Err(LogError::BadRedraw { .. })));
+    assert!(matches!(
+        log.append(again.clone()),
+        Err(LogError::AlreadyDrawn { entry: 1, .. })
+    ));
+    assert!(matches!(
+        log.append_redraw(again.clone(), 1, "  "),
+        Err(LogError::BadRedraw { .. })
+    ));
+    assert!(
+        matches!(
+            log.append_redraw(again.clone(), 0, "x"),
+            Err(LogError::BadRedraw { .. })
+        ),
+        "entry 0 is task A"
+    );
+    assert!(matches!(
+        log.append_redraw(again.clone(), 9, "x"),
+        Err(LogError::BadRedraw { .. })
+    ));
     let a_again = draw(&pool, &request("A", "4")).unwrap();
     let err = log.append_redraw(a_again, 0, "x").unwrap_err();
-    assert!(err.to_string().contains("already superseded by entry 2"), "{err}");
-    assert_eq!(log.entries().len(), 3, "refused appends leave the log unchanged");
+    assert!(
+        err.to_string().contains("already superseded by entry 2"),
+        "{err}"
+    );
+    assert_eq!(
+        log.entries().len(),
+        3,
+        "refused appends leave the log unchanged"
+    );
 }
 
 #[test]
 fn tampering_breaks_the_first_link_after_it() {
     // Deleting an entry.
-    let mut lines: Vec<String> = log_of_three().to_jsonl().lines().map(String::from).collect();
+    let mut lines: Vec<String> = log_of_three()
+        .to_jsonl()
+        .lines()
+        .map(String::from)
+        .collect();
     lines.remove(1);
     let log = DrawLog::from_jsonl(&lines.join("\n")).unwrap();
-    assert!(matches!(log.verify_chain(), Err(LogError::BrokenLink { seq: 1, .. })));
+    assert!(matches!(
+        log.verify_chain(),
+        Err(LogError::BrokenLink { seq: 1, .. })
+    ));
     // Reordering entries.
-    let mut lines: Vec<String> = log_of_three().to_jsonl().lines().map(String::from).collect();
+    let mut lines: Vec<String> = log_of_three()
+        .to_jsonl()
+        .lines()
+        .map(String::from)
+        .collect();
     lines.swap(0, 1);
     let log = DrawLog::from_jsonl(&lines.join("\n")).unwrap();
-    assert!(matches!(log.verify_chain(), Err(LogError::BrokenLink { seq: 0, .. })));
+    assert!(matches!(
+        log.verify_chain(),
+        Err(LogError::BrokenLink { seq: 0, .. })
+    ));
     // Silently replacing a record's sample.
     let text = log_of_three().to_jsonl();
-    let mut entries: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    entries[1]["record"]["selected"].as_array_mut().unwrap().pop();
+    let mut entries: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    entries[1]["record"]["selected"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
     let text: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
     let log = DrawLog::from_jsonl(&text.join("\n")).unwrap();
     let err = log.verify_chain().unwrap_err();
-    assert_eq!(err, LogError::BrokenLink { seq: 1, problem: "the record was changed after it was logged".into() });
+    assert_eq!(
+        err,
+        LogError::BrokenLink {
+            seq: 1,
+            problem: "the record was changed after it was logged".into()
+        }
+    );
     // Re-hashing the changed entry does not help: the next entry no longer links to it.
     let mut e1 = log.entries()[1].clone();
     e1.record_digest = shuangsuiji::audit::record_digest(&e1.record);
@@ -187,9 +272,15 @@ fn tampering_breaks_the_first_link_after_it() {
     let mut text: Vec<String> = log.to_jsonl().lines().map(String::from).collect();
     text[1] = serde_json::to_string(&e1).unwrap();
     let log = DrawLog::from_jsonl(&text.join("\n")).unwrap();
-    assert!(matches!(log.verify_chain(), Err(LogError::BrokenLink { seq: 2, .. })));
+    assert!(matches!(
+        log.verify_chain(),
+        Err(LogError::BrokenLink { seq: 2, .. })
+    ));
     // Unreadable lines name the line.
-    assert!(matches!(DrawLog::from_jsonl("{}\n"), Err(LogError::BadLine { line: 1, .. })));
+    assert!(matches!(
+        DrawLog::from_jsonl("{}\n"),
+        Err(LogError::BadLine { line: 1, .. })
+    ));
 }
 
 #[test]
@@ -199,9 +290,17 @@ fn duplicate_ids_name_both_rows() {
     let err = TargetPool::from_entries(rows).unwrap_err();
     assert_eq!(
         err,
-        PoolError::DuplicateId { kind: "target", id: "R0002".into(), first: 3, second: 8 }
+        PoolError::DuplicateId {
+            kind: "target",
+            id: "R0002".into(),
+            first: 3,
+            second: 8
+        }
     );
-    assert_eq!(err.to_string(), "duplicate target id \"R0002\": rows 3 and 8");
+    assert_eq!(
+        err.to_string(),
+        "duplicate target id \"R0002\": rows 3 and 8"
+    );
 }
 
 #[test]
@@ -210,16 +309,37 @@ fn pools_adjust_then_freeze_independently_of_load_order() {
     let before = pool.freeze();
     let id = TargetId::new("R0004").unwrap();
     pool.update(&id, |t| t.grade = Some(RiskGrade::D)).unwrap();
-    assert_ne!(pool.freeze().digest(), before.digest(), "a grade change changes the digest");
+    assert_ne!(
+        pool.freeze().digest(),
+        before.digest(),
+        "a grade change changes the digest"
+    );
     pool.update(&id, |t| t.grade = None).unwrap();
-    assert_eq!(pool.freeze().digest(), before.digest(), "and changing it back restores it");
+    assert_eq!(
+        pool.freeze().digest(),
+        before.digest(),
+        "and changing it back restores it"
+    );
     let removed = pool.remove(&id).unwrap();
     assert!(pool.get(&id).is_none());
     assert!(matches!(pool.insert(removed.clone()), Ok(())));
-    assert!(matches!(pool.insert(removed.clone()), Err(PoolError::AlreadyPresent { .. })));
-    assert_eq!(pool.freeze().digest(), before.digest(), "insertion order does not matter");
-    assert!(matches!(pool.update(&id, |t| t.id = TargetId::new("other").unwrap()), Err(PoolError::IdChanged { .. })));
-    assert!(matches!(pool.remove(&TargetId::new("none").unwrap()), Err(PoolError::NotFound { .. })));
+    assert!(matches!(
+        pool.insert(removed.clone()),
+        Err(PoolError::AlreadyPresent { .. })
+    ));
+    assert_eq!(
+        pool.freeze().digest(),
+        before.digest(),
+        "insertion order does not matter"
+    );
+    assert!(matches!(
+        pool.update(&id, |t| t.id = TargetId::new("other").unwrap()),
+        Err(PoolError::IdChanged { .. })
+    ));
+    assert!(matches!(
+        pool.remove(&TargetId::new("none").unwrap()),
+        Err(PoolError::NotFound { .. })
+    ));
     let mut bad = removed;
     bad.tags.insert("a;b".into());
     let err = pool.upsert(bad).unwrap_err();
@@ -231,7 +351,10 @@ fn pools_adjust_then_freeze_independently_of_load_order() {
     let json = serde_json::to_string(&pool).unwrap();
     let back: TargetPool = serde_json::from_str(&json).unwrap();
     assert_eq!(back.freeze().digest(), pool.freeze().digest());
-    let dup = format!("[{0},{0}]", serde_json::to_string(&pool.entries()[0]).unwrap());
+    let dup = format!(
+        "[{0},{0}]",
+        serde_json::to_string(&pool.entries()[0]).unwrap()
+    );
     let err = serde_json::from_str::<TargetPool>(&dup).unwrap_err();
     assert!(err.to_string().contains("rows 1 and 2"), "{err}");
 }
