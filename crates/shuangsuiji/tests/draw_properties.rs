@@ -293,7 +293,12 @@ fn shards_that_do_not_fit_are_refused() {
 fn the_recent_window_counts_the_draw_day_and_not_the_last_day() {
     // within_days = 30 on 2026-11-01: an inspection 0 or 29 days before excludes, 30 days before
     // or a later (future-dated) one does not.
-    let ages = [("2026-11-01", true), ("2026-10-03", true), ("2026-10-02", false), ("2026-11-02", false)];
+    let ages = [
+        ("2026-11-01", true),
+        ("2026-10-03", true),
+        ("2026-10-02", false),
+        ("2026-11-02", false),
+    ];
     let pool = freeze(
         ages.iter()
             .enumerate()
@@ -311,7 +316,10 @@ fn the_recent_window_counts_the_draw_day_and_not_the_last_day() {
     );
     let mut req = request([0; 32], false);
     req.department = Some(DeptId::new("D1").unwrap());
-    req.policy.exclusions.recent = vec![RecentRule { within_days: 30, by: RecentBy::SameDepartment }];
+    req.policy.exclusions.recent = vec![RecentRule {
+        within_days: 30,
+        by: RecentBy::SameDepartment,
+    }];
     req.policy.ratios.b = Some(r("100%"));
     let rec = draw(&pool, &req).unwrap();
     assert_eq!(rec.exclusions.recently_inspected, 2);

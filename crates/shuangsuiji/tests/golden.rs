@@ -117,12 +117,21 @@ fn edge_pool() -> Vec<Target> {
         let mut t = Target::new(TargetId::new(format!("EDGE-{i:03}")).unwrap());
         let first17 = format!("91420281MA4{i:06}");
         t.credit_code = Some(shuangsuiji::credit::CreditCode::from_first17(&first17).unwrap());
-        t.grade = [Some(RiskGrade::A), Some(RiskGrade::B), Some(RiskGrade::C), Some(RiskGrade::D), None]
-            [(i % 5) as usize];
+        t.grade = [
+            Some(RiskGrade::A),
+            Some(RiskGrade::B),
+            Some(RiskGrade::C),
+            Some(RiskGrade::D),
+            None,
+        ][(i % 5) as usize];
         t.region = ["420281101", "420281201", "4202811", "420282"][(i % 4) as usize].into();
         t.industry = ["F5211", "F52", "F", "H62"][(i / 4 % 4) as usize].into();
-        t.status = [TargetStatus::Active, TargetStatus::Active, TargetStatus::Revoked, TargetStatus::Deregistered]
-            [(i / 3 % 4) as usize];
+        t.status = [
+            TargetStatus::Active,
+            TargetStatus::Active,
+            TargetStatus::Revoked,
+            TargetStatus::Deregistered,
+        ][(i / 3 % 4) as usize];
         t.tags = ["食品经营", "餐饮服务", "特种设备"]
             .iter()
             .take(1 + (i % 3) as usize)
@@ -136,7 +145,11 @@ fn edge_pool() -> Vec<Target> {
             t.history.push(Inspection {
                 date: date(ages[((i / 5 + k) % 4) as usize]),
                 department: DeptId::new(["D01", "D01", "D02"][(k % 3) as usize]).unwrap(),
-                item: if k == 1 { None } else { Some(ItemId::new(format!("I-{k}")).unwrap()) },
+                item: if k == 1 {
+                    None
+                } else {
+                    Some(ItemId::new(format!("I-{k}")).unwrap())
+                },
                 inspectors: vec![
                     shuangsuiji::ids::InspectorId::new(format!("P{}", 9 - k)).unwrap(),
                     shuangsuiji::ids::InspectorId::new(format!("P{k}")).unwrap(),
@@ -291,7 +304,10 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<Target>, DrawRequest)> {
     req.department = Some(DeptId::new("D01").unwrap());
     req.items = vec![ItemId::new("I-FOOD").unwrap()];
     req.date = Some(date("2026-11-01"));
-    req.policy.exclusions.recent = vec![RecentRule { within_days: 30, by: RecentBy::SameDepartment }];
+    req.policy.exclusions.recent = vec![RecentRule {
+        within_days: 30,
+        by: RecentBy::SameDepartment,
+    }];
     req.scope.tags_all = ["食品经营".to_string()].into();
     req.scope.industries = ["F5".to_string()].into();
     req.scope.regions = ["4202811".to_string()].into();
@@ -418,14 +434,27 @@ fn vectors_cover_every_feature() {
         .collect();
     assert!(probs.contains(&1.0) && probs.iter().any(|&p| p < 1.0));
     let edges = load("edge-cases");
-    assert!(edges["record"]["exclusions"]["recently_inspected"].as_u64().unwrap() > 0);
-    assert!(edges["record"]["exclusions"]["not_active"].as_u64().unwrap() > 0);
+    assert!(
+        edges["record"]["exclusions"]["recently_inspected"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(
+        edges["record"]["exclusions"]["not_active"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
     assert!(edges["record"]["out_of_scope"].as_u64().unwrap() > 0);
     let cap = load("fixed-total-cap");
     assert_eq!(cap["record"]["strata"]["A"]["sample_size"], 1);
     assert_eq!(cap["record"]["strata"]["D"]["sample_size"], 1);
     let ties = load("fixed-total-ties");
-    let sizes: Vec<u64> = ["A", "B", "C", "D"].iter().map(|g| ties["record"]["strata"][g]["sample_size"].as_u64().unwrap()).collect();
+    let sizes: Vec<u64> = ["A", "B", "C", "D"]
+        .iter()
+        .map(|g| ties["record"]["strata"][g]["sample_size"].as_u64().unwrap())
+        .collect();
     assert_eq!(sizes, [2, 2, 3, 3]);
     let fixed = load("fixed-total");
     assert_eq!(fixed["record"]["selected"].as_array().unwrap().len(), 37);

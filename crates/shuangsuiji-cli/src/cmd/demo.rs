@@ -1,0 +1,280 @@
+//! `shuangsuiji demo`: builds the demo county, runs its 2026 plans, writes every file a
+//! department would publish, then checks from those files alone that each draw reproduces.
+
+use crate::cmd::verify::read_record;
+use crate::csv_io::{load_pool, write_departments, write_history, write_inspectors, write_pool};
+use crate::failure::Failure;
+use crate::files::write_text;
+use crate::logfile::LogFile;
+use crate::output::Out;
+use crate::plan_args::explain;
+use crate::summary::describe;
+use clap::Args;
+use shuangsuiji::audit::DrawLog;
+use shuangsuiji::catalog::ItemCategory;
+use shuangsuiji::demo::{COUNTY_DIVISION, COUNTY_NAME, DemoCounty, ENTROPY_SOURCE};
+use shuangsuiji::draw::DrawRequest;
+use shuangsuiji::record::{DrawRecord, draw, verify};
+use shuangsuiji::risk::Stratum;
+use shuangsuiji::seed::{Seed, SeedOrigin};
+use shuangsuiji::target::{Target, TargetKind, TargetStatus};
+use std::path::{Path, PathBuf};
+
+/// Flags of `demo`.
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// The directory to write into (created if missing; files of an earlier run are replaced).
+    #[arg(long, value_name = "DIR", default_value = "shuangsuiji-demo")]
+    out: PathBuf,
+}
+
+/// The plan whose first draw is voided and drawn again, to show what a re-draw looks like.
+const REDRAWN_TASK: &str = "2026-SCJG-002";
+/// The first, void draw took its seed from a lottery period picked after its result was
+/// out: nobody can show the seed was unknown when it was chosen, so the draw is worthless.
+const LATE_PERIOD: &str = "2026067期";
+const LATE_NUMBERS: &str = "06 12 14 20 29 33 + 11";
+const REDRAW_REASON: &str = "首次摇号使用的随机数来源（双色球2026067期）是在该期开奖之后才选定并公布的，\
+     无法证明摇号前结果未知，作废；按计划中事先公布的来源重新摇号 \
+     (the first seed source was announced only after its result was known; \
+     re-drawn from the source announced in the plan)";
+
+/// The first attempt at the re-drawn plan: the same request with the late seed source.
+fn late_attempt(request: &DrawRequest) -> DrawRequest {
+    let source = format!("{ENTROPY_SOURCE} {LATE_PERIOD}");
+    let mut first = request.clone();
+    first.seed = Seed::from_public_entropy(&source, LATE_NUMBERS, &request.task_id);
+    first.seed_origin = SeedOrigin::PublicEntropy {
+        source,
+        value: LATE_NUMBERS.into(),
+    };
+    first
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "n/a".into();
+    }
+    format!("{:.1}%", 100.0 * part as f64 / whole as f64)
+}
+
+fn grade_mix(targets: &[&Target]) -> String {
+    Stratum::ALL
+        .iter()
+        .map(|&s| {
+            let n = targets.iter().filter(|t| t.stratum() == s).count();
+            format!("{} {n} ({})", s.name(), percent(n, targets.len()))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe_county(out: &mut Out, county: &DemoCounty) {
+    let t: Vec<&Target> = county.targets.entries().iter().collect();
+    let of_kind = |k: TargetKind| t.iter().filter(|t| t.kind == k).count();
+    let (market, other): (Vec<&Target>, Vec<&Target>) =
+        t.iter().partition(|t| t.kind != TargetKind::NonMarket);
+    let key = county
+        .items
+        .items()
+        .iter()
+        .filter(|i| i.category == ItemCategory::Key)
+        .count();
+    let officers = county.inspectors.entries().iter().filter(|p| !p.expert);
+    let first_day = DemoCounty::plans()
+        .iter()
+        .filter_map(|p| p.request.date)
+        .min();
+    let expired = first_day.map_or(0, |day| {
+        officers.clone().filter(|p| !p.certified_on(day)).count()
+    });
+    out.line(format!(
+        "{COUNTY_NAME} ({COUNTY_DIVISION}) demo county: invented data shaped like Daye's 2022 report"
+    ));
+    out.line(format!(
+        "  {} member departments; item list {} items ({key} key, {} general); joint list {} domains, {} joint items over {} departments",
+        county.departments.len(),
+        county.items.len(),
+        county.items.len() - key,
+        county.joint_items.domains.len(),
+        county.joint_items.rows().count(),
+        county.joint_items.departments().len()
+    ));
+    out.line(format!(
+        "  {} targets: {} market entities ({} enterprises, {} individual businesses, {} farmers' cooperatives), {} non-market",
+        t.len(),
+        market.len(),
+        of_kind(TargetKind::Enterprise),
+        of_kind(TargetKind::IndividualBusiness),
+        of_kind(TargetKind::FarmersCooperative),
+        other.len()
+    ));
+    out.line(format!("  grade mix, market:     {}", grade_mix(&market)));
+    out.line(format!("  grade mix, non-market: {}", grade_mix(&other)));
+    out.line(format!(
+        "  not active {}, positive list {}, inspected in 2025-2026 {}",
+        t.iter()
+            .filter(|t| t.status != TargetStatus::Active)
+            .count(),
+        t.iter().filter(|t| t.positive_list).count(),
+        t.iter().filter(|t| !t.history.is_empty()).count()
+    ));
+    out.line(format!(
+        "  inspectors: {} officers ({expired} certificates lapsed before the first draw), {} experts",
+        officers.count(),
+        county.inspectors.entries().iter().filter(|p| p.expert).count()
+    ));
+}
+
+/// Writes one published file and remembers its name for the listing.
+struct Writer<'a> {
+    dir: &'a Path,
+    written: Vec<String>,
+}
+
+impl Writer<'_> {
+    fn write(&mut self, name: &str, text: &str) -> Result<PathBuf, Failure> {
+        let path = self.dir.join(name);
+        write_text(&path, text)?;
+        self.written.push(name.to_owned());
+        Ok(path)
+    }
+}
+
+fn json<T: serde::Serialize>(name: &str, value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Failure::Input(format!("{name}: cannot encode: {e}")))
+}
+
+/// Runs `demo`.
+pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
+    let county = DemoCounty::build();
+    let pool = county.targets.freeze();
+    let mut files = Writer {
+        dir: &args.out,
+        written: Vec::new(),
+    };
+    describe_county(out, &county);
+
+    // Draw every plan and log it; one plan is drawn twice, the first draw staying on record.
+    let mut log = DrawLog::new();
+    let mut records: Vec<PathBuf> = Vec::new();
+    let record_name = |task: &str, suffix: &str| format!("records/{task}{suffix}.json");
+    let save = |files: &mut Writer<'_>, name: &str, r: &DrawRecord| {
+        files.write(name, &format!("{}\n", r.to_json()))
+    };
+    for plan in DemoCounty::plans() {
+        let req = &plan.request;
+        let task = req.task_id.as_str();
+        out.line("");
+        if task == REDRAWN_TASK {
+            let first = draw(&pool, &late_attempt(req)).map_err(explain)?;
+            let seq = log.append(first.clone()).map_err(Failure::input)?.seq;
+            records.push(save(
+                &mut files,
+                &record_name(task, &format!(".entry{seq}-superseded")),
+                &first,
+            )?);
+            let record = draw(&pool, req).map_err(explain)?;
+            let redo = log
+                .append_redraw(record.clone(), seq, REDRAW_REASON)
+                .map_err(Failure::input)?
+                .seq;
+            describe(out, &plan.name, &record);
+            out.line(format!(
+                "  re-drawn: log entry {redo} supersedes entry {seq}, whose seed came from {LATE_PERIOD}, \
+                 a source announced only after its result was known; both draws stay in the log"
+            ));
+            records.push(save(&mut files, &record_name(task, ""), &record)?);
+        } else {
+            let record = draw(&pool, req).map_err(explain)?;
+            log.append(record.clone()).map_err(Failure::input)?;
+            describe(out, &plan.name, &record);
+            records.push(save(&mut files, &record_name(task, ""), &record)?);
+        }
+    }
+
+    let entries = pool.entries();
+    let csv = |r: Result<String, crate::csv_io::CsvError>| r.map_err(Failure::input);
+    let pool_csv = files.write("pool.csv", &csv(write_pool("pool.csv", entries))?)?;
+    let history_csv = files.write("history.csv", &csv(write_history("history.csv", entries))?)?;
+    let inspectors = county.inspectors.freeze();
+    files.write(
+        "inspectors.csv",
+        &csv(write_inspectors("inspectors.csv", inspectors.entries()))?,
+    )?;
+    files.write(
+        "departments.csv",
+        &csv(write_departments("departments.csv", &county.departments))?,
+    )?;
+    files.write("items.json", &json("items.json", &county.items)?)?;
+    files.write(
+        "joint_items.json",
+        &json("joint_items.json", &county.joint_items)?,
+    )?;
+    let log_path = files.write("draw-log.jsonl", &log.to_jsonl())?;
+
+    out.line("");
+    out.line(format!(
+        "wrote into {}: {}",
+        args.out.display(),
+        files.written.join(", ")
+    ));
+
+    // Everything below uses the files only, as an outside verifier would.
+    let mut problems = Vec::new();
+    let reread = load_pool(&pool_csv, Some(&history_csv))?.pool.into_frozen();
+    if reread.digest() == pool.digest() {
+        out.line(format!(
+            "check: pool.csv + history.csv freeze to the drawn pool's digest {}: OK",
+            pool.digest()
+        ));
+    } else {
+        problems.push(format!(
+            "pool.csv + history.csv freeze to digest {}, the drawn pool had {}",
+            reread.digest(),
+            pool.digest()
+        ));
+    }
+    for path in &records {
+        let v = verify(&read_record(path)?, &reread);
+        if !v.is_ok() {
+            problems.push(format!("{}: {}", path.display(), v.to_string().trim_end()));
+        }
+    }
+    if problems.is_empty() {
+        out.line(format!(
+            "check: all {} records reproduce from pool.csv + history.csv: OK",
+            records.len()
+        ));
+    }
+    let log_file = LogFile::read(&log_path)?;
+    match log_file.verify(&log_path) {
+        Ok(()) => out.line(format!(
+            "check: draw-log.jsonl, {} entries, every link holds: OK",
+            log_file.log.entries().len()
+        )),
+        Err(m) => problems.push(m),
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            out.line(format!("FAILED: {p}"));
+        }
+        return Err(Failure::Check(format!(
+            "the demo's own files do not verify ({} problems)",
+            problems.len()
+        )));
+    }
+    let first = records
+        .iter()
+        .find(|p| !p.to_string_lossy().contains("superseded"))
+        .unwrap_or(&pool_csv);
+    out.line(format!(
+        "verify by hand: shuangsuiji verify --record {} --pool {} --history {}",
+        first.display(),
+        pool_csv.display(),
+        history_csv.display()
+    ));
+    Ok(())
+}

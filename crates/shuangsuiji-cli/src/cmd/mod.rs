@@ -1,0 +1,7 @@
+//! One module per command.
+
+pub(crate) mod check_code;
+pub(crate) mod demo;
+pub(crate) mod draw;
+pub(crate) mod log;
+pub(crate) mod verify;

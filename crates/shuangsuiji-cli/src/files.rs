@@ -1,0 +1,69 @@
+//! Reading and writing files with errors that name the file.
+
+use crate::failure::Failure;
+use std::fs;
+use std::path::Path;
+
+/// The UTF-8 byte-order mark that Excel puts at the start of “CSV UTF-8” exports.
+const BOM: char = '\u{feff}';
+
+/// Reads a UTF-8 text file, dropping a leading byte-order mark.
+///
+/// Text that is not UTF-8 is refused with the line of the first bad byte: Chinese spreadsheets
+/// are often saved as GBK, and the user needs to know that re-saving fixes it.
+pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
+    let bytes = fs::read(path)
+        .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..good].iter().filter(|&&b| b == b'\n').count();
+        Failure::Input(format!(
+            "{}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
+             save it again as “CSV UTF-8”",
+            path.display()
+        ))
+    })?;
+    Ok(match text.strip_prefix(BOM) {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// Writes a file, creating its directory if needed.
+pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)
+            .map_err(|e| Failure::Input(format!("{}: cannot create: {e}", dir.display())))?;
+    }
+    fs::write(path, text)
+        .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_is_dropped_and_bad_utf8_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        fs::write(&p, "\u{feff}id,grade\n").unwrap();
+        assert_eq!(read_text(&p).unwrap(), "id,grade\n");
+        // “大冶” in GBK on line 2.
+        fs::write(&p, b"id,grade\nx\xb4\xf3\xd2\xb1,A\n").unwrap();
+        let err = read_text(&p).unwrap_err().to_string();
+        assert!(err.contains("a.csv:2: not valid UTF-8"), "{err}");
+        let err = read_text(&dir.path().join("missing.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing.csv: cannot read"), "{err}");
+    }
+
+    #[test]
+    fn write_creates_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x/y/z.txt");
+        write_text(&p, "hi").unwrap();
+        assert_eq!(read_text(&p).unwrap(), "hi");
+    }
+}
