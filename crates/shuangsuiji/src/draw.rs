@@ -144,7 +144,7 @@ pub enum DrawError {
     #[error("shards do not fit together: {0}")]
     Shards(String),
     /// A fast selection pass kept too few candidates; re-run the shards with
-    /// [`DrawPass::Exhaustive`] (the single-call [`draw`] does this by itself).
+    /// [`DrawPass::Exhaustive`] (the single-call [`sample`] and [`crate::record::draw`] do this by themselves).
     #[error(
         "stratum {stratum}: the fast pass kept {found} candidates for a sample of {needed}; re-run with DrawPass::Exhaustive"
     )]
