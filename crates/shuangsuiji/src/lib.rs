@@ -75,4 +75,9 @@ pub mod seed;
 pub mod target;
 
 mod error;
+
+// The README's Rust example is compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
 pub use error::Error;
