@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 /// A certified law-enforcement officer, or an expert (`expert: true`) who may join a team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Inspector {
     /// Unique id within the pool.
     pub id: InspectorId,

@@ -155,6 +155,7 @@ impl FromStr for TargetStatus {
 
 /// One past inspection of a target, as the exclusion window and recusal rules need it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Inspection {
     /// The day of the check.
     pub date: NaiveDate,
@@ -170,6 +171,7 @@ pub struct Inspection {
 
 /// A regulated entity in the target pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Target {
     /// Unique id within the pool (often the credit code itself).
     pub id: TargetId,

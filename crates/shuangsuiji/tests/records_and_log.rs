@@ -358,3 +358,12 @@ fn pools_adjust_then_freeze_independently_of_load_order() {
     let err = serde_json::from_str::<TargetPool>(&dup).unwrap_err();
     assert!(err.to_string().contains("rows 1 and 2"), "{err}");
 }
+
+#[test]
+fn a_misspelt_field_is_refused_not_ignored() {
+    // A pool row with "grdae" would otherwise silently become an ungraded target.
+    let err = serde_json::from_str::<TargetPool>(r#"[{"id": "X1", "grdae": "D"}]"#).unwrap_err();
+    assert!(err.to_string().contains("grdae"), "{err}");
+    let ok: TargetPool = serde_json::from_str(r#"[{"id": "X1", "grade": "D"}]"#).unwrap();
+    assert_eq!(ok.entries()[0].grade, Some(RiskGrade::D));
+}
