@@ -7,8 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 use sm3::{Digest as _, Sm3};
-use std::fmt;
-use std::str::FromStr;
 
 /// A 256-bit SM3 digest, written as 64 lowercase hex characters.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -22,11 +20,6 @@ impl Digest {
     /// SM3 of a byte string.
     pub fn sm3(bytes: &[u8]) -> Digest {
         Digest(Sm3::digest(bytes).into())
-    }
-
-    /// Lowercase hex.
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
     }
 }
 
@@ -54,37 +47,53 @@ pub(crate) fn parse_hex32(what: &'static str, s: &str) -> Result<[u8; 32], BadHe
     Ok(out)
 }
 
-impl FromStr for Digest {
-    type Err = BadHex;
-    fn from_str(s: &str) -> Result<Self, BadHex> {
-        parse_hex32("digest", s).map(Digest)
-    }
-}
+/// The string forms shared by every 256-bit value written in hex (digests, seeds): `FromStr`
+/// (64 hex digits, an optional `0x`), serde as a string, `Display` and `Debug` in hex.
+macro_rules! hex32_newtype {
+    ($name:ident, $what:literal) => {
+        impl $name {
+            /// Lowercase hex.
+            pub fn to_hex(&self) -> String {
+                hex::encode(self.0)
+            }
+        }
 
-impl TryFrom<String> for Digest {
-    type Error = BadHex;
-    fn try_from(s: String) -> Result<Self, BadHex> {
-        s.parse()
-    }
-}
+        impl std::str::FromStr for $name {
+            type Err = $crate::digest::BadHex;
+            fn from_str(s: &str) -> Result<Self, $crate::digest::BadHex> {
+                $crate::digest::parse_hex32($what, s.trim()).map($name)
+            }
+        }
 
-impl From<Digest> for String {
-    fn from(d: Digest) -> String {
-        d.to_hex()
-    }
-}
+        impl TryFrom<String> for $name {
+            type Error = $crate::digest::BadHex;
+            fn try_from(s: String) -> Result<Self, $crate::digest::BadHex> {
+                s.parse()
+            }
+        }
 
-impl fmt::Display for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
-}
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.to_hex()
+            }
+        }
 
-impl fmt::Debug for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Digest({})", self.to_hex())
-    }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.to_hex())
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.to_hex())
+            }
+        }
+    };
 }
+pub(crate) use hex32_newtype;
+
+hex32_newtype!(Digest, "digest");
 
 /// Streams the canonical encoding into SM3.
 pub(crate) struct Encoder {

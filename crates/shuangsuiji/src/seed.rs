@@ -5,11 +5,9 @@
 //! randomness beacon, a closing index. The derivation binds that value to the task, so one public
 //! value serves many tasks without giving them the same draw.
 
-use crate::digest::{BadHex, Encoder, parse_hex32};
+use crate::digest::Encoder;
 use crate::ids::TaskId;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// A 256-bit seed, written as 64 hex characters.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,44 +27,9 @@ impl Seed {
         e.str(task.as_str());
         Seed(e.finish().0)
     }
-
-    /// Lowercase hex.
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
 }
 
-impl FromStr for Seed {
-    type Err = BadHex;
-    fn from_str(s: &str) -> Result<Seed, BadHex> {
-        parse_hex32("seed", s.trim()).map(Seed)
-    }
-}
-
-impl TryFrom<String> for Seed {
-    type Error = BadHex;
-    fn try_from(s: String) -> Result<Seed, BadHex> {
-        s.parse()
-    }
-}
-
-impl From<Seed> for String {
-    fn from(s: Seed) -> String {
-        s.to_hex()
-    }
-}
-
-impl fmt::Display for Seed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
-}
-
-impl fmt::Debug for Seed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Seed({})", self.to_hex())
-    }
-}
+crate::digest::hex32_newtype!(Seed, "seed");
 
 /// Where a seed came from, as a record states it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
