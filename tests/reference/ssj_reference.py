@@ -218,7 +218,7 @@ def request_seed(request: dict) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# §5 Keys: ChaCha12 block function
+# §5 Keys: ChaCha8 block function
 # ---------------------------------------------------------------------------------------------
 
 _CHACHA_CONST = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)
@@ -231,14 +231,14 @@ def _quarter(s: list[int], a: int, b: int, c: int, d: int) -> None:
     s[c] = (s[c] + s[d]) & _MASK32; s[b] = _rotl32(s[b] ^ s[c], 7)
 
 
-def chacha12_block(seed: bytes, counter: int, nonce: int = 0) -> bytes:
-    """ChaCha block with 12 rounds, 64-bit counter and 64-bit nonce (Bernstein's layout)."""
+def chacha8_block(seed: bytes, counter: int, nonce: int = 0) -> bytes:
+    """ChaCha block with 8 rounds, 64-bit counter and 64-bit nonce (Bernstein's layout)."""
     state = list(_CHACHA_CONST) + list(struct.unpack("<8I", seed)) + [
         counter & _MASK32, (counter >> 32) & _MASK32,
         nonce & _MASK32, (nonce >> 32) & _MASK32,
     ]
     x = list(state)
-    for _ in range(6):  # 6 double rounds
+    for _ in range(4):  # 4 double rounds
         _quarter(x, 0, 4, 8, 12); _quarter(x, 1, 5, 9, 13)
         _quarter(x, 2, 6, 10, 14); _quarter(x, 3, 7, 11, 15)
         _quarter(x, 0, 5, 10, 15); _quarter(x, 1, 6, 11, 12)
@@ -247,7 +247,7 @@ def chacha12_block(seed: bytes, counter: int, nonce: int = 0) -> bytes:
 
 
 def key(seed: bytes, i: int) -> int:
-    block = chacha12_block(seed, i // 8, 0)
+    block = chacha8_block(seed, i // 8, 0)
     off = 8 * (i % 8)
     return int.from_bytes(block[off:off + 8], "little")
 
@@ -256,7 +256,7 @@ def keys(seed: bytes, n: int) -> list[int]:
     """key_0 … key_{n-1}: the keystream read as little-endian u64 words."""
     out = []
     for counter in range((n + 7) // 8):
-        out += struct.unpack("<8Q", chacha12_block(seed, counter, 0))
+        out += struct.unpack("<8Q", chacha8_block(seed, counter, 0))
     return out[:n]
 
 

@@ -81,6 +81,10 @@ class TestKeysAndSeeds(unittest.TestCase):
                 with self.subTest(seed=group["seed"][:8], index=entry["index"]):
                     self.assertEqual(f"{R.key(seed, entry['index']):016x}", entry["key"])
 
+    def test_chacha8_known_answer(self):
+        # Bernstein's ChaCha8 test vector: all-zero key and nonce, block 0.
+        self.assertEqual(R.chacha8_block(bytes(32), 0, 0)[:8].hex(), "3e00ef2f895f40d6")
+
     def test_batch_keys_agree_with_single_keys(self):
         for group in self.vec["keys"]:
             seed = bytes.fromhex(group["seed"])
@@ -105,7 +109,7 @@ class TestKeysAndSeeds(unittest.TestCase):
         # The high word of the 64-bit block counter matters: index 2^40 + 5 is not index 5.
         self.assertNotEqual(R.key(seed, 1099511627781), R.key(seed, 5))
         # A non-zero nonce gives another stream.
-        self.assertNotEqual(R.chacha12_block(seed, 0, 1)[:8], R.chacha12_block(seed, 0, 0)[:8])
+        self.assertNotEqual(R.chacha8_block(seed, 0, 1)[:8], R.chacha8_block(seed, 0, 0)[:8])
 
     def test_negative_seed_derivation_binds_every_field(self):
         s = self.vec["seeds"][0]
@@ -129,7 +133,7 @@ class TestDrawVectors(unittest.TestCase):
 
         self.assertEqual(record["format"], "shuangsuiji/draw-record")
         self.assertEqual(record["algorithm"], {"id": "ssj-stratified-lowest-keys", "version": 1,
-                                               "prf": "chacha12-keystream", "digest": "sm3"})
+                                               "prf": "chacha8-keystream", "digest": "sm3"})
         with self.subTest(field="pool.digest"):
             self.assertEqual(got["pool"]["digest"], record["pool"]["digest"])
         with self.subTest(field="pool.size"):

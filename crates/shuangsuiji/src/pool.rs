@@ -276,18 +276,35 @@ impl<T: PoolEntry> From<Pool<T>> for Vec<T> {
 pub struct Frozen<T: PoolEntry> {
     entries: Arc<[T]>,
     classes: Arc<[u8]>,
+    /// How many entries of each class every block of [`CLASS_BLOCK`] entries holds, so that
+    /// counting the classes of a large range reads a few hundred numbers, not every entry.
+    class_blocks: Arc<[[u32; 64]]>,
     digest: Digest,
 }
+
+/// Entries per block of [`Frozen`]'s class counts.
+pub(crate) const CLASS_BLOCK: usize = 1 << 16;
 
 impl<T: PoolEntry> Frozen<T> {
     /// Entries must have unique ids (guaranteed by [`Pool`]).
     fn from_sorted_unique(mut entries: Vec<T>) -> Frozen<T> {
         entries.sort_unstable_by(|a, b| a.id().cmp(b.id()));
         let digest = digest_of(&entries);
-        let classes = entries.iter().map(PoolEntry::class).collect();
+        let classes: Arc<[u8]> = entries.iter().map(PoolEntry::class).collect();
+        let class_blocks = classes
+            .chunks(CLASS_BLOCK)
+            .map(|block| {
+                let mut counts = [0u32; 64];
+                for &c in block {
+                    counts[usize::from(c & 0x3f)] += 1;
+                }
+                counts
+            })
+            .collect();
         Frozen {
             entries: entries.into(),
             classes,
+            class_blocks,
             digest,
         }
     }
@@ -300,6 +317,11 @@ impl<T: PoolEntry> Frozen<T> {
     /// The dense class column (see [`PoolEntry::class`]), in canonical order.
     pub(crate) fn classes(&self) -> &[u8] {
         &self.classes
+    }
+
+    /// The class counts per block of [`CLASS_BLOCK`] entries.
+    pub(crate) fn class_blocks(&self) -> &[[u32; 64]] {
+        &self.class_blocks
     }
 
     /// The SM3 digest of the canonical encoding.

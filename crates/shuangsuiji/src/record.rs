@@ -24,7 +24,7 @@ pub struct Algorithm {
     pub id: String,
     /// [`ALGORITHM_VERSION`].
     pub version: u32,
-    /// The key function, for readers: `chacha12-keystream`.
+    /// The key function, for readers: `chacha8-keystream`.
     pub prf: String,
     /// The digest of pools and seeds: `sm3`.
     pub digest: String,
@@ -36,7 +36,7 @@ impl Algorithm {
         Algorithm {
             id: ALGORITHM_ID.into(),
             version: ALGORITHM_VERSION,
-            prf: "chacha12-keystream".into(),
+            prf: "chacha8-keystream".into(),
             digest: "sm3".into(),
         }
     }
@@ -112,8 +112,7 @@ impl DrawRecord {
     ) -> DrawRecord {
         let entries = pool.entries();
         let selected = sample
-            .picks()
-            .into_iter()
+            .iter(pool)
             .map(|(stratum, p)| SelectedTarget {
                 id: entries[p.index as usize].id.clone(),
                 stratum,
@@ -405,41 +404,31 @@ pub fn verify(record: &DrawRecord, pool: &FrozenPool) -> Verification {
     Verification { mismatches: out }
 }
 
-/// The usual case: the record lists exactly the recomputed picks, in canonical order. One pass,
-/// no allocation, no sorting.
+/// The usual case: the record lists exactly the recomputed picks, in canonical order. One pass
+/// over both, no allocation, no sorting. (Matching ids at increasing canonical indices also
+/// proves the record's order, since the pool is sorted by id.)
 fn selected_match_fast(record: &DrawRecord, pool: &FrozenPool, sample: &Sample) -> bool {
     if record.selected.len() != sample.len() {
         return false;
     }
     let entries = pool.entries();
-    let mut heads = [0usize; Stratum::COUNT];
-    let mut previous: Option<&TargetId> = None;
-    for sel in &record.selected {
-        if previous.is_some_and(|p| p >= &sel.id) {
-            return false;
-        }
-        previous = Some(&sel.id);
-        let head = &mut heads[sel.stratum.index()];
-        let Some(p) = sample.strata.get(sel.stratum).get(*head) else {
-            return false;
-        };
-        *head += 1;
-        if entries[p.index as usize].id != sel.id
-            || p.inclusion_probability().to_bits() != sel.inclusion_probability.to_bits()
-            || p.design_weight().to_bits() != sel.design_weight.to_bits()
-        {
-            return false;
-        }
-    }
-    true
+    record
+        .selected
+        .iter()
+        .zip(sample.iter(pool))
+        .all(|(sel, (stratum, p))| {
+            sel.stratum == stratum
+                && entries[p.index as usize].id == sel.id
+                && p.inclusion_probability().to_bits() == sel.inclusion_probability.to_bits()
+                && p.design_weight().to_bits() == sel.design_weight.to_bits()
+        })
 }
 
 /// The slow path, only on failure: which targets are missing, unexpected or differ.
 fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &mut Vec<Mismatch>) {
     let entries = pool.entries();
     let actual: HashMap<&TargetId, (Stratum, Pick)> = sample
-        .picks()
-        .into_iter()
+        .iter(pool)
         .map(|(s, p)| (&entries[p.index as usize].id, (s, p)))
         .collect();
     let mut listed: HashMap<&TargetId, &SelectedTarget> = HashMap::new();

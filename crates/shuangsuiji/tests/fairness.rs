@@ -43,9 +43,15 @@ fn every_target_has_probability_n_over_n() {
     let mut pair = 0u64; // targets 0 and 1 drawn together
     for i in 0..draws {
         let (_, s) = sample(&pool, &req(i)).unwrap();
-        let picks = s.strata.get(Stratum::B);
+        let picks: Vec<_> = s
+            .iter(&pool)
+            .map(|(st, p)| {
+                assert_eq!(st, Stratum::B);
+                p
+            })
+            .collect();
         assert_eq!(picks.len(), 8, "the sample size never varies");
-        for p in picks {
+        for p in &picks {
             counts[p.index as usize] += 1;
             assert_eq!((p.num, p.den), (8, 40));
         }
@@ -117,9 +123,9 @@ fn weighted_draws_follow_their_probabilities() {
     for i in 0..draws {
         let req = DrawRequest::new(TaskId::new("W").unwrap(), seed(i), p.clone());
         let (_, s) = sample(&pool, &req).unwrap();
-        let picks = s.strata.get(Stratum::B);
+        let picks: Vec<_> = s.iter(&pool).map(|(_, p)| p).collect();
         assert_eq!(picks.len(), 7);
-        for pk in picks {
+        for pk in &picks {
             counts[pk.index as usize] += 1;
             stated[pk.index as usize] = pk.inclusion_probability();
         }
