@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The longest id accepted, in bytes.
 pub const MAX_ID_BYTES: usize = 128;
@@ -64,16 +65,32 @@ pub(crate) fn check_id(kind: &'static str, s: &str) -> Result<(), IdError> {
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $kind:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        ///
+        /// Cloning is cheap (the text is shared), so that records and indexes can hold ids of
+        /// millions of targets without copying them.
+        #[derive(Debug, Clone, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+            }
+        }
 
         impl $name {
             /// Validates and wraps an id.
             pub fn new(s: impl Into<String>) -> Result<Self, IdError> {
                 let s = s.into();
                 check_id($kind, &s)?;
-                Ok(Self(s))
+                Ok(Self(Arc::from(s)))
+            }
+
+            /// The same id in a fresh allocation: a frozen pool re-allocates its ids in canonical
+            /// order, so that walking a sample in that order reads memory in order.
+            #[allow(dead_code)] // only the ids of pool entries are relocated
+            pub(crate) fn relocated(&self) -> Self {
+                Self(Arc::from(&*self.0))
             }
 
             /// The id as a string slice.
@@ -98,7 +115,7 @@ macro_rules! string_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0
+                id.0.to_string()
             }
         }
 

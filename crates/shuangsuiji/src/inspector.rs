@@ -104,6 +104,10 @@ impl PoolEntry for Inspector {
 
     fn normalize(&mut self) {}
 
+    fn relocate_id(&mut self) {
+        self.id = self.id.relocated();
+    }
+
     fn encode(&self, h: &mut EncoderHandle<'_>) {
         let e = &mut *h.0;
         e.str(self.id.as_str());

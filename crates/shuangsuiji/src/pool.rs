@@ -30,6 +30,11 @@ pub trait PoolEntry: Clone {
     /// Writes the canonical encoding (see `docs/SAMPLING.md`).
     #[doc(hidden)]
     fn encode(&self, e: &mut EncoderHandle<'_>);
+    /// Moves the entry's id into a fresh allocation (see [`crate::ids::TargetId`]); called in
+    /// canonical order when a pool is frozen.
+    #[doc(hidden)]
+    fn relocate_id(&mut self) {}
+
     /// A byte summarising what a draw needs to know of the entry without reading it (for
     /// targets: stratum and exclusion flags), kept in a dense column of the snapshot.
     #[doc(hidden)]
@@ -289,6 +294,7 @@ impl<T: PoolEntry> Frozen<T> {
     /// Entries must have unique ids (guaranteed by [`Pool`]).
     fn from_sorted_unique(mut entries: Vec<T>) -> Frozen<T> {
         entries.sort_unstable_by(|a, b| a.id().cmp(b.id()));
+        entries.iter_mut().for_each(PoolEntry::relocate_id);
         let digest = digest_of(&entries);
         let classes: Arc<[u8]> = entries.iter().map(PoolEntry::class).collect();
         let class_blocks = classes

@@ -323,6 +323,10 @@ impl PoolEntry for Target {
         }
     }
 
+    fn relocate_id(&mut self) {
+        self.id = self.id.relocated();
+    }
+
     fn class(&self) -> u8 {
         let mut c = self.stratum().index() as u8;
         if self.status != TargetStatus::Active {

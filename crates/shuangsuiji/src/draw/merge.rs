@@ -91,11 +91,11 @@ impl Sample {
                 bands[s].append(band);
             }
         }
-        if let [only] = parts.as_mut_slice() {
-            bits = std::mem::take(&mut only.bits);
-        } else {
+        // The first shard's bitmap grows into the whole sample's; the others are ORed in.
+        if let Some((head, rest)) = parts.split_first_mut() {
+            bits = std::mem::take(&mut head.bits);
             bits.resize(usize::try_from(len.div_ceil(64)).unwrap_or(usize::MAX), 0);
-            for p in &parts {
+            for p in rest {
                 or_shifted(&mut bits, &p.bits, p.first - first, p.len);
             }
         }

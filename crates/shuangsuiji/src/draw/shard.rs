@@ -265,7 +265,18 @@ impl PoolShard<'_> {
         let len = self.targets.len();
         let mut bits = vec![0u64; len.div_ceil(64)];
         let mut certain = [0u64; 256];
-        let mut bands: [Band; 5] = Default::default();
+        // Bands sized for their expected fill, so that they are not grown (and freed) step by step.
+        let mut bands: [Band; 5] = std::array::from_fn(|h| {
+            let eligible = Stratum::from_index(h).map_or(0, |s| *census.census.eligible.get(s));
+            let width = (hi[h] - lo[h]) as f64 / 18_446_744_073_709_551_616.0;
+            let expected = (eligible as f64 * width * 1.1) as usize + 16;
+            let expected = expected.min(usize::try_from(eligible).unwrap_or(usize::MAX));
+            Band {
+                key: Vec::with_capacity(expected),
+                index: Vec::with_capacity(expected),
+                weight: Vec::with_capacity(if weighted { expected } else { 0 }),
+            }
+        });
         let mut keys = KeyStream::new(&request.seed, TARGET_STREAM, self.first);
         // The loop reads one byte per entity: its code, or, in the usual case where the class
         // alone decides, its class byte with the tables translated through the class → code map.
