@@ -68,15 +68,10 @@ macro_rules! string_id {
         ///
         /// Cloning is cheap (the text is shared), so that records and indexes can hold ids of
         /// millions of targets without copying them.
-        #[derive(Debug, Clone, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        // (`Arc<str>` equality tests the pointer before the text.)
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(Arc<str>);
-
-        impl PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
-            }
-        }
 
         impl $name {
             /// Validates and wraps an id.

@@ -268,7 +268,7 @@ impl PoolShard<'_> {
         // Bands sized for their expected fill, so that they are not grown (and freed) step by step.
         let mut bands: [Band; 5] = std::array::from_fn(|h| {
             let eligible = Stratum::from_index(h).map_or(0, |s| *census.census.eligible.get(s));
-            let width = (hi[h] - lo[h]) as f64 / 18_446_744_073_709_551_616.0;
+            let width = hi[h].saturating_sub(lo[h]) as f64 / 18_446_744_073_709_551_616.0;
             let expected = (eligible as f64 * width * 1.1) as usize + 16;
             let expected = expected.min(usize::try_from(eligible).unwrap_or(usize::MAX));
             Band {
