@@ -280,6 +280,8 @@ impl<T: PoolEntry> From<Pool<T>> for Vec<T> {
 #[derive(Debug, Clone)]
 pub struct Frozen<T: PoolEntry> {
     entries: Arc<[T]>,
+    /// The ids again, densely: samples, records and look-ups walk these, not the entries.
+    ids: Arc<[T::Id]>,
     classes: Arc<[u8]>,
     /// How many entries of each class every block of [`CLASS_BLOCK`] entries holds, so that
     /// counting the classes of a large range reads a few hundred numbers, not every entry.
@@ -307,8 +309,10 @@ impl<T: PoolEntry> Frozen<T> {
                 counts
             })
             .collect();
+        let ids = entries.iter().map(|e| e.id().clone()).collect();
         Frozen {
             entries: entries.into(),
+            ids,
             classes,
             class_blocks,
             digest,
@@ -330,6 +334,11 @@ impl<T: PoolEntry> Frozen<T> {
         &self.class_blocks
     }
 
+    /// The ids in canonical order (shared with the entries).
+    pub fn ids(&self) -> &[T::Id] {
+        &self.ids
+    }
+
     /// The SM3 digest of the canonical encoding.
     pub fn digest(&self) -> Digest {
         self.digest
@@ -347,7 +356,7 @@ impl<T: PoolEntry> Frozen<T> {
 
     /// The canonical index of an id (binary search).
     pub fn position(&self, id: &T::Id) -> Option<usize> {
-        self.entries.binary_search_by(|e| e.id().cmp(id)).ok()
+        self.ids.binary_search(id).ok()
     }
 
     /// The entry with an id.

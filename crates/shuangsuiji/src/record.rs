@@ -1,7 +1,9 @@
 //! Draw records: what a draw publishes, and the check that a record reproduces.
 
 use crate::digest::Digest;
-use crate::draw::{Census, DrawError, DrawRequest, ExclusionCounts, Pick, Sample, sample};
+use crate::draw::{
+    Census, DrawError, DrawRequest, ExclusionCounts, Pick, RatioCache, Sample, sample,
+};
 use crate::ids::TargetId;
 use crate::risk::{PerStratum, Stratum};
 use crate::seed::Seed;
@@ -110,14 +112,18 @@ impl DrawRecord {
         census: &Census,
         sample: &Sample,
     ) -> DrawRecord {
-        let entries = pool.entries();
+        let ids = pool.ids();
+        let mut ratios = RatioCache::default();
         let selected = sample
             .iter(pool)
-            .map(|(stratum, p)| SelectedTarget {
-                id: entries[p.index as usize].id.clone(),
-                stratum,
-                inclusion_probability: p.inclusion_probability(),
-                design_weight: p.design_weight(),
+            .map(|(stratum, p)| {
+                let (inclusion_probability, design_weight) = ratios.of(&p);
+                SelectedTarget {
+                    id: ids[p.index as usize].clone(),
+                    stratum,
+                    inclusion_probability,
+                    design_weight,
+                }
             })
             .collect();
         DrawRecord {
@@ -411,25 +417,27 @@ fn selected_match_fast(record: &DrawRecord, pool: &FrozenPool, sample: &Sample) 
     if record.selected.len() != sample.len() {
         return false;
     }
-    let entries = pool.entries();
+    let ids = pool.ids();
+    let mut ratios = RatioCache::default();
     record
         .selected
         .iter()
         .zip(sample.iter(pool))
         .all(|(sel, (stratum, p))| {
+            let (pi, w) = ratios.of(&p);
             sel.stratum == stratum
-                && entries[p.index as usize].id == sel.id
-                && p.inclusion_probability().to_bits() == sel.inclusion_probability.to_bits()
-                && p.design_weight().to_bits() == sel.design_weight.to_bits()
+                && ids[p.index as usize] == sel.id
+                && pi.to_bits() == sel.inclusion_probability.to_bits()
+                && w.to_bits() == sel.design_weight.to_bits()
         })
 }
 
 /// The slow path, only on failure: which targets are missing, unexpected or differ.
 fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &mut Vec<Mismatch>) {
-    let entries = pool.entries();
+    let ids = pool.ids();
     let actual: HashMap<&TargetId, (Stratum, Pick)> = sample
         .iter(pool)
-        .map(|(s, p)| (&entries[p.index as usize].id, (s, p)))
+        .map(|(s, p)| (&ids[p.index as usize], (s, p)))
         .collect();
     let mut listed: HashMap<&TargetId, &SelectedTarget> = HashMap::new();
     for sel in &record.selected {

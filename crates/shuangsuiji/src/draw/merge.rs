@@ -30,6 +30,27 @@ impl Pick {
     }
 }
 
+/// Remembers the doubles of the last ratio seen: in a uniform stratum every pick has the same
+/// one, so walking a sample in order divides once per stratum run instead of twice per pick.
+#[derive(Debug, Default)]
+pub(crate) struct RatioCache {
+    last: Option<(u64, u64, f64, f64)>,
+}
+
+impl RatioCache {
+    /// `(inclusion_probability, design_weight)` of a pick.
+    pub(crate) fn of(&mut self, p: &Pick) -> (f64, f64) {
+        match self.last {
+            Some((num, den, pi, w)) if num == p.num && den == p.den => (pi, w),
+            _ => {
+                let (pi, w) = (p.inclusion_probability(), p.design_weight());
+                self.last = Some((p.num, p.den, pi, w));
+                (pi, w)
+            }
+        }
+    }
+}
+
 /// A finished sample: which entities of the pool are drawn, as a bitmap over canonical
 /// indices, so that it costs one bit per entity and reads back in canonical order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,6 +25,7 @@
 mod merge;
 mod shard;
 
+pub(crate) use merge::RatioCache;
 pub use merge::{Pick, Sample};
 pub use shard::{DrawPass, PoolShard, ShardCensus, ShardSample};
 
