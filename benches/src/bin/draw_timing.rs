@@ -220,7 +220,8 @@ fn phases(
     let (sample, merge_m) = measure(|| Sample::merge(request, &allocation, parts));
     let sample = sample?;
 
-    let (record, record_m) = measure(|| DrawRecord::from_sample(pool, request, &census, &sample));
+    let (record, record_m) =
+        measure(|| DrawRecord::from_sample(pool, request, &census, &sample).expect("record"));
     drop(record);
     Ok(Phases {
         census: census_m,

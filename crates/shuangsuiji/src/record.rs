@@ -101,17 +101,25 @@ pub struct DrawRecord {
 /// Draws from a frozen pool and returns the record to publish.
 pub fn draw(pool: &FrozenPool, request: &DrawRequest) -> Result<DrawRecord, DrawError> {
     let (census, sample) = sample(pool, request)?;
-    Ok(DrawRecord::from_sample(pool, request, &census, &sample))
+    DrawRecord::from_sample(pool, request, &census, &sample)
 }
 
 impl DrawRecord {
-    /// Builds the record of a sample (e.g. one merged from shards).
+    /// Builds the record of a sample (e.g. one merged from shards); the sample must have been
+    /// drawn from this pool.
     pub fn from_sample(
         pool: &FrozenPool,
         request: &DrawRequest,
         census: &Census,
         sample: &Sample,
-    ) -> DrawRecord {
+    ) -> Result<DrawRecord, DrawError> {
+        if sample.span() != (0, pool.len() as u64) {
+            return Err(DrawError::Shards(format!(
+                "the sample covers canonical indices {:?}, the pool has {} targets",
+                sample.span(),
+                pool.len()
+            )));
+        }
         let ids = pool.ids();
         let mut ratios = RatioCache::default();
         let selected = sample
@@ -126,7 +134,7 @@ impl DrawRecord {
                 }
             })
             .collect();
-        DrawRecord {
+        Ok(DrawRecord {
             format: RECORD_FORMAT.into(),
             algorithm: Algorithm::current(),
             library_version: env!("CARGO_PKG_VERSION").into(),
@@ -142,7 +150,7 @@ impl DrawRecord {
                 sample_size: *sample.allocation.size.get(s),
             }),
             selected,
-        }
+        })
     }
 
     /// The record as pretty JSON.

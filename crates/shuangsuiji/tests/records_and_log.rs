@@ -367,3 +367,13 @@ fn a_misspelt_field_is_refused_not_ignored() {
     let ok: TargetPool = serde_json::from_str(r#"[{"id": "X1", "grade": "D"}]"#).unwrap();
     assert_eq!(ok.entries()[0].grade, Some(RiskGrade::D));
 }
+
+#[test]
+fn a_sample_of_another_pool_is_refused_not_a_panic() {
+    let small = frozen(50);
+    let large = frozen(500);
+    let req = request("T-9", "1");
+    let (census, sample) = shuangsuiji::draw::sample(&large, &req).unwrap();
+    let err = DrawRecord::from_sample(&small, &req, &census, &sample).unwrap_err();
+    assert!(err.to_string().contains("the pool has 50 targets"), "{err}");
+}

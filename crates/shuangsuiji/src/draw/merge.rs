@@ -201,6 +201,11 @@ impl Sample {
         self.iter(pool).collect()
     }
 
+    /// The canonical indices the sample covers: `(first, count)`.
+    pub fn span(&self) -> (u64, u64) {
+        (self.first, self.len)
+    }
+
     /// Whether the entity at a canonical index is drawn.
     pub fn contains(&self, index: u64) -> bool {
         index
