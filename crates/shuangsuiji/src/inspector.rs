@@ -115,12 +115,10 @@ impl PoolEntry for Inspector {
         e.str(self.department.as_str());
         e.str(&self.unit);
         e.str(&self.certificate);
-        e.str(
-            &self
-                .certificate_expiry
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-        );
+        match self.certificate_expiry {
+            Some(d) => e.date(d),
+            None => e.str(""),
+        }
         e.str(&self.region);
         e.count(self.items.len());
         for i in &self.items {

@@ -308,12 +308,15 @@ impl PoolEntry for Target {
         } else {
             ""
         });
-        e.str(&self.risk_score.map(|s| s.to_string()).unwrap_or_default());
+        match self.risk_score {
+            Some(score) => e.decimal(u64::from(score)),
+            None => e.str(""),
+        }
         e.str(self.status.name());
         e.str(if self.positive_list { "1" } else { "0" });
         e.count(self.history.len());
         for i in &self.history {
-            e.str(&i.date.format("%Y-%m-%d").to_string());
+            e.date(i.date);
             e.str(i.department.as_str());
             e.opt_str(i.item.as_ref().map(ItemId::as_str));
             e.count(i.inspectors.len());
