@@ -4,7 +4,10 @@
 use shuangsuiji_benches::{POOL_SEED, synthetic_pool};
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let n = args.first().copied().unwrap_or(1_000_000);
     let runs = args.get(1).copied().unwrap_or(5);
     let pool = synthetic_pool(n, POOL_SEED).thaw();

@@ -6,6 +6,7 @@
 //! says why; the superseded draw stays in the log for anyone to see.
 
 use crate::digest::{Digest, Encoder};
+use crate::ids::TaskId;
 use crate::record::DrawRecord;
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +70,47 @@ impl LogEntry {
 /// The digest of a record as the log takes it.
 pub fn record_digest(record: &DrawRecord) -> Digest {
     Digest::sm3(&serde_json::to_vec(record).unwrap_or_default())
+}
+
+/// Whether an entry of `kind` for `task` may follow `earlier`: a task is drawn once, and each
+/// later draw is a re-draw of its latest entry with a reason.
+fn admissible(earlier: &[LogEntry], task: &TaskId, kind: &EntryKind) -> Result<(), LogError> {
+    let bad = |problem: String| LogError::BadRedraw {
+        task: task.to_string(),
+        problem,
+    };
+    match kind {
+        EntryKind::Draw => match earlier.iter().find(|e| &e.record.request.task_id == task) {
+            Some(prev) => Err(LogError::AlreadyDrawn {
+                task: task.to_string(),
+                entry: prev.seq,
+            }),
+            None => Ok(()),
+        },
+        EntryKind::Redraw { supersedes, reason } => {
+            if reason.trim().is_empty() {
+                return Err(bad("a re-draw must say why".into()));
+            }
+            let Some(old) = earlier.get(usize::try_from(*supersedes).unwrap_or(usize::MAX)) else {
+                return Err(bad(format!("there is no earlier entry {supersedes}")));
+            };
+            if &old.record.request.task_id != task {
+                return Err(bad(format!(
+                    "entry {supersedes} is a draw of task {}, not of this task",
+                    old.record.request.task_id
+                )));
+            }
+            if let Some(later) = earlier.iter().find(
+                |e| matches!(&e.kind, EntryKind::Redraw { supersedes: s, .. } if s == supersedes),
+            ) {
+                return Err(bad(format!(
+                    "entry {supersedes} was already superseded by entry {}",
+                    later.seq
+                )));
+            }
+            Ok(())
+        }
+    }
 }
 
 /// What is wrong with an append or with a log.
@@ -135,17 +177,7 @@ impl DrawLog {
 
     /// Appends the first draw of a task.
     pub fn append(&mut self, record: DrawRecord) -> Result<&LogEntry, LogError> {
-        let task = &record.request.task_id;
-        if let Some(prev) = self
-            .entries
-            .iter()
-            .find(|e| &e.record.request.task_id == task)
-        {
-            return Err(LogError::AlreadyDrawn {
-                task: task.to_string(),
-                entry: prev.seq,
-            });
-        }
+        admissible(&self.entries, &record.request.task_id, &EntryKind::Draw)?;
         Ok(self.push(EntryKind::Draw, record))
     }
 
@@ -156,41 +188,12 @@ impl DrawLog {
         supersedes: u64,
         reason: &str,
     ) -> Result<&LogEntry, LogError> {
-        let task = record.request.task_id.to_string();
-        let bad = |problem: String| LogError::BadRedraw {
-            task: task.clone(),
-            problem,
+        let kind = EntryKind::Redraw {
+            supersedes,
+            reason: reason.to_owned(),
         };
-        if reason.trim().is_empty() {
-            return Err(bad("a re-draw must say why".into()));
-        }
-        let Some(old) = self
-            .entries
-            .get(usize::try_from(supersedes).unwrap_or(usize::MAX))
-        else {
-            return Err(bad(format!("there is no entry {supersedes}")));
-        };
-        if old.record.request.task_id != record.request.task_id {
-            return Err(bad(format!(
-                "entry {supersedes} is a draw of task {}, not of this task",
-                old.record.request.task_id
-            )));
-        }
-        if let Some(later) = self.entries.iter().find(
-            |e| matches!(&e.kind, EntryKind::Redraw { supersedes: s, .. } if *s == supersedes),
-        ) {
-            return Err(bad(format!(
-                "entry {supersedes} was already superseded by entry {}",
-                later.seq
-            )));
-        }
-        Ok(self.push(
-            EntryKind::Redraw {
-                supersedes,
-                reason: reason.to_owned(),
-            },
-            record,
-        ))
+        admissible(&self.entries, &record.request.task_id, &kind)?;
+        Ok(self.push(kind, record))
     }
 
     fn push(&mut self, kind: EntryKind, record: DrawRecord) -> &LogEntry {
@@ -208,7 +211,7 @@ impl DrawLog {
     }
 
     /// The entry in force for a task: its latest draw or re-draw.
-    pub fn current(&self, task: &crate::ids::TaskId) -> Option<&LogEntry> {
+    pub fn current(&self, task: &TaskId) -> Option<&LogEntry> {
         self.entries
             .iter()
             .rev()
@@ -242,13 +245,10 @@ impl DrawLog {
                     "the entry's digest does not match its content".into(),
                 ));
             }
-            if let EntryKind::Redraw { supersedes, .. } = &e.kind {
-                if *supersedes >= e.seq {
-                    return Err(broken(format!(
-                        "supersedes entry {supersedes}, which is not earlier"
-                    )));
-                }
-            }
+            // The rules of appending hold for every entry, so that a log hashed correctly by
+            // someone else's tool is still refused if it hides a second draw.
+            admissible(&self.entries[..i], &e.record.request.task_id, &e.kind)
+                .map_err(|rule| broken(rule.to_string()))?;
             previous = e.digest;
         }
         Ok(())

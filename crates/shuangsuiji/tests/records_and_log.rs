@@ -377,3 +377,73 @@ fn a_sample_of_another_pool_is_refused_not_a_panic() {
     let err = DrawRecord::from_sample(&small, &req, &census, &sample).unwrap_err();
     assert!(err.to_string().contains("the pool has 50 targets"), "{err}");
 }
+
+#[test]
+fn a_correctly_hashed_log_that_breaks_the_rules_is_refused() {
+    // Anyone can recompute digests; the chain check must also enforce the append rules.
+    let pool = frozen(60);
+    let forge = |log: &DrawLog, kind: EntryKind, record: DrawRecord| {
+        let mut e = shuangsuiji::audit::LogEntry {
+            seq: log.entries().len() as u64,
+            previous: log.head(),
+            kind,
+            record_digest: shuangsuiji::audit::record_digest(&record),
+            record,
+            digest: shuangsuiji::digest::Digest::ZERO,
+        };
+        e.digest = e.compute_digest();
+        let mut text = log.to_jsonl();
+        text.push_str(&serde_json::to_string(&e).unwrap());
+        DrawLog::from_jsonl(&text).unwrap()
+    };
+    let mut log = DrawLog::new();
+    log.append(draw(&pool, &request("T1", "1")).unwrap())
+        .unwrap();
+    let second_draw = forge(
+        &log,
+        EntryKind::Draw,
+        draw(&pool, &request("T1", "2")).unwrap(),
+    );
+    let err = second_draw.verify_chain().unwrap_err();
+    assert!(
+        matches!(&err, LogError::BrokenLink { seq: 1, problem } if problem.contains("already drawn")),
+        "{err}"
+    );
+    let silent = forge(
+        &log,
+        EntryKind::Redraw {
+            supersedes: 0,
+            reason: " ".into(),
+        },
+        draw(&pool, &request("T1", "2")).unwrap(),
+    );
+    assert!(
+        silent
+            .verify_chain()
+            .unwrap_err()
+            .to_string()
+            .contains("must say why")
+    );
+    let twice = forge(
+        &log,
+        EntryKind::Redraw {
+            supersedes: 0,
+            reason: "late seed".into(),
+        },
+        draw(&pool, &request("T1", "2")).unwrap(),
+    );
+    assert_eq!(twice.verify_chain(), Ok(()));
+    let again = forge(
+        &twice,
+        EntryKind::Redraw {
+            supersedes: 0,
+            reason: "once more".into(),
+        },
+        draw(&pool, &request("T1", "3")).unwrap(),
+    );
+    let err = again.verify_chain().unwrap_err();
+    assert!(
+        matches!(&err, LogError::BrokenLink { seq: 2, problem } if problem.contains("already superseded by entry 1")),
+        "{err}"
+    );
+}
