@@ -173,12 +173,10 @@ pub enum Mismatch {
         /// The `format` found.
         found: String,
     },
-    /// An algorithm this library does not implement.
+    /// An algorithm this library does not implement (id, version, key function or digest).
     Algorithm {
-        /// The id found.
-        id: String,
-        /// The version found.
-        version: u32,
+        /// The algorithm the record names.
+        found: Algorithm,
     },
     /// The seed is not what its public-entropy origin derives.
     Seed {
@@ -225,6 +223,18 @@ pub enum Mismatch {
         /// The target.
         id: TargetId,
     },
+    /// Listed twice.
+    Duplicate {
+        /// The target.
+        id: TargetId,
+    },
+    /// Listed out of canonical (id) order.
+    Order {
+        /// 0-based position in `selected`.
+        position: usize,
+        /// The target listed there.
+        id: TargetId,
+    },
     /// Listed with another stratum, probability or weight than the algorithm gives.
     Entry {
         /// The target.
@@ -244,10 +254,21 @@ impl fmt::Display for Mismatch {
             Mismatch::Format { found } => {
                 write!(f, "format is {found:?}, expected {RECORD_FORMAT:?}")
             }
-            Mismatch::Algorithm { id, version } => write!(
-                f,
-                "algorithm {id} v{version} is not implemented here (this is {ALGORITHM_ID} v{ALGORITHM_VERSION})"
-            ),
+            Mismatch::Algorithm { found } => {
+                let here = Algorithm::current();
+                write!(
+                    f,
+                    "algorithm {} v{} (keys {}, digest {}) is not implemented here (this is {} v{}, keys {}, digest {})",
+                    found.id,
+                    found.version,
+                    found.prf,
+                    found.digest,
+                    here.id,
+                    here.version,
+                    here.prf,
+                    here.digest
+                )
+            }
             Mismatch::Seed { recorded, derived } => write!(
                 f,
                 "seed {recorded} does not match its public-entropy origin, which derives {derived}"
@@ -273,6 +294,11 @@ impl fmt::Display for Mismatch {
                 )
             }
             Mismatch::DrawFailed { error } => write!(f, "the draw could not be re-run: {error}"),
+            Mismatch::Duplicate { id } => write!(f, "target {id} is listed twice in the record"),
+            Mismatch::Order { position, id } => write!(
+                f,
+                "selected entry {position} ({id}) is out of canonical (id) order"
+            ),
             Mismatch::Missing { id } => {
                 write!(f, "target {id} was drawn but is missing from the record")
             }
@@ -333,10 +359,9 @@ pub fn verify(record: &DrawRecord, pool: &FrozenPool) -> Verification {
             found: record.format.clone(),
         });
     }
-    if record.algorithm.id != ALGORITHM_ID || record.algorithm.version != ALGORITHM_VERSION {
+    if record.algorithm != Algorithm::current() {
         out.push(Mismatch::Algorithm {
-            id: record.algorithm.id.clone(),
-            version: record.algorithm.version,
+            found: record.algorithm.clone(),
         });
         return Verification { mismatches: out };
     }
@@ -448,8 +473,17 @@ fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &
         .map(|(s, p)| (&ids[p.index as usize], (s, p)))
         .collect();
     let mut listed: HashMap<&TargetId, &SelectedTarget> = HashMap::new();
-    for sel in &record.selected {
-        listed.insert(&sel.id, sel);
+    for (position, sel) in record.selected.iter().enumerate() {
+        if listed.insert(&sel.id, sel).is_some() {
+            out.push(Mismatch::Duplicate { id: sel.id.clone() });
+            continue;
+        }
+        if position > 0 && record.selected[position - 1].id >= sel.id {
+            out.push(Mismatch::Order {
+                position,
+                id: sel.id.clone(),
+            });
+        }
         match actual.get(&sel.id) {
             None => out.push(Mismatch::Unexpected { id: sel.id.clone() }),
             Some(&(s, p)) => {
@@ -488,11 +522,4 @@ fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &
             .into_iter()
             .map(|id| Mismatch::Missing { id: id.clone() }),
     );
-    if out.is_empty() {
-        // Same set, same values: only the order can differ.
-        out.push(Mismatch::DrawFailed {
-            error: "the selected list is not in canonical (id) order or lists a target twice"
-                .into(),
-        });
-    }
 }

@@ -141,18 +141,38 @@ fn an_unknown_algorithm_is_refused_not_reinterpreted() {
     rec.algorithm.version = 2;
     let v = verify(&rec, &pool);
     assert!(
-        matches!(v.mismatches[..], [Mismatch::Algorithm { version: 2, .. }]),
+        matches!(&v.mismatches[..], [Mismatch::Algorithm { found }] if found.version == 2),
         "{v}"
     );
+    let (pool, mut rec) = record();
+    rec.algorithm.prf = "sha256".into();
+    let v = verify(&rec, &pool);
+    assert!(v.to_string().contains("keys sha256"), "{v}");
 }
 
 #[test]
 fn a_reordered_selected_list_is_reported() {
     let (pool, mut rec) = record();
     rec.selected.swap(0, 1);
+    let second = rec.selected[1].id.clone();
+    rec.out_of_scope += 1; // another difference must not hide the order one
     let v = verify(&rec, &pool);
-    assert!(!v.is_ok());
-    assert!(v.to_string().contains("canonical (id) order"), "{v}");
+    assert!(
+        v.mismatches.contains(&Mismatch::Order {
+            position: 1,
+            id: second
+        }),
+        "{v}"
+    );
+    assert!(v.to_string().contains("out of canonical (id) order"), "{v}");
+    let (pool, mut rec) = record();
+    let twice = rec.selected[4].clone();
+    rec.selected.insert(5, twice.clone());
+    let v = verify(&rec, &pool);
+    assert!(
+        v.mismatches.contains(&Mismatch::Duplicate { id: twice.id }),
+        "{v}"
+    );
 }
 
 fn log_of_three() -> DrawLog {
