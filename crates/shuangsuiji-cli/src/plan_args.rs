@@ -53,7 +53,7 @@ fn per_stratum<T: Copy>(
 /// Parses `--ratios`.
 pub(crate) fn parse_ratios(text: &str) -> Result<Ratios, String> {
     per_stratum(text, "A=5%", |v| {
-        v.parse::<Ratio>().map_err(|e| e.to_string())
+        v.trim().parse::<Ratio>().map_err(|e| e.to_string())
     })
     .map(Ratios)
 }

@@ -2,7 +2,7 @@
 
 use crate::ids::{DeptId, InspectorId, ItemId};
 use crate::pool::{EncoderHandle, EntryError, Frozen, Pool, PoolEntry};
-use crate::target::check_tag;
+use crate::target::{check_tag, check_year};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -92,6 +92,9 @@ impl PoolEntry for Inspector {
     fn validate(&self) -> Result<(), EntryError> {
         for tag in &self.tags {
             check_tag("tags", tag)?;
+        }
+        if let Some(d) = self.certificate_expiry {
+            check_year("certificate_expiry", d)?;
         }
         if !self.expert && self.certificate.trim().is_empty() {
             return Err(EntryError {

@@ -57,15 +57,20 @@ impl FromStr for Ratio {
             text: text.to_owned(),
             problem,
         };
+        // Exactly the grammar of docs/SAMPLING.md §8: digits, optionally a dot and 1–4 digits,
+        // then `%`; no spaces, no sign (front ends trim what users type before parsing).
         let body = text
-            .trim()
             .strip_suffix('%')
             .ok_or_else(|| bad("write it as a percentage, e.g. 5% or 12.5%"))?;
-        let (whole, frac) = body.split_once('.').unwrap_or((body, ""));
+        let (whole, frac) = match body.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (body, None),
+        };
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || !(frac.is_empty() || digits(frac)) {
+        if !digits(whole) || !frac.is_none_or(digits) {
             return Err(bad("not a number"));
         }
+        let frac = frac.unwrap_or("");
         if frac.len() > 4 {
             return Err(bad("at most four decimals (0.0001%) are supported"));
         }
@@ -438,6 +443,9 @@ mod tests {
         assert_eq!(r("12.5%").to_string(), "12.5%");
         assert_eq!(r("7.0500%").to_string(), "7.05%");
         for bad in [
+            "5.%",
+            " 5%",
+            "5% ",
             "0%",
             "100.0001%",
             "5",

@@ -123,7 +123,13 @@ impl FromStr for Stratum {
 }
 
 /// One value per stratum, in canonical order; serialised as an object keyed by stratum name.
+/// A stratum missing from the object takes the default (no ratio, no bounds, zero).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(
+    default,
+    deny_unknown_fields,
+    bound(deserialize = "T: Deserialize<'de> + Default")
+)]
 pub struct PerStratum<T> {
     /// Grade A.
     #[serde(rename = "A")]
@@ -209,5 +215,9 @@ mod tests {
             r#"{"A":0,"B":1,"C":2,"D":3,"ungraded":4}"#
         );
         assert_eq!(*p.get(Stratum::D), 3);
+        // Missing strata take the default; unknown ones are refused.
+        let q: PerStratum<u64> = serde_json::from_str(r#"{"B": 7}"#).unwrap();
+        assert_eq!((q.a, q.b, q.ungraded), (0, 7, 0));
+        assert!(serde_json::from_str::<PerStratum<u64>>(r#"{"E": 1}"#).is_err());
     }
 }

@@ -253,6 +253,20 @@ pub(crate) fn check_tag(field: &'static str, tag: &str) -> Result<(), EntryError
     Ok(())
 }
 
+/// Dates are written `YYYY-MM-DD` in files and digests: years outside 0–9999 are refused
+/// rather than given a second spelling.
+pub(crate) fn check_year(field: &'static str, d: NaiveDate) -> Result<(), EntryError> {
+    use chrono::Datelike;
+    if (0..=9999).contains(&d.year()) {
+        Ok(())
+    } else {
+        Err(EntryError {
+            field,
+            problem: format!("date {d} is outside the years 0–9999"),
+        })
+    }
+}
+
 // Bits of the class byte: the stratum index in the low three bits, then flags.
 pub(crate) const CLASS_STRATUM_MASK: u8 = 0b0000_0111;
 pub(crate) const CLASS_INACTIVE: u8 = 0b0000_1000;
@@ -271,6 +285,9 @@ impl PoolEntry for Target {
     fn validate(&self) -> Result<(), EntryError> {
         for tag in &self.tags {
             check_tag("tags", tag)?;
+        }
+        for h in &self.history {
+            check_year("history.date", h.date)?;
         }
         if let Some(score) = self.risk_score {
             if score == 0 || score > MAX_RISK_SCORE {

@@ -329,3 +329,54 @@ fn the_recent_window_counts_the_draw_day_and_not_the_last_day() {
     req.department = Some(DeptId::new("D9").unwrap());
     assert_eq!(draw(&pool, &req).unwrap().exclusions.recently_inspected, 0);
 }
+
+/// A request without any rule that needs the targets, so that the census reads only the
+/// pool's class counts (the fast path).
+fn plain_request(seed: [u8; 32]) -> DrawRequest {
+    DrawRequest::new(TaskId::new("T").unwrap(), Seed(seed), policy())
+}
+
+/// The same population through the per-target path: a scope that admits every status.
+fn per_target_request(seed: [u8; 32]) -> DrawRequest {
+    let mut req = plain_request(seed);
+    req.scope.statuses = TargetStatus::ALL.into_iter().collect();
+    req
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn the_class_count_census_agrees_with_the_per_target_one(targets in targets_strategy(400), seed in any::<[u8; 32]>(), cuts in prop::collection::vec(any::<usize>(), 0..6)) {
+        let pool = freeze(targets);
+        let (census, fast) = sample(&pool, &plain_request(seed)).unwrap();
+        let (census2, slow) = sample(&pool, &per_target_request(seed)).unwrap();
+        prop_assert_eq!(census, census2);
+        prop_assert_eq!(&fast, &slow);
+        let (census3, by_hand) = draw_by_hand(&pool, &cuts, &plain_request(seed));
+        prop_assert_eq!(census, census3);
+        prop_assert_eq!(&fast, &by_hand);
+    }
+}
+
+#[test]
+fn pools_larger_than_a_class_block_census_and_shard_alike() {
+    // 150,001 targets span three blocks of per-block class counts, with ragged ends.
+    let pool = freeze(
+        (0..150_001)
+            .map(|i| target(i, (i % 5) as u8, (i % 31) as u8, i % 97 == 0, 1))
+            .collect(),
+    );
+    let req = plain_request([7; 32]);
+    let (census, single) = sample_sharded(&pool.shards(1), &req).unwrap();
+    for n in [2, 3, 7] {
+        let (c, s) = sample_sharded(&pool.shards(n), &req).unwrap();
+        assert_eq!((c, &s), (census, &single), "{n} shards");
+    }
+    let cut = [65_535usize, 65_537, 131_072];
+    assert_eq!(draw_by_hand(&pool, &cut, &req), (census, single.clone()));
+    let (c, s) = sample(&pool, &per_target_request([7; 32])).unwrap();
+    assert_eq!((c, s), (census, single));
+    assert_eq!(census.population, 150_001);
+    assert!(census.excluded.not_active > 0 && census.excluded.positive_list > 0);
+}

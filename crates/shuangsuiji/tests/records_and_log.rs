@@ -467,3 +467,16 @@ fn a_correctly_hashed_log_that_breaks_the_rules_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn dates_beyond_four_digit_years_are_refused() {
+    let mut t = targets(1).remove(0);
+    t.history.push(shuangsuiji::target::Inspection {
+        date: chrono::NaiveDate::from_ymd_opt(-5, 1, 1).unwrap(),
+        department: shuangsuiji::ids::DeptId::new("D1").unwrap(),
+        item: None,
+        inspectors: vec![],
+    });
+    let err = TargetPool::from_entries([t]).unwrap_err();
+    assert!(err.to_string().contains("history.date"), "{err}");
+}
