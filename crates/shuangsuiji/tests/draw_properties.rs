@@ -282,6 +282,14 @@ fn shards_that_do_not_fit_are_refused() {
         Sample::merge(&req, &alloc, vec![part(0), part(0), part(1)]),
         Err(DrawError::Shards(_))
     ));
+    // A part drawn with another seed is refused.
+    let other = request([4; 32], false);
+    let foreign = shards[1]
+        .draw(&other, &censuses[1], &alloc, DrawPass::Fast)
+        .unwrap();
+    assert!(
+        matches!(Sample::merge(&req, &alloc, vec![part(0), foreign]), Err(DrawError::Shards(m)) if m.contains("another seed"))
+    );
     // A census from another shard is refused.
     assert!(matches!(
         shards[0].draw(&req, &censuses[1], &alloc, DrawPass::Fast),

@@ -71,6 +71,11 @@ impl Sample {
         allocation: &Allocation,
         mut parts: Vec<ShardSample>,
     ) -> Result<Sample, DrawError> {
+        if parts.iter().any(|p| p.seed != request.seed) {
+            return Err(DrawError::Shards(
+                "a shard was drawn with another seed".into(),
+            ));
+        }
         parts.sort_by_key(|p| (p.first, p.len));
         for w in parts.windows(2) {
             let end = w[0].first + w[0].len;

@@ -6,6 +6,7 @@ use crate::keys::{KeyStream, TARGET_STREAM};
 use crate::policy::{RecentBy, Weighting};
 use crate::pool::CLASS_BLOCK;
 use crate::risk::{PerStratum, Stratum};
+use crate::seed::Seed;
 use crate::target::{
     CLASS_HISTORY, CLASS_INACTIVE, CLASS_POSITIVE, CLASS_STRATUM_MASK, FrozenPool, Target,
 };
@@ -106,6 +107,8 @@ impl Band {
 /// The result of one shard's selection pass.
 #[derive(Debug, Clone)]
 pub struct ShardSample {
+    /// The seed the keys came from, so that a merge refuses parts of another draw.
+    pub(super) seed: Seed,
     pub(super) first: u64,
     pub(super) len: u64,
     pub(super) eligible: PerStratum<u64>,
@@ -332,6 +335,7 @@ impl PoolShard<'_> {
         }
         let certain = std::array::from_fn(|c| certain[c]);
         Ok(ShardSample {
+            seed: request.seed,
             first: self.first,
             len: len as u64,
             eligible: census.census.eligible,
