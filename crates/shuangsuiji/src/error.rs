@@ -34,6 +34,9 @@ pub enum Error {
     /// A draw-log operation refused, or a broken log.
     #[error(transparent)]
     Log(#[from] crate::audit::LogError),
+    /// A working-day calendar question it cannot answer, or bad calendar data.
+    #[error(transparent)]
+    Calendar(#[from] crate::calendar::CalendarError),
     /// An unknown kind or status name.
     #[error(transparent)]
     Name(#[from] crate::target::UnknownName),

@@ -14,6 +14,8 @@
 //! - seeds and their derivation from public entropy: [`seed`];
 //! - the verifiable, order-independent, shardable stratified draw: [`keys`], [`draw`];
 //! - draw records and their verification: [`record`]; the hash-chained draw log: [`audit`];
+//! - China's working-day calendar with holidays and make-up workdays (调休), 2020–2026, and the
+//!   20-working-day publication deadline: [`calendar`];
 //! - a deterministic demo county of realistic size: [`demo`].
 //!
 //! The draw is specified in `docs/SAMPLING.md` precisely enough to be re-implemented elsewhere;
@@ -58,6 +60,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod calendar;
 pub mod catalog;
 pub mod credit;
 pub mod demo;
