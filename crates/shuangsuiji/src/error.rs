@@ -37,6 +37,12 @@ pub enum Error {
     /// A working-day calendar question it cannot answer, or bad calendar data.
     #[error(transparent)]
     Calendar(#[from] crate::calendar::CalendarError),
+    /// An annual plan with problems (all of them, in order).
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanErrors),
+    /// An illegal life-cycle step or an inconsistent result or follow-up.
+    #[error(transparent)]
+    Lifecycle(#[from] crate::lifecycle::LifecycleError),
     /// An unknown kind or status name.
     #[error(transparent)]
     Name(#[from] crate::target::UnknownName),

@@ -14,6 +14,9 @@
 //! - seeds and their derivation from public entropy: [`seed`];
 //! - the verifiable, order-independent, shardable stratified draw: [`keys`], [`draw`];
 //! - draw records and their verification: [`record`]; the hash-chained draw log: [`audit`];
+//! - annual plans (single and joint, deletions, unplanned checks), validated against the item
+//!   lists: [`plan`]; the task and per-target life cycle, result codes, follow-ups and
+//!   publication deadlines: [`lifecycle`];
 //! - China's working-day calendar with holidays and make-up workdays (调休), 2020–2026, and the
 //!   20-working-day publication deadline: [`calendar`];
 //! - a deterministic demo county of realistic size: [`demo`].
@@ -69,6 +72,8 @@ pub mod draw;
 pub mod ids;
 pub mod inspector;
 pub mod keys;
+pub mod lifecycle;
+pub mod plan;
 pub mod policy;
 pub mod pool;
 pub mod record;
