@@ -43,6 +43,12 @@ pub enum Error {
     /// An illegal life-cycle step or an inconsistent result or follow-up.
     #[error(transparent)]
     Lifecycle(#[from] crate::lifecycle::LifecycleError),
+    /// A joint task that cannot be drawn.
+    #[error(transparent)]
+    Joint(#[from] crate::joint::JointError),
+    /// Inspector teams that cannot be formed, or a bad matching policy.
+    #[error(transparent)]
+    Assign(#[from] crate::assign::AssignError),
     /// An unknown kind or status name.
     #[error(transparent)]
     Name(#[from] crate::target::UnknownName),

@@ -17,6 +17,9 @@
 //! - annual plans (single and joint, deletions, unplanned checks), validated against the item
 //!   lists: [`plan`]; the task and per-target life cycle, result codes, follow-ups and
 //!   publication deadlines: [`lifecycle`];
+//! - joint-task merging (“相同对象、相近时间”, one visit for many items) with the visit savings
+//!   and the reason for every merge and non-merge: [`joint`]; inspector matching with
+//!   eligibility, recusal (回避) and even workload, reproducible from the task seed: [`assign`];
 //! - China's working-day calendar with holidays and make-up workdays (调休), 2020–2026, and the
 //!   20-working-day publication deadline: [`calendar`];
 //! - a deterministic demo county of realistic size: [`demo`].
@@ -62,6 +65,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod assign;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
@@ -71,6 +75,7 @@ pub mod digest;
 pub mod draw;
 pub mod ids;
 pub mod inspector;
+pub mod joint;
 pub mod keys;
 pub mod lifecycle;
 pub mod plan;

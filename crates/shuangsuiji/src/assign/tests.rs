@@ -1,0 +1,724 @@
+use super::*;
+use crate::inspector::{Inspector, InspectorPool};
+use crate::keys::entity_key;
+use crate::target::Inspection;
+use proptest::prelude::*;
+
+fn dept(s: &str) -> DeptId {
+    DeptId::new(s).unwrap()
+}
+fn pid(s: &str) -> InspectorId {
+    InspectorId::new(s).unwrap()
+}
+fn tid(s: &str) -> TargetId {
+    TargetId::new(s).unwrap()
+}
+fn item(s: &str) -> ItemId {
+    ItemId::new(s).unwrap()
+}
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn officer(id: &str, d: &str) -> Inspector {
+    Inspector::new(pid(id), dept(d), format!("C-{id}"))
+}
+
+fn expert(id: &str) -> Inspector {
+    let mut e = Inspector::new(pid(id), dept("专家库"), "");
+    e.expert = true;
+    e
+}
+
+fn frozen(rows: Vec<Inspector>) -> FrozenInspectorPool {
+    InspectorPool::from_entries(rows).unwrap().into_frozen()
+}
+
+fn visit(id: &str, target: &str, date: &str, needs: &[(&str, &[&str])]) -> Visit {
+    Visit {
+        id: id.into(),
+        target: tid(target),
+        date: day(date),
+        needs: needs
+            .iter()
+            .map(|(d, items)| DepartmentNeed {
+                department: dept(d),
+                items: items.iter().map(|i| item(i)).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn facts_for(visits: &[Visit]) -> BTreeMap<TargetId, TargetFacts> {
+    visits
+        .iter()
+        .map(|v| (v.target.clone(), TargetFacts::default()))
+        .collect()
+}
+
+fn run(
+    pool: &FrozenInspectorPool,
+    visits: &[Visit],
+    policy: &MatchPolicy,
+) -> Result<Assignment, AssignError> {
+    assign(pool, visits, &facts_for(visits), policy, &Seed([9; 32]))
+}
+
+/// The number of officer slots of need `d` (0-based) out of `deps`, recomputed independently.
+fn slots(min_team: u32, deps: u32, d: u32) -> u32 {
+    let mut per = vec![1u32; deps as usize];
+    let mut k = 0;
+    while per.iter().sum::<u32>() < min_team {
+        per[k % deps as usize] += 1;
+        k += 1;
+    }
+    per[d as usize]
+}
+
+/// Checks every rule of the module docs on a successful assignment.
+fn check_rules(
+    pool: &FrozenInspectorPool,
+    visits: &[Visit],
+    facts: &BTreeMap<TargetId, TargetFacts>,
+    policy: &MatchPolicy,
+    a: &Assignment,
+) {
+    let mut order: Vec<&Visit> = visits.iter().collect();
+    order.sort_by(|x, y| (x.date, &x.id).cmp(&(y.date, &y.id)));
+    assert_eq!(a.visits.len(), order.len());
+    let mut workload: BTreeMap<InspectorId, u32> = BTreeMap::new();
+    for (team, v) in a.visits.iter().zip(&order) {
+        assert_eq!(team.visit, v.id, "canonical order");
+        let f = &facts[&v.target];
+        assert!(team.members.len() as u32 >= policy.min_team, "team size");
+        assert_eq!(team.experts.len() as u32, policy.experts, "experts");
+        assert_eq!(team.leader, team.members[0].0, "leader is the first pick");
+        assert_eq!(
+            team.members[0].1, v.needs[0].department,
+            "leader from lead department"
+        );
+        let deps = v.needs.len() as u32;
+        for (d, need) in v.needs.iter().enumerate() {
+            let n = team
+                .members
+                .iter()
+                .filter(|(_, md)| *md == need.department)
+                .count() as u32;
+            assert_eq!(
+                n,
+                slots(policy.min_team, deps, d as u32),
+                "slots of {}",
+                need.department
+            );
+        }
+        let all: Vec<&InspectorId> = team
+            .members
+            .iter()
+            .map(|(p, _)| p)
+            .chain(&team.experts)
+            .collect();
+        let unique: HashSet<_> = all.iter().collect();
+        assert_eq!(unique.len(), all.len(), "nobody twice on a team");
+        for (p, md) in &team.members {
+            let e = pool.get(p).unwrap();
+            let need = v.needs.iter().find(|n| n.department == *md).unwrap();
+            assert!(
+                e.active && !e.expert && e.certified_on(v.date),
+                "{p} eligible"
+            );
+            assert_eq!(&e.department, md, "{p} department");
+            assert!(need.items.iter().all(|i| e.may_check(i)), "{p} scope");
+        }
+        for p in &team.experts {
+            let e = pool.get(p).unwrap();
+            assert!(e.active && e.expert, "{p} expert");
+        }
+        for p in &all {
+            let e = pool.get(p).unwrap();
+            assert!(
+                !policy
+                    .conflicts
+                    .iter()
+                    .any(|c| &&c.inspector == p && c.target == v.target),
+                "{p} conflict"
+            );
+            if policy.last_inspector_recusal {
+                assert!(!f.last_inspectors.contains(p), "{p} was last");
+            }
+            if policy.same_region_recusal && !f.region.is_empty() {
+                assert_ne!(e.region, f.region, "{p} same region");
+            }
+            *workload.entry((*p).clone()).or_default() += 1;
+        }
+        for (x, y) in &policy.avoid_pairs {
+            assert!(
+                !(all.contains(&x) && all.contains(&y)),
+                "{x} and {y} together"
+            );
+        }
+    }
+    assert_eq!(workload, a.workload, "workload tally");
+    if let Some(cap) = policy.max_visits_per_inspector {
+        assert!(a.workload.values().all(|&w| w <= cap), "cap");
+    }
+}
+
+#[test]
+fn shortage_names_visit_department_and_reasons() {
+    let mut rows: Vec<Inspector> = (0..6).map(|i| officer(&format!("P{i}"), "D01")).collect();
+    rows[0].certificate_expiry = Some(day("2026-01-31"));
+    rows[1].certificate_expiry = Some(day("2026-02-28"));
+    let pool = frozen(rows);
+    let policy = MatchPolicy {
+        conflicts: ["P2", "P3", "P4"]
+            .iter()
+            .map(|p| Conflict {
+                inspector: pid(p),
+                target: tid("E1"),
+                reason: "亲属".into(),
+            })
+            .collect(),
+        ..MatchPolicy::default()
+    };
+    let v = [visit("V-3", "E1", "2026-03-02", &[("D01", &[])])];
+    let err = run(&pool, &v, &policy).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "visit V-3, department D01: 1 eligible inspector, 2 needed; 2 certificate expired, 3 recused for conflict"
+    );
+    assert!(matches!(
+        err,
+        AssignError::Shortage {
+            eligible: 1,
+            needed: 2,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn shortage_reasons_each_counted() {
+    let mut rows: Vec<Inspector> = (0..8).map(|i| officer(&format!("P{i}"), "D01")).collect();
+    rows[0].active = false;
+    rows[1].items.insert(item("其他"));
+    rows[2].region = "大冶市".into();
+    rows[5].region = "大冶市".into();
+    let pool = frozen(rows);
+    let policy = MatchPolicy {
+        same_region_recusal: true,
+        avoid_pairs: vec![(pid("P6"), pid("P7"))],
+        min_team: 3,
+        ..MatchPolicy::default()
+    };
+    let mut facts = BTreeMap::new();
+    facts.insert(
+        tid("E1"),
+        TargetFacts {
+            region: "大冶市".into(),
+            last_inspectors: vec![pid("P3")],
+        },
+    );
+    // P4, P6 and P7 remain; whichever of P6/P7 comes first, the other is avoided.
+    let v = [visit("V-2", "E1", "2026-03-02", &[("D01", &["食品"])])];
+    let err = assign(&pool, &v, &facts, &policy, &Seed([3; 32])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "visit V-2, department D01: 2 eligible inspectors, 3 needed; 1 inactive, 1 out of item scope, \
+         2 recused for same region, 1 recused as last inspector, 1 recused for reciprocal avoidance"
+    );
+}
+
+#[test]
+fn avoidance_and_empty_department_and_experts_shortages() {
+    let pool = frozen(vec![
+        officer("A", "D01"),
+        officer("B", "D01"),
+        officer("C", "D02"),
+        expert("X"),
+    ]);
+    let policy = MatchPolicy {
+        avoid_pairs: vec![(pid("A"), pid("B"))],
+        ..MatchPolicy::default()
+    };
+    let v = [visit("V-1", "E1", "2026-03-02", &[("D01", &[])])];
+    assert_eq!(
+        run(&pool, &v, &policy).unwrap_err().to_string(),
+        "visit V-1, department D01: 1 eligible inspector, 2 needed; 1 recused for reciprocal avoidance"
+    );
+    let v = [visit("V-1", "E1", "2026-03-02", &[("D09", &[])])];
+    assert_eq!(
+        run(&pool, &v, &MatchPolicy::default())
+            .unwrap_err()
+            .to_string(),
+        "visit V-1, department D09: 0 eligible inspectors, 2 needed; no other candidates in the pool"
+    );
+    let policy = MatchPolicy {
+        experts: 2,
+        ..MatchPolicy::default()
+    };
+    let v = [visit(
+        "V-1",
+        "E1",
+        "2026-03-02",
+        &[("D01", &[]), ("D02", &[])],
+    )];
+    assert_eq!(
+        run(&pool, &v, &policy).unwrap_err().to_string(),
+        "visit V-1, experts: 1 eligible expert, 2 needed; no other candidates in the pool"
+    );
+    // Avoidance across departments: C avoids whoever D01 picked first.
+    let policy = MatchPolicy {
+        avoid_pairs: vec![(pid("A"), pid("C")), (pid("B"), pid("C"))],
+        ..MatchPolicy::default()
+    };
+    assert_eq!(
+        run(&pool, &v, &policy).unwrap_err().to_string(),
+        "visit V-1, department D02: 0 eligible inspectors, 1 needed; 1 recused for reciprocal avoidance"
+    );
+}
+
+#[test]
+fn bad_input_errors() {
+    let pool = frozen(vec![officer("A", "D01"), officer("B", "D01")]);
+    let ok = visit("V-1", "E1", "2026-03-02", &[("D01", &[])]);
+    let small = MatchPolicy {
+        min_team: 1,
+        ..MatchPolicy::default()
+    };
+    assert_eq!(
+        run(&pool, std::slice::from_ref(&ok), &small)
+            .unwrap_err()
+            .to_string(),
+        "min_team is 1; the rules require at least 2 inspectors per visit"
+    );
+    let selfish = MatchPolicy {
+        avoid_pairs: vec![(pid("A"), pid("A"))],
+        ..MatchPolicy::default()
+    };
+    assert_eq!(
+        run(&pool, std::slice::from_ref(&ok), &selfish)
+            .unwrap_err()
+            .to_string(),
+        "avoidance pair (A, A) names the same inspector twice"
+    );
+    let p = MatchPolicy::default();
+    let mut dup = ok.clone();
+    dup.date = day("2026-04-01");
+    assert_eq!(
+        run(&pool, &[ok.clone(), dup], &p).unwrap_err().to_string(),
+        "visit V-1 appears more than once"
+    );
+    let none = visit("V-2", "E1", "2026-03-02", &[]);
+    assert_eq!(
+        run(&pool, &[none], &p).unwrap_err().to_string(),
+        "visit V-2 has no department checking anything"
+    );
+    let twice = visit(
+        "V-4",
+        "E1",
+        "2026-03-02",
+        &[("D01", &["a"]), ("D01", &["b"])],
+    );
+    assert_eq!(
+        run(&pool, &[twice], &p).unwrap_err().to_string(),
+        "visit V-4: department D01 is listed twice; merge its items"
+    );
+    let err = assign(&pool, &[ok], &BTreeMap::new(), &p, &Seed([0; 32])).unwrap_err();
+    assert_eq!(err.to_string(), "visit V-1: no recusal facts for target E1");
+}
+
+#[test]
+fn picks_follow_the_documented_keys() {
+    // Roster: D01 officers (by id), then D02 officers, then experts. Canonical order is by id.
+    let rows = vec![
+        officer("Z1", "D01"),
+        officer("A1", "D02"),
+        officer("M1", "D01"),
+        officer("B1", "D01"),
+        expert("E1"),
+        officer("A2", "D02"),
+    ];
+    let pool = frozen(rows);
+    let roster = ["B1", "M1", "Z1", "A1", "A2", "E1"];
+    let seed = Seed([42; 32]);
+    let n = pool.len() as u64;
+    let v = [
+        visit("V-c", "T", "2026-05-03", &[("D01", &[])]),
+        visit("V-b", "T", "2026-05-02", &[("D01", &[])]),
+        visit("V-a", "T", "2026-05-02", &[("D02", &[]), ("D01", &[])]),
+    ];
+    let policy = MatchPolicy {
+        experts: 1,
+        last_inspector_recusal: false,
+        ..MatchPolicy::default()
+    };
+    let a = assign(&pool, &v, &facts_for(&v), &policy, &seed).unwrap();
+    // The independent model: smallest (workload, key of the current round, roster index).
+    let mut load = [0u64; 6];
+    let key = |w: u64, r: usize| entity_key(&seed, ASSIGN_STREAM, w * n + r as u64);
+    let pick = |load: &[u64; 6], among: &[usize], k: usize| -> Vec<&str> {
+        let mut c: Vec<usize> = among.to_vec();
+        c.sort_by_key(|&r| (load[r], key(load[r], r), r));
+        c.truncate(k);
+        c.iter().map(|&r| roster[r]).collect()
+    };
+    let mut expect = Vec::new();
+    for (lead, rest) in [
+        (&[3, 4][..], Some(&[0, 1, 2][..])),
+        (&[0, 1, 2][..], None),
+        (&[0, 1, 2][..], None),
+    ] {
+        let k = if rest.is_some() { 1 } else { 2 };
+        let mut team = pick(&load, lead, k);
+        if let Some(rest) = rest {
+            team.extend(pick(&load, rest, 1));
+        }
+        let experts = pick(&load, &[5], 1);
+        for p in team.iter().chain(&experts) {
+            load[roster.iter().position(|x| x == p).unwrap()] += 1;
+        }
+        expect.push((team, experts));
+    }
+    let got: Vec<(Vec<&str>, Vec<&str>)> = a
+        .visits
+        .iter()
+        .map(|t| {
+            (
+                t.members.iter().map(|(p, _)| p.as_str()).collect(),
+                t.experts.iter().map(|p| p.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expect);
+    let order: Vec<&str> = a.visits.iter().map(|t| t.visit.as_str()).collect();
+    assert_eq!(order, ["V-a", "V-b", "V-c"]);
+}
+
+#[test]
+fn slots_go_round_robin_from_the_lead() {
+    let rows: Vec<Inspector> = ["D1", "D2", "D3"]
+        .iter()
+        .flat_map(|d| (0..5).map(move |i| officer(&format!("{d}-{i}"), d)))
+        .collect();
+    let pool = frozen(rows);
+    let count = |a: &Assignment, d: &str| {
+        a.visits[0]
+            .members
+            .iter()
+            .filter(|(_, x)| x.as_str() == d)
+            .count()
+    };
+    let v = [visit("V", "T", "2026-05-02", &[("D2", &[]), ("D1", &[])])];
+    let p5 = MatchPolicy {
+        min_team: 5,
+        ..MatchPolicy::default()
+    };
+    let a = run(&pool, &v, &p5).unwrap();
+    assert_eq!((count(&a, "D2"), count(&a, "D1")), (3, 2));
+    assert!(a.visits[0].leader.as_str().starts_with("D2"));
+    let v = [visit(
+        "V",
+        "T",
+        "2026-05-02",
+        &[("D3", &[]), ("D1", &[]), ("D2", &[])],
+    )];
+    let a = run(&pool, &v, &MatchPolicy::default()).unwrap();
+    assert_eq!(
+        a.visits[0].members.len(),
+        3,
+        "one per department even above min_team"
+    );
+}
+
+#[test]
+fn workload_is_even_when_nothing_else_constrains() {
+    let rows: Vec<Inspector> = (0..37).map(|i| officer(&format!("P{i:02}"), "D")).collect();
+    let pool = frozen(rows);
+    let visits: Vec<Visit> = (0..101)
+        .map(|i| {
+            visit(
+                &format!("V{i:03}"),
+                &format!("T{i}"),
+                "2026-06-01",
+                &[("D", &[])],
+            )
+        })
+        .collect();
+    let a = run(&pool, &visits, &MatchPolicy::default()).unwrap();
+    let loads: Vec<u32> = pool
+        .ids()
+        .iter()
+        .map(|p| a.workload.get(p).copied().unwrap_or(0))
+        .collect();
+    let (min, max) = (loads.iter().min().unwrap(), loads.iter().max().unwrap());
+    assert!(max - min <= 1, "{min}..{max}");
+    assert_eq!(loads.iter().sum::<u32>(), 202);
+}
+
+#[test]
+fn cap_is_respected_and_enforced() {
+    let pool = frozen((0..4).map(|i| officer(&format!("P{i}"), "D")).collect());
+    let visits: Vec<Visit> = (0..3)
+        .map(|i| visit(&format!("V{i}"), "T", "2026-06-01", &[("D", &[])]))
+        .collect();
+    let cap = MatchPolicy {
+        max_visits_per_inspector: Some(1),
+        last_inspector_recusal: false,
+        ..MatchPolicy::default()
+    };
+    let err = run(&pool, &visits, &cap).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "visit V2, department D: 0 eligible inspectors, 2 needed; 4 at workload cap"
+    );
+}
+
+#[test]
+fn facts_of_a_target_take_the_latest_inspection() {
+    let mut t = Target::new(tid("E1"));
+    t.region = "陈贵镇".into();
+    let insp = |d: &str, who: &[&str]| Inspection {
+        date: day(d),
+        department: dept("D"),
+        item: None,
+        inspectors: who.iter().map(|p| pid(p)).collect(),
+    };
+    t.history = vec![
+        insp("2025-03-01", &["A", "B"]),
+        insp("2025-09-01", &["C"]),
+        insp("2025-09-01", &["D", "C"]),
+    ];
+    let f = TargetFacts::of(&t);
+    assert_eq!(f.region, "陈贵镇");
+    assert_eq!(f.last_inspectors, vec![pid("C"), pid("D")]);
+}
+
+#[test]
+fn serde_round_trips_and_defaults() {
+    let p: MatchPolicy = serde_json::from_str("{}").unwrap();
+    assert_eq!(p, MatchPolicy::default());
+    assert!(p.last_inspector_recusal && p.min_team == 2);
+    let pool = frozen((0..4).map(|i| officer(&format!("P{i}"), "D")).collect());
+    let v = [visit("V", "T", "2026-06-01", &[("D", &["x"])])];
+    let a = run(&pool, &v, &p).unwrap();
+    let json = serde_json::to_string(&a).unwrap();
+    assert_eq!(serde_json::from_str::<Assignment>(&json).unwrap(), a);
+    let vj = serde_json::to_string(&v[0]).unwrap();
+    assert_eq!(serde_json::from_str::<Visit>(&vj).unwrap(), v[0]);
+}
+
+#[test]
+fn the_seed_matters() {
+    let pool = frozen((0..50).map(|i| officer(&format!("P{i:02}"), "D")).collect());
+    let v = [visit("V", "T", "2026-06-01", &[("D", &[])])];
+    let f = facts_for(&v);
+    let p = MatchPolicy::default();
+    let a = assign(&pool, &v, &f, &p, &Seed([1; 32])).unwrap();
+    let b = assign(&pool, &v, &f, &p, &Seed([2; 32])).unwrap();
+    assert_ne!(a, b);
+}
+
+// ---- properties ----
+
+const DEPTS: [&str; 3] = ["D0", "D1", "D2"];
+const ITEMS: [&str; 3] = ["I0", "I1", "I2"];
+const REGIONS: [&str; 3] = ["", "R1", "R2"];
+
+#[derive(Debug, Clone)]
+struct Case {
+    pool_rows: Vec<Inspector>,
+    visits: Vec<Visit>,
+    facts: BTreeMap<TargetId, TargetFacts>,
+    policy: MatchPolicy,
+    seed: Seed,
+    shuffle: u64,
+}
+
+fn arb_inspector(i: usize) -> impl Strategy<Value = Inspector> {
+    (
+        0..3usize,
+        prop::bool::weighted(0.9),
+        prop::option::weighted(0.2, 0..90u64),
+        prop::collection::btree_set(0..3usize, 0..2),
+        prop::bool::weighted(0.15),
+        0..3usize,
+    )
+        .prop_map(move |(d, active, exp, items, is_expert, region)| {
+            let mut e = officer(&format!("P{i:02}"), DEPTS[d]);
+            e.active = active;
+            e.certificate_expiry = exp.map(|x| day("2026-01-01") + chrono::Days::new(x));
+            e.items = items.into_iter().map(|k| item(ITEMS[k])).collect();
+            e.expert = is_expert;
+            e.region = REGIONS[region].into();
+            e
+        })
+}
+
+fn arb_case(generous: bool) -> impl Strategy<Value = Case> {
+    let n = if generous { 30..=36usize } else { 1..=24usize };
+    n.prop_flat_map(move |n| {
+        let rows = (0..n).map(arb_inspector).collect::<Vec<_>>();
+        let visit = (
+            0..60u64,
+            0..5usize,
+            Just([0usize, 1, 2]).prop_shuffle(),
+            1..=3usize,
+            prop::collection::vec(prop::collection::btree_set(0..3usize, 0..3), 3),
+        );
+        let visits = prop::collection::vec(visit, 1..12);
+        let facts = prop::collection::vec((0..3usize, prop::collection::vec(0..n, 0..3)), 5);
+        let conflicts = prop::collection::vec((0..n, 0..5usize), 0..if generous { 2 } else { 6 });
+        let avoid = prop::collection::vec((0..n, 0..n), 0..if generous { 2 } else { 6 });
+        let pol = (
+            2..=if generous { 3u32 } else { 4 },
+            0..=if generous { 0u32 } else { 2 },
+            any::<bool>(),
+            any::<bool>(),
+            prop::option::of(1..8u32),
+        );
+        (
+            rows,
+            visits,
+            facts,
+            conflicts,
+            avoid,
+            pol,
+            any::<[u8; 32]>(),
+            any::<u64>(),
+        )
+    })
+    .prop_map(
+        move |(
+            mut rows,
+            vs,
+            fs,
+            cs,
+            avs,
+            (min_team, experts, region, last, cap),
+            seed,
+            shuffle,
+        )| {
+            if generous {
+                // Everyone plain and able; only recusal lists constrain.
+                for (i, e) in rows.iter_mut().enumerate() {
+                    *e = officer(&format!("P{i:02}"), DEPTS[i % 3]);
+                }
+            }
+            let id = |i: usize| rows[i].id.clone();
+            let visits = vs
+                .into_iter()
+                .enumerate()
+                .map(|(k, (d, t, order, nd, items))| Visit {
+                    id: format!("V{k:02}"),
+                    target: tid(&format!("T{t}")),
+                    date: day("2026-03-01") + chrono::Days::new(d),
+                    needs: order[..nd]
+                        .iter()
+                        .map(|&di| DepartmentNeed {
+                            department: dept(DEPTS[di]),
+                            items: items[di].iter().map(|&x| item(ITEMS[x])).collect(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            let facts = fs
+                .into_iter()
+                .enumerate()
+                .map(|(t, (r, last))| {
+                    let last = if generous {
+                        last.into_iter().take(1).collect()
+                    } else {
+                        last
+                    };
+                    (
+                        tid(&format!("T{t}")),
+                        TargetFacts {
+                            region: REGIONS[r].into(),
+                            last_inspectors: last.into_iter().map(id).collect(),
+                        },
+                    )
+                })
+                .collect();
+            let policy = MatchPolicy {
+                min_team,
+                experts,
+                same_region_recusal: region && !generous,
+                last_inspector_recusal: last,
+                max_visits_per_inspector: if generous { None } else { cap },
+                conflicts: cs
+                    .into_iter()
+                    .map(|(i, t)| Conflict {
+                        inspector: id(i),
+                        target: tid(&format!("T{t}")),
+                        reason: String::new(),
+                    })
+                    .collect(),
+                avoid_pairs: avs
+                    .into_iter()
+                    .filter(|(a, b)| a != b)
+                    .map(|(a, b)| (id(a), id(b)))
+                    .collect(),
+            };
+            Case {
+                pool_rows: rows,
+                visits,
+                facts,
+                policy,
+                seed: Seed(seed),
+                shuffle,
+            }
+        },
+    )
+}
+
+fn shuffled<T: Clone>(v: &[T], mut s: u64) -> Vec<T> {
+    let mut v = v.to_vec();
+    for i in (1..v.len()).rev() {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        v.swap(i, (s >> 33) as usize % (i + 1));
+    }
+    v
+}
+
+fn check_case(c: &Case) -> Result<Option<Assignment>, TestCaseError> {
+    let pool = frozen(c.pool_rows.clone());
+    let res = assign(&pool, &c.visits, &c.facts, &c.policy, &c.seed);
+    // Same seed, same teams; the order of visits and of pool rows does not matter.
+    let again = assign(&pool, &c.visits, &c.facts, &c.policy, &c.seed);
+    prop_assert_eq!(&res, &again);
+    let pool2 = frozen(shuffled(&c.pool_rows, c.shuffle));
+    let visits2 = shuffled(&c.visits, c.shuffle ^ 0x5555);
+    prop_assert_eq!(
+        &res,
+        &assign(&pool2, &visits2, &c.facts, &c.policy, &c.seed)
+    );
+    match res {
+        Ok(a) => {
+            check_rules(&pool, &c.visits, &c.facts, &c.policy, &a);
+            Ok(Some(a))
+        }
+        Err(AssignError::Shortage {
+            eligible, needed, ..
+        }) => {
+            prop_assert!(eligible < needed);
+            Ok(None)
+        }
+        Err(e) => Err(TestCaseError::fail(format!("unexpected error {e}"))),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn every_team_satisfies_every_rule(c in arb_case(false)) {
+        check_case(&c)?;
+    }
+
+    #[test]
+    fn a_generous_pool_always_staffs_every_visit(c in arb_case(true)) {
+        prop_assert!(check_case(&c)?.is_some(), "a generous pool must succeed");
+    }
+}
