@@ -155,6 +155,11 @@ string_id!(
     "item"
 );
 string_id!(
+    /// An annual plan (抽查计划), e.g. `"2026-SCJG-01"`.
+    PlanId,
+    "plan"
+);
+string_id!(
     /// A spot-check task (抽查任务); also the public label a seed is derived for.
     TaskId,
     "task"

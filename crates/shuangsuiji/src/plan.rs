@@ -16,7 +16,7 @@
 //! list as a plain vector.
 
 use crate::catalog::{ItemList, JointItemList};
-use crate::ids::{DeptId, IdError, ItemId, TargetId, check_id};
+use crate::ids::{DeptId, ItemId, TargetId};
 use crate::policy::{PolicyError, SampleSize, SamplingPolicy};
 use crate::scope::Scope;
 use chrono::{Datelike, NaiveDate};
@@ -27,66 +27,7 @@ use std::fmt;
 #[cfg(test)]
 mod tests;
 
-/// A plan's id (计划编号), e.g. `"2026-SCJG-01"`.
-///
-/// The same rules as the ids of [`crate::ids`] (non-empty, at most
-/// [`crate::ids::MAX_ID_BYTES`] bytes, no control characters or surrounding white space), so a
-/// plan id is as safe in CSV, logs and file names as any other id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct PlanId(String);
-
-impl PlanId {
-    /// Validates and wraps a plan id.
-    pub fn new(s: impl Into<String>) -> Result<Self, IdError> {
-        let s = s.into();
-        check_id("plan", &s)?;
-        Ok(Self(s))
-    }
-
-    /// The id as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for PlanId {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<&str> for PlanId {
-    type Error = IdError;
-    fn try_from(s: &str) -> Result<Self, IdError> {
-        Self::new(s)
-    }
-}
-
-impl From<PlanId> for String {
-    fn from(id: PlanId) -> String {
-        id.0
-    }
-}
-
-impl fmt::Display for PlanId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for PlanId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for PlanId {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::ids::PlanId;
 
 /// Who runs a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

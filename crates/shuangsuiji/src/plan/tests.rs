@@ -1,5 +1,6 @@
 use super::*;
 use crate::catalog::{InspectionMethod, Item, ItemCategory, JointDomain, JointItem};
+use crate::ids::IdError;
 use crate::policy::{Bounds, Ratio};
 use crate::risk::Stratum;
 
