@@ -709,3 +709,66 @@ fn draw_log_records_draws_and_re_draws() {
     // --reason without --redraw-of is a usage error.
     expect(&draw("T3", "1", &["--reason", "x"]), 2);
 }
+
+#[test]
+fn demo_runs_the_whole_year_and_writes_it_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d");
+    let r = run(&["demo", "--out", p(&out)]);
+    expect(&r, 0);
+    let s = &r.stdout;
+    for needle in [
+        "year 2026: ",
+        "plans of 27 departments",
+        "本地区无检查对象",
+        "unplanned checks",
+        "merging (gap 15 days): ",
+        " without merging, ",
+        " saved (",
+        "teams: ",
+        "problems found",
+        "entered on mobile",
+        "follow-ups ",
+        " on time, ",
+        " late ",
+    ] {
+        assert!(s.contains(needle), "missing {needle:?} in:\n{s}");
+    }
+    // The saving printed is the difference of the two counts, and positive.
+    let line = s.lines().find(|l| l.contains("without merging")).unwrap();
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    // gap, tasks, joint tasks, without, with, saved, percent…
+    assert_eq!(numbers[3] - numbers[4], numbers[5], "{line}");
+    assert!(numbers[5] > 0, "{line}");
+    for f in [
+        "plans.json",
+        "joint_tasks.json",
+        "visits.json",
+        "results.json",
+    ] {
+        let path = out.join("year").join(f);
+        let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(json.is_object(), "{f}");
+        // Deterministic: the same as the shared run's.
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            fs::read(demo().join("year").join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+    let readme = fs::read_to_string(out.join("year/README.txt")).unwrap();
+    assert!(readme.contains("joint_tasks.json"));
+    let visits: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("year/visits.json")).unwrap()).unwrap();
+    let visits = visits["visits"].as_array().unwrap();
+    assert!(!visits.is_empty());
+    assert!(
+        visits
+            .iter()
+            .all(|v| v["team"]["members"].as_array().unwrap().len() >= 2)
+    );
+}

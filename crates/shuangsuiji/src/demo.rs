@@ -26,6 +26,12 @@ mod dice;
 mod entities;
 mod people;
 mod tables;
+mod year;
+
+pub use year::{
+    DemoYear, GAP_DAYS, NO_TARGETS, YEAR, YEAR_ENTROPY, YEAR_PERIOD, YearResult, YearSummary,
+    YearVisit, task_seed,
+};
 
 use crate::catalog::{ItemList, JointItemList};
 use crate::draw::DrawRequest;

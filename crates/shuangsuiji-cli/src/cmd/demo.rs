@@ -1,5 +1,7 @@
 //! `shuangsuiji demo`: builds the demo county, runs its 2026 plans, writes every file a
 //! department would publish, then checks from those files alone that each draw reproduces.
+//! Then it runs the county's whole 2026 cycle (plans, merging, draws, teams, results,
+//! publication), prints a summary of it and writes it as JSON into `year/`.
 
 use crate::cmd::verify::read_record;
 use crate::csv_io::{load_pool, write_departments, write_history, write_inspectors, write_pool};
@@ -12,7 +14,9 @@ use crate::summary::describe;
 use clap::Args;
 use shuangsuiji::audit::DrawLog;
 use shuangsuiji::catalog::ItemCategory;
-use shuangsuiji::demo::{COUNTY_DIVISION, COUNTY_NAME, DemoCounty, ENTROPY_SOURCE};
+use shuangsuiji::demo::{
+    COUNTY_DIVISION, COUNTY_NAME, DemoCounty, ENTROPY_SOURCE, GAP_DAYS, NO_TARGETS, YEAR,
+};
 use shuangsuiji::draw::DrawRequest;
 use shuangsuiji::record::{DrawRecord, draw, verify};
 use shuangsuiji::risk::Stratum;
@@ -24,6 +28,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
     /// The directory to write into (created if missing; files of an earlier run are replaced).
+    /// `DIR/year/` receives the 2026 cycle as JSON: plans.json, joint_tasks.json, visits.json
+    /// and results.json, described in `DIR/year/README.txt`.
     #[arg(long, value_name = "DIR", default_value = "shuangsuiji-demo")]
     out: PathBuf,
 }
@@ -147,6 +153,84 @@ fn json<T: serde::Serialize>(name: &str, value: &T) -> Result<String, Failure> {
         .map_err(|e| Failure::Input(format!("{name}: cannot encode: {e}")))
 }
 
+const YEAR_README: &str = "\
+The demo county's whole 2026 cycle (shuangsuiji::demo::DemoCounty::year), as JSON:
+
+plans.json        the annual plan: plans (single and joint: id, name, kind with lead and
+                  participants, items, scope, size, window, frequency, due), approved
+                  deletions with their reasons, unplanned checks
+joint_tasks.json  the merging proposal: config (gap_days), tasks (plans, kind, lead and why,
+                  departments, common window) and decisions (why each merge and each non-merge),
+                  plus the draws: per task the seed, each plan's coverage (required, visited),
+                  the visits, and visits without and with merging
+visits.json       every visit: task, plans, visit (id, target, date, departments with items)
+                  and its team (leader, members with departments, experts); conflicts declared
+results.json      per visit the result (codes, inspected, entered, mobile, published), the
+                  publication deadline (20 working days), on_time, the follow-up, the target's
+                  life cycle; and every task's life cycle, ending published
+";
+
+/// Runs the year, prints its summary and writes `year/`.
+fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<(), Failure> {
+    let y = county.year();
+    let s = y.summary();
+    let percent_u = |a: u64, b: u64| percent(a as usize, b as usize);
+    out.line("");
+    out.line(format!(
+        "year {}: {} plans of {} departments ({} single, {} joint), {} deleted ({NO_TARGETS}), {} unplanned checks",
+        YEAR,
+        s.single + s.joint + s.deleted,
+        y.annual.departments().len(),
+        s.single,
+        s.joint,
+        s.deleted,
+        s.unplanned
+    ));
+    out.line(format!(
+        "  merging (gap {GAP_DAYS} days): {} tasks, {} of them joint; visits {} without merging, {} with: {} saved ({})",
+        s.tasks,
+        s.merged_tasks,
+        s.without_merging,
+        s.with_merging,
+        s.without_merging - s.with_merging,
+        percent_u(s.without_merging - s.with_merging, s.without_merging)
+    ));
+    out.line(format!(
+        "  teams: {} formed ({} inspectors served, {} declared conflicts honoured)",
+        s.teams,
+        s.inspectors,
+        y.conflicts.len()
+    ));
+    out.line(format!(
+        "  results: {} problems found ({}), {} entered on mobile ({}); follow-ups {} closed of {}",
+        s.problems,
+        percent(s.problems, s.teams),
+        s.mobile,
+        percent(s.mobile, s.teams),
+        s.follow_ups_closed,
+        s.follow_ups
+    ));
+    out.line(format!(
+        "  published: {} on time, {} late (deadline 20 working days after the check); {} tasks with visits published, {} drew no target",
+        s.on_time,
+        s.late,
+        y.tasks.len(),
+        s.tasks - y.tasks.len()
+    ));
+    let joint_tasks = serde_json::json!({ "proposal": &y.proposal, "draws": &y.draws });
+    let visits = serde_json::json!({ "conflicts": &y.conflicts, "visits": &y.visits });
+    let results = serde_json::json!({ "results": &y.results, "tasks": &y.tasks });
+    files.write("year/plans.json", &json("year/plans.json", &y.annual)?)?;
+    files.write(
+        "year/joint_tasks.json",
+        &json("year/joint_tasks.json", &joint_tasks)?,
+    )?;
+    files.write("year/visits.json", &json("year/visits.json", &visits)?)?;
+    files.write("year/results.json", &json("year/results.json", &results)?)?;
+    files.write("year/README.txt", YEAR_README)?;
+    Ok(())
+}
+
 /// Runs `demo`.
 pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
     let county = DemoCounty::build();
@@ -194,6 +278,8 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
             records.push(save(&mut files, &record_name(task, ""), &record)?);
         }
     }
+
+    year(out, &county, &mut files)?;
 
     let entries = pool.entries();
     let csv = |r: Result<String, crate::csv_io::CsvError>| r.map_err(Failure::input);
