@@ -39,7 +39,7 @@
 //! the experts by id; let `r` be an inspector's index in it and `N` the pool size.
 //!
 //! Every inspector holds a random key for each *round*, its round being the number of visits
-//! it has been given so far (`w`): the key is the keystream word at position `w·N + r` of
+//! it has been given so far (`w`, starting from [`MatchPolicy::prior_workload`]): the key is the keystream word at position `w·N + r` of
 //! ChaCha8 keyed by the seed on stream [`ASSIGN_STREAM`] ([`crate::keys::entity_key`]). So the
 //! round-0 keys of the whole pool are one pass of the keystream, and an inspector draws a fresh
 //! key each time it is given a visit.
@@ -198,6 +198,11 @@ pub struct MatchPolicy {
     pub conflicts: Vec<Conflict>,
     /// Reciprocal avoidance: the two are never on the same team.
     pub avoid_pairs: Vec<(InspectorId, InspectorId)>,
+    /// Visits each inspector already made in earlier matchings (e.g. the year's earlier tasks,
+    /// each matched with its own seed): they count towards the cap and the even spread, and the
+    /// inspector's keys continue from that round, so the year's work is spread evenly too.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub prior_workload: BTreeMap<InspectorId, u32>,
 }
 
 impl Default for MatchPolicy {
@@ -210,6 +215,7 @@ impl Default for MatchPolicy {
             max_visits_per_inspector: None,
             conflicts: Vec::new(),
             avoid_pairs: Vec::new(),
+            prior_workload: BTreeMap::new(),
         }
     }
 }
@@ -229,7 +235,8 @@ pub struct Team {
 }
 
 /// The teams of all visits, in canonical visit order (date, then id), and the resulting
-/// workload of every inspector given at least one visit.
+/// workload of every inspector given at least one visit (including
+/// [`MatchPolicy::prior_workload`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
@@ -567,18 +574,32 @@ impl<'a> Matcher<'a> {
         seed: &Seed,
     ) -> Result<Assignment, AssignError> {
         let n = self.pool.len();
-        // Round 0 keys are positions 0..N: one pass of the keystream.
+        // Round 0 keys are positions 0..N: one pass of the keystream. An inspector with prior
+        // visits starts at that round instead, with that round's key.
         let mut key = vec![0u64; n];
         entity_keys(seed, ASSIGN_STREAM, 0, &mut key);
+        let workload: Vec<u32> = (0..n)
+            .map(|r| {
+                self.policy
+                    .prior_workload
+                    .get(self.id(r as u32))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect();
         let mut queues = vec![BTreeSet::new(); self.runs.len()];
         for r in 0..n {
+            if workload[r] > 0 {
+                let position = u64::from(workload[r]) * n as u64 + r as u64;
+                key[r] = entity_key(seed, ASSIGN_STREAM, position);
+            }
             // Inactive inspectors never leave that state within a matching: never queued.
             if self.facts[r].active {
-                queues[self.run_of[r] as usize].insert(entry(0, key[r], r as u32));
+                queues[self.run_of[r] as usize].insert(entry(workload[r], key[r], r as u32));
             }
         }
         let mut st = State {
-            workload: vec![0; n],
+            workload,
             key,
             stamp: vec![0; n],
             mark: vec![0; n],

@@ -456,6 +456,97 @@ fn workload_is_even_when_nothing_else_constrains() {
 }
 
 #[test]
+fn prior_workload_carries_the_spread_and_the_cap_across_matchings() {
+    // A year matched task by task, each with its own seed, stays even when each matching
+    // starts from the workload of the ones before.
+    let rows: Vec<Inspector> = (0..37).map(|i| officer(&format!("P{i:02}"), "D")).collect();
+    let pool = frozen(rows);
+    let mut prior = BTreeMap::new();
+    for task in 0..5u8 {
+        let visits: Vec<Visit> = (0..23)
+            .map(|i| {
+                let id = format!("V{task}-{i:02}");
+                visit(&id, &format!("T{task}-{i}"), "2026-06-01", &[("D", &[])])
+            })
+            .collect();
+        let policy = MatchPolicy {
+            prior_workload: prior.clone(),
+            ..MatchPolicy::default()
+        };
+        let a = assign(
+            &pool,
+            &visits,
+            &facts_for(&visits),
+            &policy,
+            &Seed([task; 32]),
+        )
+        .unwrap();
+        prior = a.workload;
+    }
+    let loads: Vec<u32> = pool
+        .ids()
+        .iter()
+        .map(|p| prior.get(p).copied().unwrap_or(0))
+        .collect();
+    let (min, max) = (loads.iter().min().unwrap(), loads.iter().max().unwrap());
+    assert!(max - min <= 1, "{min}..{max}");
+    assert_eq!(loads.iter().sum::<u32>(), 5 * 23 * 2);
+    // Without the prior workload each matching starts afresh and the year is uneven.
+    let mut fresh: BTreeMap<InspectorId, u32> = BTreeMap::new();
+    for task in 0..5u8 {
+        let visits: Vec<Visit> = (0..23)
+            .map(|i| {
+                let id = format!("V{task}-{i:02}");
+                visit(&id, &format!("T{task}-{i}"), "2026-06-01", &[("D", &[])])
+            })
+            .collect();
+        let a = assign(
+            &pool,
+            &visits,
+            &facts_for(&visits),
+            &MatchPolicy::default(),
+            &Seed([task; 32]),
+        )
+        .unwrap();
+        for (p, w) in a.workload {
+            *fresh.entry(p).or_default() += w;
+        }
+    }
+    let spread = |m: &BTreeMap<InspectorId, u32>| {
+        let l: Vec<u32> = pool
+            .ids()
+            .iter()
+            .map(|p| m.get(p).copied().unwrap_or(0))
+            .collect();
+        l.iter().max().unwrap() - l.iter().min().unwrap()
+    };
+    assert!(spread(&fresh) > 1, "the comparison must be able to fail");
+    // The cap counts prior visits: an inspector already at the cap is never picked.
+    let capped = MatchPolicy {
+        prior_workload: [(pid("P00"), 3)].into(),
+        max_visits_per_inspector: Some(3),
+        ..MatchPolicy::default()
+    };
+    let visits: Vec<Visit> = (0..40)
+        .map(|i| {
+            visit(
+                &format!("W{i:02}"),
+                &format!("U{i}"),
+                "2026-06-01",
+                &[("D", &[])],
+            )
+        })
+        .collect();
+    let a = run(&pool, &visits, &capped).unwrap();
+    assert_eq!(a.workload.get(&pid("P00")), Some(&3));
+    assert!(
+        a.visits
+            .iter()
+            .all(|t| t.members.iter().all(|(p, _)| p != &pid("P00")))
+    );
+}
+
+#[test]
 fn cap_is_respected_and_enforced() {
     let pool = frozen((0..4).map(|i| officer(&format!("P{i}"), "D")).collect());
     let visits: Vec<Visit> = (0..3)
@@ -658,6 +749,7 @@ fn arb_case(generous: bool) -> impl Strategy<Value = Case> {
                     .filter(|(a, b)| a != b)
                     .map(|(a, b)| (id(a), id(b)))
                     .collect(),
+                prior_workload: BTreeMap::new(),
             };
             Case {
                 pool_rows: rows,

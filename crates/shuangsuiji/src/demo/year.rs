@@ -344,7 +344,9 @@ impl DemoCounty {
                 })
             })
             .collect();
-        let policy = MatchPolicy {
+        // Each task is matched with its own seed; the workload carries over, so the year's
+        // visits are spread evenly over the inspectors, not just each task's.
+        let mut policy = MatchPolicy {
             conflicts: conflicts.clone(),
             ..MatchPolicy::default()
         };
@@ -411,13 +413,17 @@ impl DemoCounty {
                 ));
             }
             let only: Vec<assign::Visit> = planned.iter().map(|(_, v)| v.clone()).collect();
-            let Assignment { visits: teams, .. } = valid(assign::assign(
+            let Assignment {
+                visits: teams,
+                workload,
+            } = valid(assign::assign(
                 &inspectors,
                 &only,
                 &facts,
                 &policy,
                 &drawn.seed,
             ));
+            policy.prior_workload = workload;
             let team_of: BTreeMap<&str, &Team> =
                 teams.iter().map(|t| (t.visit.as_str(), t)).collect();
 
