@@ -217,6 +217,33 @@ fn step<S: Machine>(
     Ok(())
 }
 
+/// Replays a stored history onto a fresh holder: each step must start where the one before
+/// ended and be legal (through `transition`), and the end must be the stored state.
+fn replay<S: Machine, H>(
+    holder: &mut H,
+    history: Vec<Transition<S>>,
+    stored: S,
+    state: impl Fn(&H) -> S,
+    transition: impl Fn(&mut H, S, NaiveDate) -> Result<(), LifecycleError>,
+    subject: impl Fn(&H) -> Subject,
+) -> Result<(), LifecycleError> {
+    let broken = |h: &H, recorded: S| LifecycleError::BrokenHistory {
+        subject: subject(h),
+        recorded: recorded.label(),
+        replayed: state(h).label(),
+    };
+    for t in history {
+        if t.from != state(holder) {
+            return Err(broken(holder, t.from));
+        }
+        transition(holder, t.to, t.on)?;
+    }
+    if stored != state(holder) {
+        return Err(broken(holder, stored));
+    }
+    Ok(())
+}
+
 /// A spot-check task and the dated history of its states.
 ///
 /// The fields are private so that the state is always the end of a legal history; the JSON form
@@ -320,23 +347,14 @@ impl TryFrom<TaskRepr> for Task {
 
     fn try_from(r: TaskRepr) -> Result<Self, LifecycleError> {
         let mut task = Task::new(r.id, r.created_on);
-        for t in r.history {
-            if t.from != task.state {
-                return Err(LifecycleError::BrokenHistory {
-                    subject: Subject::Task(task.id),
-                    recorded: t.from.name(),
-                    replayed: task.state.name(),
-                });
-            }
-            task.transition(t.to, t.on)?;
-        }
-        if r.state != task.state {
-            return Err(LifecycleError::BrokenHistory {
-                subject: Subject::Task(task.id),
-                recorded: r.state.name(),
-                replayed: task.state.name(),
-            });
-        }
+        replay(
+            &mut task,
+            r.history,
+            r.state,
+            |t| t.state,
+            Task::transition,
+            |t| Subject::Task(t.id.clone()),
+        )?;
         Ok(task)
     }
 }
@@ -446,24 +464,14 @@ impl TryFrom<TargetCheckRepr> for TargetCheck {
 
     fn try_from(r: TargetCheckRepr) -> Result<Self, LifecycleError> {
         let mut check = TargetCheck::new(r.task, r.target, r.drawn_on);
-        let subject = |c: &TargetCheck| Subject::Target(c.task.clone(), c.target.clone());
-        for t in r.history {
-            if t.from != check.state {
-                return Err(LifecycleError::BrokenHistory {
-                    subject: subject(&check),
-                    recorded: t.from.name(),
-                    replayed: check.state.name(),
-                });
-            }
-            check.transition(t.to, t.on)?;
-        }
-        if r.state != check.state {
-            return Err(LifecycleError::BrokenHistory {
-                subject: subject(&check),
-                recorded: r.state.name(),
-                replayed: check.state.name(),
-            });
-        }
+        replay(
+            &mut check,
+            r.history,
+            r.state,
+            |c| c.state,
+            TargetCheck::transition,
+            |c| Subject::Target(c.task.clone(), c.target.clone()),
+        )?;
         Ok(check)
     }
 }
