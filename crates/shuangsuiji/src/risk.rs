@@ -88,6 +88,17 @@ impl Stratum {
         Stratum::ALL.get(i).copied()
     }
 
+    /// The grade of the stratum (`None` for the ungraded).
+    pub fn grade(self) -> Option<RiskGrade> {
+        match self {
+            Stratum::A => Some(RiskGrade::A),
+            Stratum::B => Some(RiskGrade::B),
+            Stratum::C => Some(RiskGrade::C),
+            Stratum::D => Some(RiskGrade::D),
+            Stratum::Ungraded => None,
+        }
+    }
+
     /// The name used in records and on the command line: `A`…`D`, `ungraded`.
     pub fn name(self) -> &'static str {
         ["A", "B", "C", "D", "ungraded"][self.index()]
@@ -196,6 +207,7 @@ mod tests {
         for (i, s) in Stratum::ALL.into_iter().enumerate() {
             assert_eq!(s.index(), i);
             assert_eq!(Stratum::from_index(i), Some(s));
+            assert_eq!(Stratum::from(s.grade()), s);
             assert_eq!(s.name().parse::<Stratum>().unwrap(), s);
             assert_eq!(
                 serde_json::to_string(&s).unwrap(),

@@ -10,7 +10,7 @@ use shuangsuiji::policy::{
     PolicyError, RecentBy, RecentRule, SampleSize, SamplingPolicy, Weighting,
 };
 use shuangsuiji::record::{DrawRecord, draw};
-use shuangsuiji::risk::{RiskGrade, Stratum};
+use shuangsuiji::risk::Stratum;
 use shuangsuiji::seed::Seed;
 use shuangsuiji::target::{FrozenPool, Inspection, Target, TargetPool, TargetStatus};
 
@@ -25,13 +25,7 @@ fn policy() -> SamplingPolicy {
 /// A target from compact generated parts.
 fn target(i: u32, grade: u8, status: u8, positive: bool, score: u32) -> Target {
     let mut t = Target::new(TargetId::new(format!("E{i:06}")).unwrap());
-    t.grade = [
-        Some(RiskGrade::A),
-        Some(RiskGrade::B),
-        Some(RiskGrade::C),
-        Some(RiskGrade::D),
-        None,
-    ][usize::from(grade % 5)];
+    t.grade = Stratum::ALL[usize::from(grade % 5)].grade();
     t.status = if status % 13 == 0 {
         TargetStatus::Revoked
     } else {

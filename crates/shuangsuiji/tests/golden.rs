@@ -117,13 +117,7 @@ fn edge_pool() -> Vec<Target> {
         let mut t = Target::new(TargetId::new(format!("EDGE-{i:03}")).unwrap());
         let first17 = format!("91420281MA4{i:06}");
         t.credit_code = Some(shuangsuiji::credit::CreditCode::from_first17(&first17).unwrap());
-        t.grade = [
-            Some(RiskGrade::A),
-            Some(RiskGrade::B),
-            Some(RiskGrade::C),
-            Some(RiskGrade::D),
-            None,
-        ][(i % 5) as usize];
+        t.grade = Stratum::ALL[(i % 5) as usize].grade();
         t.region = ["420281101", "420281201", "4202811", "420282"][(i % 4) as usize].into();
         t.industry = ["F5211", "F52", "F", "H62"][(i / 4 % 4) as usize].into();
         t.status = [

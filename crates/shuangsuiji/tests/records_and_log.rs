@@ -12,17 +12,10 @@ use shuangsuiji::seed::Seed;
 use shuangsuiji::target::{FrozenPool, Target, TargetPool, TargetStatus};
 
 fn targets(n: u32) -> Vec<Target> {
-    let grades = [
-        Some(RiskGrade::A),
-        Some(RiskGrade::B),
-        Some(RiskGrade::C),
-        Some(RiskGrade::D),
-        None,
-    ];
     (0..n)
         .map(|i| {
             let mut t = Target::new(TargetId::new(format!("R{i:04}")).unwrap());
-            t.grade = grades[(i % 5) as usize];
+            t.grade = shuangsuiji::risk::Stratum::ALL[(i % 5) as usize].grade();
             t
         })
         .collect()
