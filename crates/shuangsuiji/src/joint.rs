@@ -65,6 +65,7 @@ use crate::ids::{DeptId, TaskId};
 use crate::plan::{AnnualPlan, Plan, PlanId, Window};
 use crate::scope::Scope;
 use crate::target::FrozenPool;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -179,6 +180,12 @@ pub struct JointTask {
     /// The days inside every member's window; `None` when the windows only come within the gap
     /// without sharing a day.
     pub common_window: Option<Window>,
+    /// The days on which a visit for every member may fall: the common window when there is
+    /// one, else the days within [`MergeConfig::gap_days`] of every member's window (inside
+    /// the span of the windows). Never empty: members are pairwise within the gap, so these
+    /// widened windows share a day (Helly's theorem on the line). Merging with a gap is the
+    /// configuration's consent that a member's check may move that far outside its window.
+    pub visit_window: Window,
 }
 
 /// The result of [`propose`]: the tasks and the reasons for them.
@@ -519,6 +526,8 @@ fn make_task(
         .zip(last)
         .map(|(f, l)| Window::new(f, l))
         .filter(|w| !w.is_empty());
+    let visit_window =
+        common_window.unwrap_or_else(|| widened_meet(&member_plans, config.gap_days));
     JointTask {
         id: TaskId::new(format!("{year}-JT-{:05}", n + 1))
             .expect("a short ASCII id is always valid"),
@@ -528,5 +537,44 @@ fn make_task(
         lead_choice,
         departments,
         common_window,
+        visit_window,
     }
+}
+
+/// The days within `gap` days of every plan's window, clipped to the span of the windows.
+///
+/// Non-empty when the windows are pairwise within `gap`: a point of every widened window exists
+/// by Helly's theorem, and moving it to the nearest end of the span keeps it in every widened
+/// window (a window that starts after the span's first day still reaches back to it within the
+/// gap, or the point was not in it).
+fn widened_meet(plans: &[&Plan], gap: u32) -> Window {
+    let gap = chrono::Days::new(u64::from(gap));
+    let span_first = plans.iter().map(|p| p.window.first).min();
+    let span_last = plans.iter().map(|p| p.window.last).max();
+    let (Some(span_first), Some(span_last)) = (span_first, span_last) else {
+        return Window::new(NaiveDate::MIN, NaiveDate::MIN);
+    };
+    let first = plans
+        .iter()
+        .map(|p| {
+            p.window
+                .first
+                .checked_sub_days(gap)
+                .unwrap_or(NaiveDate::MIN)
+        })
+        .max()
+        .unwrap_or(span_first)
+        .max(span_first);
+    let last = plans
+        .iter()
+        .map(|p| {
+            p.window
+                .last
+                .checked_add_days(gap)
+                .unwrap_or(NaiveDate::MAX)
+        })
+        .min()
+        .unwrap_or(span_last)
+        .min(span_last);
+    Window::new(first, last)
 }

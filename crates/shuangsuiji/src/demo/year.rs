@@ -354,29 +354,15 @@ impl DemoCounty {
             if drawn.visits.is_empty() {
                 continue;
             }
-            let window = jt.common_window.unwrap_or_else(|| {
-                annual
-                    .plan(&jt.plans[0])
-                    .map(|p| p.window)
-                    .unwrap_or(Window::new(day(3, 1), day(10, 31)))
-            });
             let mut planned = Vec::with_capacity(drawn.visits.len());
             let mut facts = BTreeMap::new();
             for (n, v) in drawn.visits.iter().enumerate() {
-                // Inside the windows of every plan that drew the target, when they share a
-                // day (merging with a gap does not promise that), else the first one's.
-                let own: Vec<Window> = v
-                    .plans
-                    .iter()
-                    .filter_map(|p| annual.plan(p).map(|p| p.window))
-                    .collect();
-                let mut w = own.first().copied().unwrap_or(window);
-                let both = own.iter().fold(w, |a, b| {
-                    Window::new(a.first.max(b.first), a.last.min(b.last))
-                });
-                if !both.is_empty() {
-                    w = both;
-                }
+                // A target drawn by one plan is visited within that plan's window; one drawn
+                // by several, within the task's visit window, which suits every member.
+                let w = match v.plans.as_slice() {
+                    [only] => annual.plan(only).map_or(jt.visit_window, |p| p.window),
+                    _ => jt.visit_window,
+                };
                 let span = (w.last - w.first).num_days().max(0) as usize + 1;
                 let date = working_day(&cal, &w, plus(w.first, dice.below(span) as u64));
                 let mut by_dept: BTreeMap<DeptId, Vec<ItemId>> = BTreeMap::new();
@@ -431,14 +417,14 @@ impl DemoCounty {
                 .iter()
                 .map(|(_, v)| v.date)
                 .min()
-                .unwrap_or(window.first);
+                .unwrap_or(jt.visit_window.first);
             let drawn_on = minus(earliest, 7);
             let mut task = Task::new(jt.id.clone(), minus(drawn_on, 7));
             valid(task.transition(TaskState::TargetsDrawn, drawn_on));
             valid(task.transition(TaskState::InspectorsMatched, plus(drawn_on, 2)));
-            let mut first_visit = window.last;
-            let mut last_entered = window.first;
-            let mut last_published = window.first;
+            let mut first_visit = earliest;
+            let mut last_entered = earliest;
+            let mut last_published = earliest;
             for (plans, v) in planned {
                 let team = team_of.get(v.id.as_str()).map(|t| (*t).clone());
                 let team = valid(team.ok_or("a visit without a team"));
@@ -673,8 +659,17 @@ mod tests {
             assert!(!year.conflicts.iter().any(|c| c.target == v.visit.target
                 && team.members.iter().any(|(p, _)| p == &c.inspector)));
             assert!(cal.is_working_day(v.visit.date).unwrap());
-            let first = year.annual.plan(&v.plans[0]).unwrap();
-            assert!(first.window.contains(v.visit.date));
+            let task = year.proposal.tasks.iter().find(|t| t.id == v.task).unwrap();
+            let window = match v.plans.as_slice() {
+                [only] => year.annual.plan(only).unwrap().window,
+                _ => task.visit_window,
+            };
+            assert!(window.contains(v.visit.date));
+            for p in &v.plans {
+                let own = year.annual.plan(p).unwrap().window;
+                let day = Window::new(v.visit.date, v.visit.date);
+                assert!(own.distance_days(&day).unwrap() <= u64::from(GAP_DAYS));
+            }
         }
         // Results: a realistic problem rate, mostly mobile, mostly on time; every problem has
         // its follow-up; every task published.

@@ -135,6 +135,8 @@ fn each_reason() {
     let p = propose(&y, &list, &pool, &gap);
     assert_eq!(reasons(&p), [PairReason::Merged { common_targets: 20 }]);
     assert_eq!(p.tasks[0].common_window, None);
+    // The visit window: the days within 32 days of both (spring ends 31 May, B starts 2 July).
+    assert_eq!(p.tasks[0].visit_window, Window::new(d(5, 31), d(7, 2)));
     // A department the joint list does not pair.
     let p = two(plan("B", "GA", "GA-1", Scope::all(), spring()));
     assert_eq!(reasons(&p), [PairReason::NotAllowedByJointList]);
@@ -397,6 +399,19 @@ proptest! {
                     let (da, db) = (a.kind.lead(), b.kind.lead());
                     prop_assert!(da == db || !list.joint_items_between(da, db).is_empty());
                 }
+            }
+            // A visit day exists for every member: inside its window, or within the gap.
+            let w = t.visit_window;
+            prop_assert!(!w.is_empty());
+            if let Some(c) = t.common_window {
+                prop_assert_eq!(c, w);
+            }
+            for m in &t.plans {
+                let m = y.plan(m).unwrap();
+                prop_assert!(m.window.distance_days(&Window::new(w.first, w.first)).unwrap() <= u64::from(gap));
+                prop_assert!(m.window.distance_days(&Window::new(w.last, w.last)).unwrap() <= u64::from(gap));
+                prop_assert!(t.plans.iter().any(|o| y.plan(o).unwrap().window.first <= w.first));
+                prop_assert!(t.plans.iter().any(|o| y.plan(o).unwrap().window.last >= w.last));
             }
         }
     }
