@@ -16,9 +16,12 @@
 //! list as a plain vector.
 
 use crate::catalog::{ItemList, JointItemList};
-use crate::ids::{DeptId, ItemId, TargetId};
-use crate::policy::{PolicyError, SampleSize, SamplingPolicy};
+use crate::draw::{Allocation, DrawRequest};
+use crate::ids::{DeptId, ItemId, TargetId, TaskId};
+use crate::policy::{PolicyError, Ratio, SampleSize, SamplingPolicy};
 use crate::scope::Scope;
+use crate::seed::Seed;
+use crate::target::FrozenPool;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -182,6 +185,33 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan's draw rule. A fixed count is drawn as a fixed total over ratios of 100%, i.e.
+    /// in proportion to each stratum's eligible targets.
+    pub fn sampling_policy(&self) -> SamplingPolicy {
+        match &self.size {
+            PlanSize::Policy(policy) => (**policy).clone(),
+            PlanSize::Count { total } => {
+                let all = Ratio::from_ppm(1_000_000).expect("100% is a ratio");
+                let mut policy = SamplingPolicy::by_grade(all, all, all, all, Some(all));
+                policy.size = SampleSize::FixedTotal { total: *total };
+                policy
+            }
+        }
+    }
+
+    /// The request that draws this plan's targets for `task` with `seed`: drawn by the plan's
+    /// lead department, for its items, over its scope, on the first day of its window (the
+    /// date recent-inspection exclusions count back from).
+    pub fn draw_request(&self, task: TaskId, seed: Seed) -> DrawRequest {
+        DrawRequest {
+            department: Some(self.kind.lead().clone()),
+            items: self.items.clone(),
+            date: Some(self.window.first),
+            scope: self.scope.clone(),
+            ..DrawRequest::new(task, seed, self.sampling_policy())
+        }
+    }
+
     /// Every problem of this plan on its own, against the item lists, in a fixed order
     /// (departments, items, dates, size). Problems between plans (duplicate ids, a plan of the
     /// wrong year) are found by [`AnnualPlan::problems`].
@@ -431,6 +461,26 @@ impl AnnualPlan {
     /// ```
     pub fn validate(&self, items: &ItemList, joint: &JointItemList) -> Result<(), PlanErrors> {
         let errors = self.problems(items, joint);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(PlanErrors { errors })
+        }
+    }
+
+    /// Checks every active plan against the target pool before anything is drawn, and returns
+    /// every problem found: a plan with no eligible target (it should be deleted with an
+    /// approved reason such as “本地区无检查对象”, or its scope widened), and a count or policy
+    /// that the eligible targets cannot meet (e.g. 30 targets asked of a scope of 12).
+    ///
+    /// [`AnnualPlan::validate`] checks the plans against the item lists; this checks them
+    /// against the pool, which changes during the year, so a platform runs it again before
+    /// each round of draws. The counts are the draw's own census (scope, then exclusions).
+    pub fn check_pool(&self, pool: &FrozenPool) -> Result<(), PlanErrors> {
+        let errors: Vec<PlanError> = self
+            .active_plans()
+            .filter_map(|plan| plan.pool_problem(pool))
+            .collect();
         if errors.is_empty() {
             Ok(())
         } else {
@@ -865,6 +915,67 @@ pub enum PlanError {
         /// Name and edition of the item list checked against.
         list: String,
     },
+    /// An active plan without a single eligible target in the pool.
+    #[error(
+        "plan {plan} (department {department}): no eligible target in the pool \
+         ({out_of_scope} outside its scope, {excluded} excluded); delete it with an approved \
+         reason such as 本地区无检查对象, or widen its scope"
+    )]
+    NoEligibleTargets {
+        /// The plan.
+        plan: PlanId,
+        /// Its lead department.
+        department: DeptId,
+        /// Targets of the pool outside the plan's scope.
+        out_of_scope: u64,
+        /// Targets in scope but excluded (inactive, positive list, recently inspected).
+        excluded: u64,
+    },
+    /// An active plan whose count or policy the pool's eligible targets cannot meet.
+    #[error("plan {plan} (department {department}) cannot be drawn: {problem}")]
+    CannotDraw {
+        /// The plan.
+        plan: PlanId,
+        /// Its lead department.
+        department: DeptId,
+        /// What the draw would report.
+        problem: String,
+    },
+}
+
+impl Plan {
+    /// The plan's problem with the pool, if any (see [`AnnualPlan::check_pool`]).
+    fn pool_problem(&self, pool: &FrozenPool) -> Option<PlanError> {
+        let task = TaskId::new(self.id.as_str()).ok()?;
+        let request = self.draw_request(task, Seed([0; 32]));
+        let department = self.kind.lead().clone();
+        let census = match pool.shard(0..pool.len()).census(&request) {
+            Ok(c) => c.census,
+            Err(e) => {
+                return Some(PlanError::CannotDraw {
+                    plan: self.id.clone(),
+                    department,
+                    problem: e.to_string(),
+                });
+            }
+        };
+        let eligible: u64 = census.eligible.iter().map(|(_, &n)| n).sum();
+        if eligible == 0 {
+            return Some(PlanError::NoEligibleTargets {
+                plan: self.id.clone(),
+                department,
+                out_of_scope: census.out_of_scope,
+                excluded: census.excluded.total(),
+            });
+        }
+        Allocation::new(&request, &census)
+            .err()
+            .map(|e| PlanError::CannotDraw {
+                plan: self.id.clone(),
+                department,
+                problem: e.to_string(),
+            })
+    }
 }
 
 /// Every problem [`AnnualPlan::validate`] found; never empty.

@@ -16,7 +16,9 @@ use crate::lifecycle::{
     FollowUp, FollowUpKind, FollowUpState, InspectionResult, ResultCode, TargetCheck,
     TargetCheckState, Task, TaskState,
 };
-use crate::plan::{AnnualPlan, Deletion, Plan, PlanId, PlanKind, PlanSize, UnplannedCheck, Window};
+use crate::plan::{
+    AnnualPlan, Deletion, Plan, PlanError, PlanId, PlanKind, PlanSize, UnplannedCheck, Window,
+};
 use crate::scope::Scope;
 use crate::seed::Seed;
 use chrono::{Days, NaiveDate};
@@ -243,6 +245,24 @@ fn annual_plan(joint: &crate::catalog::JointItemList) -> AnnualPlan {
     annual
 }
 
+/// The county's first step with the pool: every plan the pool gives no eligible target is
+/// deleted with the joint meeting's approval (“本地区无检查对象”), as reports list them.
+fn delete_empty_plans(annual: &mut AnnualPlan, pool: &crate::target::FrozenPool) {
+    let Err(errors) = annual.check_pool(pool) else {
+        return;
+    };
+    for e in errors.into_errors() {
+        if let PlanError::NoEligibleTargets { plan, .. } = e {
+            annual.deletions.push(Deletion {
+                plan,
+                reason: format!("{NO_TARGETS}（主体库中无该类检查对象）"),
+                approved_by: format!("{COUNTY_NAME}双随机一公开监管工作联席会议办公室"),
+                date: day(3, 20),
+            });
+        }
+    }
+}
+
 /// The two unplanned checks (complaint-driven), on targets of the pool.
 fn unplanned(annual: &mut AnnualPlan, ids: &[TargetId], county: &DemoCounty) {
     let food = county
@@ -310,6 +330,8 @@ impl DemoCounty {
         let mut annual = annual_plan(&self.joint_items);
         unplanned(&mut annual, pool.ids(), self);
         valid(annual.validate(&self.items, &self.joint_items));
+        delete_empty_plans(&mut annual, &pool);
+        valid(annual.check_pool(&pool));
 
         let config = MergeConfig {
             gap_days: GAP_DAYS,
@@ -628,7 +650,7 @@ mod tests {
                 .validate(&county.items, &county.joint_items)
                 .is_ok()
         );
-        assert!(s.joint > 0 && s.deleted == 2 && s.unplanned == 2);
+        assert!(s.joint > 0 && s.deleted > 2 && s.unplanned == 2);
         // Every plan's coverage met; merging never adds visits.
         for t in &year.draws.tasks {
             assert!(t.with_merging <= t.without_merging);
@@ -685,8 +707,9 @@ mod tests {
             assert_eq!(r.check.state(), TargetCheckState::Published);
         }
         assert!(year.tasks.iter().all(|t| t.state() == TaskState::Published));
-        // The deleted plans really have no targets.
+        // The deleted plans really have no targets, and every other plan can be drawn.
         let pool = county.targets.freeze();
+        assert_eq!(year.annual.check_pool(&pool), Ok(()));
         for d in &year.annual.deletions {
             let plan = year.annual.plan(&d.plan).unwrap();
             assert!(!pool.entries().iter().any(|t| plan.scope.matches(t)));

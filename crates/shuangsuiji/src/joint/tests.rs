@@ -286,6 +286,38 @@ fn a_failed_draw_names_the_task_and_the_plan() {
     );
 }
 
+#[test]
+fn plans_are_checked_against_the_pool_before_drawing() {
+    let pool = pool(40, 2);
+    let mut too_many = plan("A", "GA", "GA-1", region(0), spring());
+    too_many.size = PlanSize::Count { total: 50 };
+    let nowhere = plan("B", "SC", "SC-1", region(7), spring());
+    let fine = plan("C", "SC", "SC-1", region(1), spring());
+    let y = year(vec![too_many, nowhere, fine.clone()]);
+    let errors = y.check_pool(&pool).unwrap_err();
+    let text: Vec<String> = errors.errors().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        text,
+        [
+            "plan A (department GA) cannot be drawn: fixed total 50 cannot be met: the strata allow between 0 and 20",
+            "plan B (department SC): no eligible target in the pool (40 outside its scope, 0 excluded); \
+             delete it with an approved reason such as 本地区无检查对象, or widen its scope",
+        ]
+    );
+    // A deleted plan is not checked; the rest then pass.
+    let mut y = y;
+    for (plan, reason) in [("A", "改为联合抽查"), ("B", "本地区无检查对象")] {
+        y.deletions.push(crate::plan::Deletion {
+            plan: PlanId::new(plan).unwrap(),
+            reason: reason.into(),
+            approved_by: "县市场监管局".into(),
+            date: d(2, 1),
+        });
+    }
+    assert_eq!(y.check_pool(&pool), Ok(()));
+    assert_eq!(year(vec![fine]).check_pool(&pool), Ok(()));
+}
+
 #[derive(Debug, Clone)]
 struct Spec {
     dept: usize,

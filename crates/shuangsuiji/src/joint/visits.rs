@@ -1,10 +1,9 @@
 //! Drawing a joint task: one seed for all member plans, one visit per drawn target.
 
 use super::{JointTask, MergeProposal};
-use crate::draw::{DrawError, DrawRequest, sample};
+use crate::draw::{DrawError, sample};
 use crate::ids::{ItemId, TargetId, TaskId};
-use crate::plan::{AnnualPlan, Plan, PlanId, PlanSize};
-use crate::policy::{Ratio, SampleSize, SamplingPolicy};
+use crate::plan::{AnnualPlan, PlanId};
 use crate::seed::Seed;
 use crate::target::FrozenPool;
 use serde::{Deserialize, Serialize};
@@ -102,20 +101,6 @@ impl VisitReport {
     }
 }
 
-/// The draw rule of a plan. A fixed count is drawn as a fixed total over ratios of 100%, i.e.
-/// in proportion to each stratum's eligible targets.
-fn policy_of(plan: &Plan) -> SamplingPolicy {
-    match &plan.size {
-        PlanSize::Policy(policy) => (**policy).clone(),
-        PlanSize::Count { total } => {
-            let all = Ratio::from_ppm(1_000_000).expect("100% is a ratio");
-            let mut policy = SamplingPolicy::by_grade(all, all, all, all, Some(all));
-            policy.size = SampleSize::FixedTotal { total: *total };
-            policy
-        }
-    }
-}
-
 /// Draws one task: every member plan with its own scope and policy but the task's one `seed`.
 ///
 /// Why one seed: a target's key depends only on the seed and its canonical index
@@ -141,13 +126,7 @@ pub fn draw_task(
                     task: task.id.clone(),
                     plan: id.clone(),
                 })?;
-        let request = DrawRequest {
-            department: Some(plan.kind.lead().clone()),
-            items: plan.items.clone(),
-            date: Some(plan.window.first),
-            scope: plan.scope.clone(),
-            ..DrawRequest::new(task.id.clone(), *seed, policy_of(plan))
-        };
+        let request = plan.draw_request(task.id.clone(), *seed);
         let (_, s) = sample(pool, &request).map_err(|source| JointError::Draw {
             task: task.id.clone(),
             plan: id.clone(),
