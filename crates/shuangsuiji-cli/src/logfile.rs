@@ -57,9 +57,11 @@ impl LogFile {
             LogError::BrokenLink { seq, problem } => {
                 let at = usize::try_from(seq).unwrap_or(usize::MAX);
                 let line = self.lines.get(at).copied().unwrap_or(0);
-                let task = self.log.entries().get(at).map_or_else(String::new, |e| {
-                    format!(", task {}", e.record.request.task_id)
-                });
+                let task = self
+                    .log
+                    .entries()
+                    .get(at)
+                    .map_or_else(String::new, |e| format!(", task {}", e.record.task_id()));
                 format!(
                     "{}: broken link at entry {seq} (line {line}{task}): {problem}",
                     path.display()
@@ -97,12 +99,16 @@ fn entry_json(path: &Path, entry: &LogEntry) -> Result<String, Failure> {
         .map_err(|e| Failure::Input(format!("{}: cannot encode entry: {e}", path.display())))
 }
 
-/// `draw`, or `redraw of N: reason`.
+/// `draw`, `teams`, or a re-draw or re-match with what it supersedes and why.
 pub(crate) fn kind_text(kind: &EntryKind) -> String {
     match kind {
         EntryKind::Draw => "draw".to_owned(),
+        EntryKind::Teams => "teams".to_owned(),
         EntryKind::Redraw { supersedes, reason } => {
             format!("re-draw superseding entry {supersedes}: {reason}")
+        }
+        EntryKind::Rematch { supersedes, reason } => {
+            format!("re-match superseding entry {supersedes}: {reason}")
         }
     }
 }

@@ -4,11 +4,20 @@
 //! previous entry's digest, its sequence number and its record, so removing or changing any entry
 //! breaks every link after it. A re-draw is a new entry that names the entry it supersedes and
 //! says why; the superseded draw stays in the log for anyone to see.
+//!
+//! The log also holds each task's inspector teams ([`TeamRecord`]), so that who was drawn and
+//! who was sent are published and chained together. A task's teams entry must staff exactly
+//! the targets its current draws selected (each member plan of a joint task is its own draw
+//! entry, named by [`DrawRequest::plan`](crate::draw::DrawRequest::plan)); new teams for a task
+//! already matched are a re-match that names the entry it supersedes and says why.
 
 use crate::digest::{Digest, Encoder};
-use crate::ids::TaskId;
+use crate::ids::{PlanId, TargetId, TaskId};
 use crate::record::DrawRecord;
-use serde::{Deserialize, Serialize};
+use crate::teams::{TEAM_RECORD_FORMAT, TeamRecord};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeSet;
 
 /// Why an entry is in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +32,83 @@ pub enum EntryKind {
         /// Why the earlier draw was not used (required, non-empty).
         reason: String,
     },
+    /// The inspector teams of a task's visits.
+    Teams,
+    /// New teams for a task already matched.
+    Rematch {
+        /// Sequence number of the teams entry it supersedes.
+        supersedes: u64,
+        /// Why the earlier teams were not used (required, non-empty).
+        reason: String,
+    },
+}
+
+impl EntryKind {
+    /// Whether entries of this kind carry a draw record (else a team record).
+    pub fn is_draw(&self) -> bool {
+        matches!(self, EntryKind::Draw | EntryKind::Redraw { .. })
+    }
+
+    /// The name of the kind as the log writes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EntryKind::Draw => "draw",
+            EntryKind::Redraw { .. } => "redraw",
+            EntryKind::Teams => "teams",
+            EntryKind::Rematch { .. } => "rematch",
+        }
+    }
+}
+
+/// What an entry carries: a draw record or a team record, told apart by its `format`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Logged {
+    /// A draw or re-draw (boxed, like the team record, to keep entries small to move).
+    Draw(Box<DrawRecord>),
+    /// A task's teams.
+    Teams(Box<TeamRecord>),
+}
+
+impl<'de> Deserialize<'de> for Logged {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Logged, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        if value.get("format").and_then(|f| f.as_str()) == Some(TEAM_RECORD_FORMAT) {
+            serde_json::from_value(value)
+                .map(|r| Logged::Teams(Box::new(r)))
+                .map_err(D::Error::custom)
+        } else {
+            serde_json::from_value(value)
+                .map(|r| Logged::Draw(Box::new(r)))
+                .map_err(D::Error::custom)
+        }
+    }
+}
+
+impl Logged {
+    /// The task the record is for.
+    pub fn task_id(&self) -> &TaskId {
+        match self {
+            Logged::Draw(r) => &r.request.task_id,
+            Logged::Teams(r) => &r.request.task_id,
+        }
+    }
+
+    /// The draw record, if it is one.
+    pub fn as_draw(&self) -> Option<&DrawRecord> {
+        match self {
+            Logged::Draw(r) => Some(r),
+            Logged::Teams(_) => None,
+        }
+    }
+
+    /// The team record, if it is one.
+    pub fn as_teams(&self) -> Option<&TeamRecord> {
+        match self {
+            Logged::Teams(r) => Some(r),
+            Logged::Draw(_) => None,
+        }
+    }
 }
 
 /// One entry of the log.
@@ -37,8 +123,9 @@ pub struct LogEntry {
     pub kind: EntryKind,
     /// SM3 of the record's compact JSON serialisation.
     pub record_digest: Digest,
-    /// The record.
-    pub record: DrawRecord,
+    /// The record: a draw record for draws and re-draws, a team record for teams and
+    /// re-matches.
+    pub record: Logged,
     /// This entry's digest (see [`LogEntry::compute_digest`]).
     pub digest: Digest,
 }
@@ -50,14 +137,14 @@ impl LogEntry {
         let mut e = Encoder::new("shuangsuiji/draw-log/v1");
         e.bytes(&self.previous.0);
         e.u64(self.seq);
+        e.str(self.kind.name());
         match &self.kind {
-            EntryKind::Draw => {
-                e.str("draw");
+            EntryKind::Draw | EntryKind::Teams => {
                 e.str("");
                 e.str("");
             }
-            EntryKind::Redraw { supersedes, reason } => {
-                e.str("redraw");
+            EntryKind::Redraw { supersedes, reason }
+            | EntryKind::Rematch { supersedes, reason } => {
                 e.str(&supersedes.to_string());
                 e.str(reason);
             }
@@ -68,49 +155,166 @@ impl LogEntry {
 }
 
 /// The digest of a record as the log takes it.
-pub fn record_digest(record: &DrawRecord) -> Digest {
+pub fn record_digest(record: &Logged) -> Digest {
     Digest::sm3(&serde_json::to_vec(record).unwrap_or_default())
 }
 
-/// Whether an entry of `kind` for `task` may follow `earlier`: a task is drawn once, and each
-/// later draw is a re-draw of its latest entry with a reason.
-fn admissible(earlier: &[LogEntry], task: &TaskId, kind: &EntryKind) -> Result<(), LogError> {
-    let bad = |problem: String| LogError::BadRedraw {
-        task: task.to_string(),
-        problem,
+/// The draw an entry is, keyed by task and member plan; `None` for teams entries.
+fn draw_key(e: &LogEntry) -> Option<(&TaskId, Option<&PlanId>)> {
+    e.record
+        .as_draw()
+        .map(|r| (&r.request.task_id, r.request.plan.as_ref()))
+}
+
+/// The entry that supersedes entry `seq`, if any.
+fn superseded_by(earlier: &[LogEntry], seq: u64) -> Option<&LogEntry> {
+    earlier.iter().find(|e| {
+        matches!(&e.kind, EntryKind::Redraw { supersedes, .. } | EntryKind::Rematch { supersedes, .. } if *supersedes == seq)
+    })
+}
+
+/// The draw entries in force for a task: per member plan, its latest draw or re-draw.
+fn current_draws<'a>(earlier: &'a [LogEntry], task: &TaskId) -> Vec<&'a LogEntry> {
+    let mut seen = BTreeSet::new();
+    let mut out: Vec<&LogEntry> = earlier
+        .iter()
+        .rev()
+        .filter(|e| draw_key(e).is_some_and(|(t, plan)| t == task && seen.insert(plan)))
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Whether an entry of `kind` carrying `record` may follow `earlier`: a task's member plan is
+/// drawn once, and each later draw of it is a re-draw of its latest entry with a reason; a task
+/// is matched once, against exactly the targets its current draws selected, and each later
+/// matching is a re-match of its latest teams entry with a reason.
+fn admissible(earlier: &[LogEntry], kind: &EntryKind, record: &Logged) -> Result<(), LogError> {
+    let task = record.task_id();
+    if kind.is_draw() != record.as_draw().is_some() {
+        return Err(LogError::WrongRecord {
+            task: task.to_string(),
+            kind: kind.name(),
+        });
+    }
+    let plan = record.as_draw().and_then(|r| r.request.plan.as_ref());
+    let same_draw = |e: &LogEntry| draw_key(e) == Some((task, plan));
+    let same_teams = |e: &LogEntry| {
+        e.record
+            .as_teams()
+            .is_some_and(|r| &r.request.task_id == task)
     };
-    match kind {
-        EntryKind::Draw => match earlier.iter().find(|e| &e.record.request.task_id == task) {
-            Some(prev) => Err(LogError::AlreadyDrawn {
-                task: task.to_string(),
-                entry: prev.seq,
-            }),
-            None => Ok(()),
-        },
-        EntryKind::Redraw { supersedes, reason } => {
+    let superseding =
+        |supersedes: u64, reason: &str, same: &dyn Fn(&LogEntry) -> bool, what: &str| {
+            let bad = |problem: String| match kind {
+                EntryKind::Rematch { .. } => LogError::BadRematch {
+                    task: task.to_string(),
+                    problem,
+                },
+                _ => LogError::BadRedraw {
+                    task: task.to_string(),
+                    problem,
+                },
+            };
             if reason.trim().is_empty() {
-                return Err(bad("a re-draw must say why".into()));
+                return Err(bad(format!("a re-{what} must say why")));
             }
-            let Some(old) = earlier.get(usize::try_from(*supersedes).unwrap_or(usize::MAX)) else {
+            let Some(old) = earlier.get(usize::try_from(supersedes).unwrap_or(usize::MAX)) else {
                 return Err(bad(format!("there is no earlier entry {supersedes}")));
             };
-            if &old.record.request.task_id != task {
+            if !same(old) {
                 return Err(bad(format!(
-                    "entry {supersedes} is a draw of task {}, not of this task",
-                    old.record.request.task_id
+                    "entry {supersedes} is a {} of task {}{}, not of this {}",
+                    old.kind.name(),
+                    old.record.task_id(),
+                    draw_key(old)
+                        .and_then(|(_, p)| p)
+                        .map(|p| format!(" plan {p}"))
+                        .unwrap_or_default(),
+                    if plan.is_some() {
+                        "task and plan"
+                    } else {
+                        "task"
+                    },
                 )));
             }
-            if let Some(later) = earlier.iter().find(
-                |e| matches!(&e.kind, EntryKind::Redraw { supersedes: s, .. } if s == supersedes),
-            ) {
+            if let Some(later) = superseded_by(earlier, supersedes) {
                 return Err(bad(format!(
                     "entry {supersedes} was already superseded by entry {}",
                     later.seq
                 )));
             }
             Ok(())
+        };
+    match kind {
+        EntryKind::Draw => match earlier.iter().find(|e| same_draw(e)) {
+            Some(prev) => Err(LogError::AlreadyDrawn {
+                task: match plan {
+                    Some(p) => format!("{task} (plan {p})"),
+                    None => task.to_string(),
+                },
+                entry: prev.seq,
+            }),
+            None => Ok(()),
+        },
+        EntryKind::Redraw { supersedes, reason } => {
+            superseding(*supersedes, reason, &same_draw, "draw")
+        }
+        EntryKind::Teams | EntryKind::Rematch { .. } => {
+            if let EntryKind::Rematch { supersedes, reason } = kind {
+                superseding(*supersedes, reason, &same_teams, "match")?;
+            } else if let Some(prev) = earlier.iter().find(|e| same_teams(e)) {
+                return Err(LogError::AlreadyMatched {
+                    task: task.to_string(),
+                    entry: prev.seq,
+                });
+            }
+            let teams = record
+                .as_teams()
+                .map(TeamRecord::targets)
+                .unwrap_or_default();
+            staffs_the_draws(earlier, task, &teams)
         }
     }
+}
+
+/// A task's teams must visit exactly the targets its current draws selected.
+fn staffs_the_draws(
+    earlier: &[LogEntry],
+    task: &TaskId,
+    visited: &BTreeSet<&TargetId>,
+) -> Result<(), LogError> {
+    let bad = |problem: String| LogError::TeamsDoNotFitDraws {
+        task: task.to_string(),
+        problem,
+    };
+    let draws = current_draws(earlier, task);
+    if draws.is_empty() {
+        return Err(bad("the log holds no draw of the task".into()));
+    }
+    let mut drawn: BTreeSet<&TargetId> = BTreeSet::new();
+    for e in &draws {
+        for t in e
+            .record
+            .as_draw()
+            .map(|r| r.selected.as_slice())
+            .unwrap_or_default()
+        {
+            drawn.insert(&t.id);
+            if !visited.contains(&t.id) {
+                return Err(bad(format!(
+                    "target {} drawn in entry {} has no team",
+                    t.id, e.seq
+                )));
+            }
+        }
+    }
+    if let Some(extra) = visited.iter().find(|t| !drawn.contains(*t)) {
+        return Err(bad(format!(
+            "a team visits target {extra}, which no current draw of the task selected"
+        )));
+    }
+    Ok(())
 }
 
 /// What is wrong with an append or with a log.
@@ -133,6 +337,40 @@ pub enum LogError {
         task: String,
         /// What is wrong.
         problem: String,
+    },
+    /// A second teams entry for a task.
+    #[error(
+        "task {task} was already matched in entry {entry}; new teams must be a re-match with a reason"
+    )]
+    AlreadyMatched {
+        /// The task.
+        task: String,
+        /// The entry that matched it.
+        entry: u64,
+    },
+    /// A re-match that names no earlier teams entry of the same task, or gives no reason.
+    #[error("re-match of task {task}: {problem}")]
+    BadRematch {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Teams that do not staff exactly the targets the task's draws selected.
+    #[error("teams of task {task}: {problem}")]
+    TeamsDoNotFitDraws {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// An entry whose record is not of its kind (a team record in a draw entry, or back).
+    #[error("task {task}: a {kind} entry must carry a {}", if *kind == "draw" || *kind == "redraw" { "draw record" } else { "team record" })]
+    WrongRecord {
+        /// The task.
+        task: String,
+        /// The entry's kind.
+        kind: &'static str,
     },
     /// The first entry whose link does not hold.
     #[error("broken link at entry {seq}: {problem}")]
@@ -175,13 +413,13 @@ impl DrawLog {
         self.entries.last().map_or(Digest::ZERO, |e| e.digest)
     }
 
-    /// Appends the first draw of a task.
+    /// Appends the first draw of a task (or of a member plan of a joint task).
     pub fn append(&mut self, record: DrawRecord) -> Result<&LogEntry, LogError> {
-        admissible(&self.entries, &record.request.task_id, &EntryKind::Draw)?;
-        Ok(self.push(EntryKind::Draw, record))
+        self.push(EntryKind::Draw, Logged::Draw(Box::new(record)))
     }
 
-    /// Appends a re-draw of a task, superseding entry `supersedes`, with a reason.
+    /// Appends a re-draw of a task (or member plan), superseding entry `supersedes`, with a
+    /// reason.
     pub fn append_redraw(
         &mut self,
         record: DrawRecord,
@@ -192,11 +430,32 @@ impl DrawLog {
             supersedes,
             reason: reason.to_owned(),
         };
-        admissible(&self.entries, &record.request.task_id, &kind)?;
-        Ok(self.push(kind, record))
+        self.push(kind, Logged::Draw(Box::new(record)))
     }
 
-    fn push(&mut self, kind: EntryKind, record: DrawRecord) -> &LogEntry {
+    /// Appends a task's teams; they must visit exactly the targets of the task's current
+    /// draws.
+    pub fn append_teams(&mut self, record: TeamRecord) -> Result<&LogEntry, LogError> {
+        self.push(EntryKind::Teams, Logged::Teams(Box::new(record)))
+    }
+
+    /// Appends new teams for a task, superseding teams entry `supersedes`, with a reason
+    /// (e.g. an inspector fell ill, or a target was re-drawn).
+    pub fn append_rematch(
+        &mut self,
+        record: TeamRecord,
+        supersedes: u64,
+        reason: &str,
+    ) -> Result<&LogEntry, LogError> {
+        let kind = EntryKind::Rematch {
+            supersedes,
+            reason: reason.to_owned(),
+        };
+        self.push(kind, Logged::Teams(Box::new(record)))
+    }
+
+    fn push(&mut self, kind: EntryKind, record: Logged) -> Result<&LogEntry, LogError> {
+        admissible(&self.entries, &kind, &record)?;
         let mut entry = LogEntry {
             seq: self.entries.len() as u64,
             previous: self.head(),
@@ -207,15 +466,30 @@ impl DrawLog {
         };
         entry.digest = entry.compute_digest();
         self.entries.push(entry);
-        &self.entries[self.entries.len() - 1]
+        Ok(&self.entries[self.entries.len() - 1])
     }
 
-    /// The entry in force for a task: its latest draw or re-draw.
+    /// The latest draw or re-draw of a task (of any member plan).
     pub fn current(&self, task: &TaskId) -> Option<&LogEntry> {
         self.entries
             .iter()
             .rev()
-            .find(|e| &e.record.request.task_id == task)
+            .find(|e| draw_key(e).is_some_and(|(t, _)| t == task))
+    }
+
+    /// The draws in force for a task: per member plan, its latest draw or re-draw, in log
+    /// order.
+    pub fn current_draws(&self, task: &TaskId) -> Vec<&LogEntry> {
+        current_draws(&self.entries, task)
+    }
+
+    /// The teams in force for a task: its latest teams or re-match entry.
+    pub fn current_teams(&self, task: &TaskId) -> Option<&LogEntry> {
+        self.entries.iter().rev().find(|e| {
+            e.record
+                .as_teams()
+                .is_some_and(|r| &r.request.task_id == task)
+        })
     }
 
     /// Checks every link; returns the first broken one.
@@ -247,7 +521,7 @@ impl DrawLog {
             }
             // The rules of appending hold for every entry, so that a log hashed correctly by
             // someone else's tool is still refused if it hides a second draw.
-            admissible(&self.entries[..i], &e.record.request.task_id, &e.kind)
+            admissible(&self.entries[..i], &e.kind, &e.record)
                 .map_err(|rule| broken(rule.to_string()))?;
             previous = e.digest;
         }

@@ -30,7 +30,7 @@ mod year;
 
 pub use year::{
     DemoYear, GAP_DAYS, NO_TARGETS, YEAR, YEAR_ENTROPY, YEAR_PERIOD, YearResult, YearSummary,
-    YearVisit, task_seed,
+    YearVisit, seed_origin, task_seed,
 };
 
 use crate::catalog::{ItemList, JointItemList};

@@ -49,6 +49,9 @@ pub enum Error {
     /// Inspector teams that cannot be formed, or a bad matching policy.
     #[error(transparent)]
     Assign(#[from] crate::assign::AssignError),
+    /// A matching that cannot be made or recorded.
+    #[error(transparent)]
+    Teams(#[from] crate::teams::TeamError),
     /// An unknown kind or status name.
     #[error(transparent)]
     Name(#[from] crate::target::UnknownName),

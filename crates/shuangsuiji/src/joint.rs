@@ -57,7 +57,8 @@ mod visits;
 mod tests;
 
 pub use visits::{
-    JointError, PlanCoverage, TaskVisits, Visit, VisitReport, draw_task, draw_visits,
+    JointError, PlanCoverage, TaskVisits, Visit, VisitReport, draw_task, draw_task_recorded,
+    draw_visits,
 };
 
 use crate::catalog::JointItemList;

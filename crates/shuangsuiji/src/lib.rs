@@ -86,6 +86,7 @@ pub mod risk;
 pub mod scope;
 pub mod seed;
 pub mod target;
+pub mod teams;
 
 mod error;
 

@@ -199,11 +199,12 @@ impl Plan {
         }
     }
 
-    /// The request that draws this plan's targets for `task` with `seed`: drawn by the plan's
+    /// The request that draws this plan's targets for `task` with `seed`, naming the plan: drawn by the plan's
     /// lead department, for its items, over its scope, on the first day of its window (the
     /// date recent-inspection exclusions count back from).
     pub fn draw_request(&self, task: TaskId, seed: Seed) -> DrawRequest {
         DrawRequest {
+            plan: Some(self.id.clone()),
             department: Some(self.kind.lead().clone()),
             items: self.items.clone(),
             date: Some(self.window.first),

@@ -396,12 +396,13 @@ fn a_correctly_hashed_log_that_breaks_the_rules_is_refused() {
     // Anyone can recompute digests; the chain check must also enforce the append rules.
     let pool = frozen(60);
     let forge = |log: &DrawLog, kind: EntryKind, record: DrawRecord| {
+        let record = shuangsuiji::audit::Logged::Draw(Box::new(record));
         let mut e = shuangsuiji::audit::LogEntry {
             seq: log.entries().len() as u64,
             previous: log.head(),
             kind,
             record_digest: shuangsuiji::audit::record_digest(&record),
-            record,
+            record: record.clone(),
             digest: shuangsuiji::digest::Digest::ZERO,
         };
         e.digest = e.compute_digest();

@@ -160,7 +160,8 @@ plans.json        the annual plan: plans (single and joint: id, name, kind with 
                   participants, items, scope, size, window, frequency, due), approved
                   deletions with their reasons, unplanned checks
 joint_tasks.json  the merging proposal: config (gap_days), tasks (plans, kind, lead and why,
-                  departments, common window) and decisions (why each merge and each non-merge),
+                  departments, common and visit windows) and decisions (why each merge and
+                  each non-merge),
                   plus the draws: per task the seed, each plan's coverage (required, visited),
                   the visits, and visits without and with merging
 visits.json       every visit: task, plans, visit (id, target, date, departments with items)
@@ -168,6 +169,11 @@ visits.json       every visit: task, plans, visit (id, target, date, departments
 results.json      per visit the result (codes, inspected, entered, mobile, published), the
                   publication deadline (20 working days), on_time, the follow-up, the target's
                   life cycle; and every task's life cycle, ending published
+draw-log.jsonl    the year's hash-chained draw log: every member plan's draw record (request
+                  with task and plan, seed from public entropy, counts, selected targets), and
+                  after a task's draws its team record (visits, recusal facts, policy, teams,
+                  workload); check it with
+                  shuangsuiji log verify year/draw-log.jsonl --pool pool.csv --history history.csv --inspectors inspectors.csv
 ";
 
 /// Runs the year, prints its summary and writes `year/`.
@@ -227,6 +233,7 @@ fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<()
     )?;
     files.write("year/visits.json", &json("year/visits.json", &visits)?)?;
     files.write("year/results.json", &json("year/results.json", &results)?)?;
+    files.write("year/draw-log.jsonl", &y.log.to_jsonl())?;
     files.write("year/README.txt", YEAR_README)?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use crate::failure::Failure;
 use crate::logfile::{LogFile, kind_text};
 use crate::output::Out;
 use clap::{Args, Subcommand};
-use shuangsuiji::audit::EntryKind;
+use shuangsuiji::audit::{EntryKind, Logged};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -32,8 +32,10 @@ pub(crate) fn run(command: &LogCommand, out: &mut Out) -> Result<(), Failure> {
     let superseded_by: HashMap<u64, u64> = entries
         .iter()
         .filter_map(|e| match e.kind {
-            EntryKind::Redraw { supersedes, .. } => Some((supersedes, e.seq)),
-            EntryKind::Draw => None,
+            EntryKind::Redraw { supersedes, .. } | EntryKind::Rematch { supersedes, .. } => {
+                Some((supersedes, e.seq))
+            }
+            EntryKind::Draw | EntryKind::Teams => None,
         })
         .collect();
     out.line(format!(
@@ -41,17 +43,26 @@ pub(crate) fn run(command: &LogCommand, out: &mut Out) -> Result<(), Failure> {
         args.file.display(),
         entries.len()
     ));
-    out.line("  seq  line  task                  drawn  kind");
+    out.line("  seq  line  task                  plan                 count  kind");
     for (e, line) in entries.iter().zip(&file.lines) {
         let later = superseded_by
             .get(&e.seq)
             .map_or_else(String::new, |s| format!(" [superseded by entry {s}]"));
+        // A draw counts the targets drawn, a teams entry the teams formed.
+        let (plan, count) = match &e.record {
+            Logged::Draw(r) => (
+                r.request.plan.as_ref().map_or("", |p| p.as_str()),
+                r.selected.len(),
+            ),
+            Logged::Teams(r) => ("", r.teams.len()),
+        };
         out.line(format!(
-            "{:>5} {:>5}  {:<20} {:>6}  {}{later}",
+            "{:>5} {:>5}  {:<20} {:<20} {:>6}  {}{later}",
             e.seq,
             line,
-            e.record.request.task_id.as_str(),
-            e.record.selected.len(),
+            e.record.task_id().as_str(),
+            plan,
+            count,
             kind_text(&e.kind)
         ));
     }

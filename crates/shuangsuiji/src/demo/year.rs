@@ -8,7 +8,8 @@
 use super::{
     COUNTY_NAME, DemoCounty, ENTROPY_SOURCE, by_grade, catalog, dept_id, dice::Dice, valid,
 };
-use crate::assign::{self, Assignment, Conflict, DepartmentNeed, MatchPolicy, TargetFacts, Team};
+use crate::assign::{self, Conflict, DepartmentNeed, MatchPolicy, TargetFacts, Team};
+use crate::audit::DrawLog;
 use crate::calendar::HolidayCalendar;
 use crate::ids::{DeptId, ItemId, TargetId, TaskId};
 use crate::joint::{self, MergeConfig, MergeProposal, VisitReport};
@@ -20,7 +21,8 @@ use crate::plan::{
     AnnualPlan, Deletion, Plan, PlanError, PlanId, PlanKind, PlanSize, UnplannedCheck, Window,
 };
 use crate::scope::Scope;
-use crate::seed::Seed;
+use crate::seed::{Seed, SeedOrigin};
+use crate::teams::{self, MatchRequest};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,7 +74,7 @@ pub struct YearResult {
 }
 
 /// The demo county's 2026 cycle, from plans to published results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemoYear {
     /// The annual plan: single and joint plans, deletions, unplanned checks. Valid against the
     /// county's item lists.
@@ -91,6 +93,9 @@ pub struct DemoYear {
     pub results: Vec<YearResult>,
     /// Every task's life cycle, ending published.
     pub tasks: Vec<Task>,
+    /// The year's draw log: every member plan's draw record, then each task's team record
+    /// after its draws, chained.
+    pub log: DrawLog,
 }
 
 fn day(m: u32, d: u32) -> NaiveDate {
@@ -288,6 +293,14 @@ fn unplanned(annual: &mut AnnualPlan, ids: &[TargetId], county: &DemoCounty) {
     }
 }
 
+/// Where the year's task seeds come from: [`YEAR_ENTROPY`] as published for [`YEAR_PERIOD`].
+pub fn seed_origin() -> SeedOrigin {
+    SeedOrigin::PublicEntropy {
+        source: format!("{ENTROPY_SOURCE} {YEAR_PERIOD}"),
+        value: YEAR_ENTROPY.into(),
+    }
+}
+
 /// The seed of a task: public entropy plus the task id.
 pub fn task_seed(task: &TaskId) -> Seed {
     Seed::from_public_entropy(
@@ -338,9 +351,27 @@ impl DemoCounty {
             ..MergeConfig::default()
         };
         let proposal = joint::propose(&annual, &self.joint_items, &pool, &config);
-        let draws = valid(joint::draw_visits(&proposal, &annual, &pool, |t| {
-            task_seed(&t.id)
-        }));
+        // Every member plan's draw goes into the year's log, seeded from public entropy.
+        let mut log = DrawLog::new();
+        let mut drawn_tasks = Vec::with_capacity(proposal.tasks.len());
+        for jt in &proposal.tasks {
+            let (drawn, records) = valid(joint::draw_task_recorded(
+                jt,
+                &annual,
+                &pool,
+                &task_seed(&jt.id),
+                &seed_origin(),
+            ));
+            for r in records {
+                valid(log.append(r));
+            }
+            drawn_tasks.push(drawn);
+        }
+        let draws = VisitReport {
+            without_merging: drawn_tasks.iter().map(|t| t.without_merging).sum(),
+            with_merging: drawn_tasks.iter().map(|t| t.with_merging).sum(),
+            tasks: drawn_tasks,
+        };
 
         let mut dice = Dice::new(YEAR_STREAM);
         let mut visits = Vec::new();
@@ -420,18 +451,19 @@ impl DemoCounty {
                     },
                 ));
             }
-            let only: Vec<assign::Visit> = planned.iter().map(|(_, v)| v.clone()).collect();
-            let Assignment {
-                visits: teams,
-                workload,
-            } = valid(assign::assign(
-                &inspectors,
-                &only,
-                &facts,
-                &policy,
-                &drawn.seed,
-            ));
-            policy.prior_workload = workload;
+            // The teams, matched with the task's own seed and logged after its draws.
+            let request = MatchRequest {
+                task_id: jt.id.clone(),
+                seed: drawn.seed,
+                seed_origin: seed_origin(),
+                policy: policy.clone(),
+                visits: planned.iter().map(|(_, v)| v.clone()).collect(),
+                targets: facts,
+            };
+            let record = valid(teams::matching(&inspectors, &request));
+            policy.prior_workload = record.workload.clone();
+            let teams = record.teams.clone();
+            valid(log.append_teams(record));
             let team_of: BTreeMap<&str, &Team> =
                 teams.iter().map(|t| (t.visit.as_str(), t)).collect();
 
@@ -543,6 +575,7 @@ impl DemoCounty {
             visits,
             results,
             tasks,
+            log,
         }
     }
 }
@@ -707,6 +740,36 @@ mod tests {
             assert_eq!(r.check.state(), TargetCheckState::Published);
         }
         assert!(year.tasks.iter().all(|t| t.state() == TaskState::Published));
+        // The log: chained, one draw per member plan, one teams entry per task with visits,
+        // every record reproducing from the pools.
+        year.log.verify_chain().unwrap();
+        let inspectors = county.inspectors.freeze();
+        let pool = county.targets.freeze();
+        let plans: usize = year.proposal.tasks.iter().map(|t| t.plans.len()).sum();
+        let draws = year
+            .log
+            .entries()
+            .iter()
+            .filter(|e| e.kind.is_draw())
+            .count();
+        assert_eq!(draws, plans);
+        assert_eq!(year.log.entries().len() - draws, year.tasks.len());
+        for e in year.log.entries() {
+            match &e.record {
+                crate::audit::Logged::Draw(r) => assert!(crate::record::verify(r, &pool).is_ok()),
+                crate::audit::Logged::Teams(r) => {
+                    assert!(crate::teams::verify(r, &inspectors).is_ok());
+                    let mine: Vec<&Team> = year
+                        .visits
+                        .iter()
+                        .filter(|v| v.task == r.request.task_id)
+                        .map(|v| &v.team)
+                        .collect();
+                    assert_eq!(mine.len(), r.teams.len());
+                    assert!(r.teams.iter().all(|t| mine.contains(&t)));
+                }
+            }
+        }
         // The deleted plans really have no targets, and every other plan can be drawn.
         let pool = county.targets.freeze();
         assert_eq!(year.annual.check_pool(&pool), Ok(()));

@@ -29,7 +29,7 @@ pub(crate) use merge::RatioCache;
 pub use merge::{Pick, Sample};
 pub use shard::{DrawPass, PoolShard, ShardCensus, ShardSample};
 
-use crate::ids::{DeptId, ItemId, TargetId, TaskId};
+use crate::ids::{DeptId, ItemId, PlanId, TargetId, TaskId};
 use crate::policy::{PolicyError, RecentBy, SamplingPolicy};
 use crate::risk::{PerStratum, Stratum};
 use crate::scope::Scope;
@@ -44,6 +44,12 @@ use serde::{Deserialize, Serialize};
 pub struct DrawRequest {
     /// The task the draw is for.
     pub task_id: TaskId,
+    /// The member plan of a joint task this draw is for: each member plan of a task is drawn
+    /// with the task's one seed (so the samples nest, see [`crate::joint::draw_task`]) and
+    /// logged as its own entry. `None` for a task of one draw. Informative for the draw
+    /// itself, which does not depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanId>,
     /// The seed.
     pub seed: Seed,
     /// How the seed was obtained.
@@ -70,6 +76,7 @@ impl DrawRequest {
     pub fn new(task_id: TaskId, seed: Seed, policy: SamplingPolicy) -> DrawRequest {
         DrawRequest {
             task_id,
+            plan: None,
             seed,
             seed_origin: SeedOrigin::Given,
             department: None,

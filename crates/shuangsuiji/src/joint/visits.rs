@@ -4,7 +4,8 @@ use super::{JointTask, MergeProposal};
 use crate::draw::{DrawError, sample};
 use crate::ids::{ItemId, TargetId, TaskId};
 use crate::plan::{AnnualPlan, PlanId};
-use crate::seed::Seed;
+use crate::record::DrawRecord;
+use crate::seed::{Seed, SeedOrigin};
 use crate::target::FrozenPool;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -114,9 +115,36 @@ pub fn draw_task(
     pool: &FrozenPool,
     seed: &Seed,
 ) -> Result<TaskVisits, JointError> {
+    draw_members(task, annual, pool, seed, &SeedOrigin::Given, false).map(|(visits, _)| visits)
+}
+
+/// Draws one task like [`draw_task`] and also returns each member plan's [`DrawRecord`], in
+/// task order, for the draw log: each names its plan ([`DrawRequest::plan`]) and carries the
+/// seed's `origin`, so anyone can check the seed and reproduce each member's sample.
+///
+/// [`DrawRequest::plan`]: crate::draw::DrawRequest::plan
+pub fn draw_task_recorded(
+    task: &JointTask,
+    annual: &AnnualPlan,
+    pool: &FrozenPool,
+    seed: &Seed,
+    origin: &SeedOrigin,
+) -> Result<(TaskVisits, Vec<DrawRecord>), JointError> {
+    draw_members(task, annual, pool, seed, origin, true)
+}
+
+fn draw_members(
+    task: &JointTask,
+    annual: &AnnualPlan,
+    pool: &FrozenPool,
+    seed: &Seed,
+    origin: &SeedOrigin,
+    with_records: bool,
+) -> Result<(TaskVisits, Vec<DrawRecord>), JointError> {
     let mut drawn: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
     let mut members = Vec::with_capacity(task.plans.len());
     let mut coverage = Vec::with_capacity(task.plans.len());
+    let mut records = Vec::new();
     for (m, id) in task.plans.iter().enumerate() {
         let plan =
             annual
@@ -126,12 +154,17 @@ pub fn draw_task(
                     task: task.id.clone(),
                     plan: id.clone(),
                 })?;
-        let request = plan.draw_request(task.id.clone(), *seed);
-        let (_, s) = sample(pool, &request).map_err(|source| JointError::Draw {
+        let mut request = plan.draw_request(task.id.clone(), *seed);
+        request.seed_origin = origin.clone();
+        let failed = |source: DrawError| JointError::Draw {
             task: task.id.clone(),
             plan: id.clone(),
             source,
-        })?;
+        };
+        let (census, s) = sample(pool, &request).map_err(failed)?;
+        if with_records {
+            records.push(DrawRecord::from_sample(pool, &request, &census, &s).map_err(failed)?);
+        }
         let required: u64 = s.allocation.size.iter().map(|(_, &n)| n).sum();
         let mut visited = 0;
         for (_, pick) in s.iter(pool) {
@@ -156,14 +189,15 @@ pub fn draw_task(
             }
         })
         .collect();
-    Ok(TaskVisits {
+    let visits = TaskVisits {
         task: task.id.clone(),
         seed: *seed,
         without_merging: coverage.iter().map(|c| c.visited).sum(),
         with_merging: visits.len() as u64,
         coverage,
         visits,
-    })
+    };
+    Ok((visits, records))
 }
 
 /// Draws every task of a proposal, each with the seed `seed_for` gives it (e.g.
