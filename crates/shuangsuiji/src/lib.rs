@@ -62,6 +62,111 @@
 //! assert!(check.is_ok(), "{check}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## The year's cycle, end to end
+//!
+//! A platform runs the year in these steps; each is one call, and every result is serde data
+//! to store or publish:
+//!
+//! 1. **Plans** ([`plan::AnnualPlan`]): each department's plans, single or joint.
+//!    [`validate`](plan::AnnualPlan::validate) checks them against the item lists;
+//!    [`check_pool`](plan::AnnualPlan::check_pool) against the target pool (a plan with no
+//!    eligible target must be deleted with an approved reason, a count must be reachable).
+//! 2. **Merging** ([`joint::propose`]): plans with common targets, windows within the configured
+//!    gap, and departments the joint item list pairs (or one department) become one task with
+//!    a lead department and a visit window; every merge and non-merge is explained.
+//! 3. **Drawing** ([`joint::draw_task_recorded`]): every member plan is drawn with the task's
+//!    one seed, so their samples nest and each target is visited once for all items due there;
+//!    each plan still gets its own coverage. Each member's [`record::DrawRecord`] goes into
+//!    the [`audit::DrawLog`].
+//! 4. **Matching** ([`teams::matching`], the rules in [`assign`]): per visit a team of at least
+//!    two, one from each department checking there, a leader from the lead department,
+//!    eligibility, recusal (回避) and even workload, reproducible from the task seed. The
+//!    [`teams::TeamRecord`] goes into the log after the task's draws; the log refuses teams that
+//!    do not staff exactly the drawn targets.
+//! 5. **Checks and publication** ([`lifecycle`], [`calendar`]): task and target states with
+//!    only legal steps, results as sets of codes, follow-ups, and the deadline of 20 working
+//!    days after the check under China's holiday calendar.
+//!
+//! ```
+//! use shuangsuiji::assign::{DepartmentNeed, MatchPolicy, TargetFacts, Visit};
+//! use shuangsuiji::audit::DrawLog;
+//! use shuangsuiji::calendar::HolidayCalendar;
+//! use shuangsuiji::demo::DemoCounty;
+//! use shuangsuiji::joint::{self, MergeConfig};
+//! use shuangsuiji::plan::{AnnualPlan, Plan, PlanId, PlanKind, PlanSize, Window};
+//! use shuangsuiji::scope::Scope;
+//! use shuangsuiji::seed::{Seed, SeedOrigin};
+//! use shuangsuiji::teams::{self, MatchRequest};
+//! use std::collections::BTreeMap;
+//!
+//! // The demo county's pools and item lists stand in for a platform's own.
+//! let county = DemoCounty::build();
+//! let pool = county.targets.freeze();
+//! let inspectors = county.inspectors.freeze();
+//! let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+//!
+//! // 1. Two plans of one department (市场监管局, D01) on the same targets in the same spring.
+//! let dept = county.departments[0].id.clone();
+//! let items: Vec<_> = county.items.items_of(&dept).collect();
+//! let mut annual = AnnualPlan::new(2026);
+//! for (n, item) in items.iter().take(2).enumerate() {
+//!     annual.plans.push(Plan {
+//!         id: PlanId::new(format!("2026-SC-{n}"))?,
+//!         name: format!("抽查计划 {n}"),
+//!         year: 2026,
+//!         kind: PlanKind::Single { department: dept.clone() },
+//!         items: vec![item.id.clone()],
+//!         scope: Scope { tags_any: ["餐饮服务".to_owned()].into(), ..Scope::all() },
+//!         size: PlanSize::Count { total: 8 + 4 * n as u64 },
+//!         window: Window::new(date("2026-04-01"), date("2026-05-31")),
+//!         frequency_per_year: 1,
+//!         due: None,
+//!     });
+//! }
+//! annual.validate(&county.items, &county.joint_items)?;
+//! annual.check_pool(&pool)?;
+//!
+//! // 2. One task: same targets, same time, same department (部门内联查).
+//! let proposal = joint::propose(&annual, &county.joint_items, &pool, &MergeConfig::default());
+//! assert_eq!(proposal.tasks.len(), 1);
+//! let task = &proposal.tasks[0];
+//!
+//! // 3. Draw both plans with the task's seed (public entropy + task id) and log them.
+//! let origin = SeedOrigin::PublicEntropy { source: "双色球 2026050期".into(), value: "01 05 11 20 28 33 + 07".into() };
+//! let seed = origin.derive(&task.id).unwrap();
+//! let (drawn, records) = joint::draw_task_recorded(task, &annual, &pool, &seed, &origin)?;
+//! assert_eq!(drawn.without_merging, 8 + 12); // each plan's own sample…
+//! assert!(drawn.with_merging <= 12); // …nested: one visit per target for both plans' items
+//! let mut log = DrawLog::new();
+//! for record in records {
+//!     log.append(record)?;
+//! }
+//!
+//! // 4. A team per visit, with the same seed (its own key stream), logged after the draws.
+//! let cal = HolidayCalendar::china();
+//! let visits: Vec<Visit> = drawn.visits.iter().enumerate().map(|(n, v)| Visit {
+//!     id: format!("{}-V{n:02}", task.id),
+//!     target: v.target.clone(),
+//!     date: cal.add_working_days(date("2026-04-07"), n as u32).unwrap(),
+//!     needs: vec![DepartmentNeed { department: dept.clone(), items: v.items.clone() }],
+//! }).collect();
+//! let facts: BTreeMap<_, _> = drawn.visits.iter()
+//!     .map(|v| (v.target.clone(), TargetFacts::of(pool.get(&v.target).unwrap())))
+//!     .collect();
+//! let request = MatchRequest {
+//!     task_id: task.id.clone(), seed, seed_origin: origin,
+//!     policy: MatchPolicy::default(), visits, targets: facts,
+//! };
+//! let record = teams::matching(&inspectors, &request)?;
+//! assert!(record.teams.iter().all(|t| t.members.len() >= 2));
+//! log.append_teams(record)?;
+//! log.verify_chain()?;
+//!
+//! // 5. Publication is due 20 working days after a check (2026-04-30: before May Day).
+//! assert_eq!(cal.publication_deadline(date("2026-04-30"))?, date("2026-06-01"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
