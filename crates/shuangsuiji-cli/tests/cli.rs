@@ -1182,6 +1182,27 @@ fn calendar_refuses_dates_outside_the_loaded_years_and_loads_more() {
     ]);
     expect(&r, 0);
     assert!(r.stdout.contains("holiday 元旦"), "{}", r.stdout);
+    // A year of the file replaces the built-in one, and says so.
+    fs::write(
+        &file,
+        r#"[{"year": 2026, "holidays": [], "makeup_workdays": []}]"#,
+    )
+    .unwrap();
+    let r = run(&[
+        "calendar",
+        "is-working-day",
+        "2026-10-01",
+        "--calendar",
+        p(&file),
+    ]);
+    expect(&r, 0);
+    assert_eq!(r.stdout, "2026-10-01: working day (Thursday)\n");
+    assert!(
+        r.stderr
+            .contains("cal.json: year 2026 replaces the built-in one"),
+        "{}",
+        r.stderr
+    );
     // Years must stay consecutive; a bad file names itself.
     fs::write(
         &file,
