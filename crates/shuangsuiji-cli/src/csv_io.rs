@@ -14,7 +14,7 @@ use crate::output::note;
 use shuangsuiji::credit::CreditCode;
 use shuangsuiji::demo::Department;
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
-use shuangsuiji::inspector::Inspector;
+use shuangsuiji::inspector::{Inspector, InspectorPool};
 use shuangsuiji::pool::PoolError;
 use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::target::{Inspection, MAX_RISK_SCORE, Target, TargetPool};
@@ -59,6 +59,9 @@ pub(crate) const INSPECTOR_COLUMNS: [&str; 11] = [
     "expert",
     "active",
 ];
+
+/// Columns an inspector-pool file must have.
+const INSPECTOR_REQUIRED: [&str; 2] = ["id", "department"];
 
 /// Lists inside one cell (tags, inspectors, items) are separated by this.
 const LIST_SEPARATOR: char = ';';
@@ -478,6 +481,110 @@ pub(crate) fn load_pool(pool: &Path, history: Option<&Path>) -> Result<LoadedPoo
     })
 }
 
+/// Reads a `YYYY-MM-DD` cell.
+fn parse_date(value: &str) -> Result<chrono::NaiveDate, String> {
+    let text = value.trim();
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date: write YYYY-MM-DD, e.g. 2026-03-31"))
+}
+
+/// An inspector pool read from its file.
+#[derive(Debug)]
+pub(crate) struct LoadedInspectors {
+    /// The pool.
+    pub(crate) pool: InspectorPool,
+    /// The file as given, for messages.
+    pub(crate) file: String,
+}
+
+/// Reads an inspector-pool file (see [`INSPECTOR_COLUMNS`]; `id` and `department` are
+/// required), as [`write_inspectors`] writes it. An empty `active` cell means active, as in the
+/// JSON form; an officer (not `expert`) needs a `certificate`.
+pub(crate) fn parse_inspectors(
+    file: &str,
+    text: &str,
+) -> Result<Parsed<LoadedInspectors>, CsvError> {
+    let Table {
+        columns,
+        rows,
+        note,
+    } = rows(file, text, &INSPECTOR_COLUMNS, &INSPECTOR_REQUIRED)?;
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut lines: HashMap<InspectorId, u64> = HashMap::with_capacity(rows.len());
+    let mut order = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        let get = |c: &str| columns.get(&row, c);
+        let bad = |field: &str, problem: String| CsvError::field(file, line, field, problem);
+        let id = InspectorId::new(get("id")).map_err(|e| bad("id", e.to_string()))?;
+        if let Some(first) = lines.get(&id) {
+            return Err(bad(
+                "id",
+                format!(
+                    "duplicate id {:?}: first on line {first}, again on line {line}",
+                    id.as_str()
+                ),
+            ));
+        }
+        let department =
+            DeptId::new(get("department")).map_err(|e| bad("department", e.to_string()))?;
+        let mut p = Inspector::new(id.clone(), department, get("certificate"));
+        p.name = get("name").to_owned();
+        p.unit = get("unit").to_owned();
+        let expiry = get("certificate_expiry");
+        if !expiry.trim().is_empty() {
+            p.certificate_expiry =
+                Some(parse_date(expiry).map_err(|e| bad("certificate_expiry", e))?);
+        }
+        p.region = get("region").to_owned();
+        for item in split_list(get("items")) {
+            p.items
+                .insert(ItemId::new(item).map_err(|e| bad("items", e.to_string()))?);
+        }
+        for tag in split_list(get("tags")) {
+            if tag.chars().any(char::is_control) {
+                return Err(bad(
+                    "tags",
+                    format!("tag {tag:?} holds a control character"),
+                ));
+            }
+            p.tags.insert(tag.to_owned());
+        }
+        p.expert = parse_flag(get("expert")).map_err(|e| bad("expert", e))?;
+        // Absent or empty means active, as in the JSON form: a roster lists people on duty.
+        let active = get("active");
+        if !active.trim().is_empty() {
+            p.active = parse_flag(active).map_err(|e| bad("active", e))?;
+        }
+        lines.insert(id, line);
+        order.push(line);
+        entries.push(p);
+    }
+    let pool = InspectorPool::from_entries(entries).map_err(|e| match e {
+        PoolError::BadEntry { row, error, .. } => CsvError::field(
+            file,
+            order.get(row.wrapping_sub(1)).copied().unwrap_or(0),
+            error.field,
+            error.problem,
+        ),
+        other => CsvError::file(file, other.to_string()),
+    })?;
+    Ok(Parsed {
+        value: LoadedInspectors {
+            pool,
+            file: file.to_owned(),
+        },
+        notes: note.into_iter().collect(),
+    })
+}
+
+/// Reads an inspector-pool file; remarks go to standard error.
+pub(crate) fn load_inspectors(path: &Path) -> Result<LoadedInspectors, Failure> {
+    let file = path.display().to_string();
+    let parsed = parse_inspectors(&file, &read_text(path)?).map_err(Failure::input)?;
+    parsed.notes.iter().for_each(|n| note(n));
+    Ok(parsed.value)
+}
+
 /// Joins ids into one cell, refusing any that holds the separator (it could not be read back).
 fn join_list<'a>(
     file: &str,
@@ -750,6 +857,106 @@ mod tests {
         assert!(
             err.contains("h.csv:1: missing required column `date`"),
             "{err}"
+        );
+    }
+
+    fn inspectors(text: &str) -> Result<InspectorPool, CsvError> {
+        parse_inspectors("i.csv", text).map(|p| p.value.pool)
+    }
+
+    fn inspectors_err(text: &str) -> String {
+        inspectors(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn demo_inspectors_round_trip_to_the_same_digest() {
+        let county = DemoCounty::build();
+        let frozen = county.inspectors.freeze();
+        let text = write_inspectors("inspectors.csv", frozen.entries()).unwrap();
+        assert!(text.starts_with("id,name,department,unit,certificate,"));
+        let parsed = parse_inspectors("inspectors.csv", &text).unwrap();
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        let back = parsed.value.pool.freeze();
+        assert_eq!(back.digest(), frozen.digest());
+        assert_eq!(back.len(), frozen.len());
+        // Experts, lapsed certificates, item restrictions and inactive people all survive.
+        assert!(back.entries().iter().any(|p| p.expert));
+        assert!(
+            back.entries()
+                .iter()
+                .any(|p| p.certificate_expiry.is_some())
+        );
+        // With CRLF line ends, as Windows spreadsheets save them.
+        let crlf = text.replace('\n', "\r\n");
+        let again = inspectors(&crlf).unwrap().freeze();
+        assert_eq!(again.digest(), frozen.digest());
+    }
+
+    #[test]
+    fn inspectors_are_read_leniently_where_meaning_is_unchanged() {
+        let text = " Department ,ID,Certificate,expert,active,items,tags,备注\n\
+                    市场监管局,P1,42001,否,,SC-001; SC-002 ;,食品;,x\n\
+                    市场监管局,E1,,是,0,,,\n\
+                    ,,,,,,,\n";
+        let parsed = parse_inspectors("i.csv", text).unwrap();
+        assert_eq!(parsed.notes.len(), 1);
+        assert!(parsed.notes[0].contains("i.csv: ignoring unknown columns `备注`"));
+        let pool = parsed.value.pool;
+        assert_eq!(pool.len(), 2, "the blank row is skipped");
+        let p1 = pool.get(&InspectorId::new("P1").unwrap()).unwrap();
+        assert!(p1.active && !p1.expert, "an empty `active` means active");
+        assert_eq!(p1.items.len(), 2);
+        assert_eq!(p1.certificate, "42001");
+        let e1 = pool.get(&InspectorId::new("E1").unwrap()).unwrap();
+        assert!(e1.expert && !e1.active);
+    }
+
+    #[test]
+    fn bad_inspector_files_name_line_and_field() {
+        assert_eq!(
+            inspectors_err("id,name\nP1,x\n"),
+            "i.csv:1: missing required column `department` (the header has: id, name)"
+        );
+        assert_eq!(
+            inspectors_err("id,department,ID\n"),
+            "i.csv:1: column `id` appears twice (columns 1 and 3)"
+        );
+        assert!(inspectors_err("").contains("i.csv: empty file"));
+        assert_eq!(
+            inspectors_err(
+                "id,department,certificate,certificate_expiry\nP1,D1,1,2026-12-31\nP2,D1,2,2026/12/31\n"
+            ),
+            "i.csv:3: field `certificate_expiry`: \"2026/12/31\" is not a date: write \
+             YYYY-MM-DD, e.g. 2026-03-31"
+        );
+        assert_eq!(
+            inspectors_err("id,department,certificate,expert\nP1,D1,1,maybe\n"),
+            "i.csv:2: field `expert`: \"maybe\" is not a yes/no value: use true/false, 1/0 or 是/否"
+        );
+        assert!(
+            inspectors_err("id,department,certificate,active\nP1,D1,1,2\n")
+                .starts_with("i.csv:2: field `active`: \"2\" is not a yes/no value")
+        );
+        assert!(inspectors_err("id,department\n,D1\n").starts_with("i.csv:2: field `id`:"));
+        assert!(
+            inspectors_err("id,department,certificate\nP1,,1\n")
+                .starts_with("i.csv:2: field `department`:")
+        );
+        // An officer without a certificate, found by the pool's own check, at its line.
+        let err = inspectors_err("id,department,certificate,name\nP1,D1,1,\"a\nb\"\nP2,D1,,\n");
+        assert!(
+            err.starts_with("i.csv:4: field `certificate`: an enforcement officer needs"),
+            "{err}"
+        );
+        assert_eq!(
+            inspectors_err("id,department,certificate\nP1,D1,1,x\n"),
+            "i.csv:2: 4 fields, but the header has 3 columns"
+        );
+        assert_eq!(
+            inspectors_err(
+                "id,department,certificate,name\nP1,D1,1,\"two\nlines\"\nP2,D1,2,\nP1,D2,3,\n"
+            ),
+            "i.csv:5: field `id`: duplicate id \"P1\": first on line 2, again on line 5"
         );
     }
 

@@ -29,6 +29,29 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     })
 }
 
+/// A JSON error as `FILE:LINE:COLUMN: what` (serde_json puts the place at the end; a reader
+/// looks for it first, as compilers print it).
+pub(crate) fn json_error(file: &str, what: &str, e: &serde_json::Error) -> Failure {
+    let text = e.to_string();
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&place).unwrap_or(&text);
+    Failure::Input(if e.line() == 0 {
+        format!("{file}: not {what}: {message}")
+    } else {
+        format!("{file}:{}:{}: not {what}: {message}", e.line(), e.column())
+    })
+}
+
+/// Reads a JSON file as `T`; `what` names the expected content for the error message (“an
+/// annual plan”).
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<T, Failure> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|e| json_error(&path.display().to_string(), what, &e))
+}
+
 /// Writes a file, creating its directory if needed.
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -57,6 +80,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("missing.csv: cannot read"), "{err}");
+    }
+
+    #[test]
+    fn json_errors_name_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.json");
+        fs::write(&p, "{\n  \"x\": 1 2\n}").unwrap();
+        let err = read_json::<serde_json::Value>(&p, "a test file")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a.json:2:10: not a test file: expected `,` or `}`"),
+            "{err}"
+        );
+        assert!(err.contains(": not a test file: "), "{err}");
+        assert!(!err.contains(" at line "), "{err}");
     }
 
     #[test]

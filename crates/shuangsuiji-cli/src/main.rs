@@ -6,7 +6,7 @@
 //! county shaped like Daye.
 //!
 //! Exit codes: 0 success; 1 a check found problems (a record that does not reproduce, a broken
-//! log, an invalid credit code); 2 bad input or usage. Errors go to standard error and name the
+//! log, an invalid credit code, an annual plan with problems, a late publication); 2 bad input or usage. Errors go to standard error and name the
 //! file, line and field, or the flag, they concern.
 
 mod cmd;
@@ -30,7 +30,8 @@ use std::process::ExitCode;
     name = "shuangsuiji",
     version,
     after_help = "Exit codes: 0 success; 1 a check found problems (a record that does not \
-                  reproduce, a broken log, an invalid credit code); 2 bad input or usage."
+                  reproduce, a broken log, an invalid credit code, an annual plan with \
+                  problems, a late publication); 2 bad input or usage."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -54,6 +55,19 @@ enum Command {
         #[command(subcommand)]
         command: cmd::log::LogCommand,
     },
+    /// Work with annual plans.
+    Plan {
+        #[command(subcommand)]
+        command: cmd::plan::PlanCommand,
+    },
+    /// Group the year's plans into joint tasks, explain every merge and refusal, and with a
+    /// seed draw the visits with and without merging.
+    Merge(Box<cmd::merge::MergeArgs>),
+    /// Working days in China and the 20-working-day publication deadline.
+    Calendar {
+        #[command(subcommand)]
+        command: cmd::calendar::CalendarCommand,
+    },
 }
 
 fn run(command: &Command, out: &mut Out) -> Result<(), Failure> {
@@ -63,6 +77,9 @@ fn run(command: &Command, out: &mut Out) -> Result<(), Failure> {
         Command::Verify(args) => cmd::verify::run(args, out),
         Command::CheckCode(args) => cmd::check_code::run(args, out),
         Command::Log { command } => cmd::log::run(command, out),
+        Command::Plan { command } => cmd::plan::run(command, out),
+        Command::Merge(args) => cmd::merge::run(args, out),
+        Command::Calendar { command } => cmd::calendar::run(command, out),
     }
 }
 

@@ -772,3 +772,464 @@ fn demo_runs_the_whole_year_and_writes_it_as_json() {
             .all(|v| v["team"]["members"].as_array().unwrap().len() >= 2)
     );
 }
+
+/// The flags naming the demo's year files: plan, item list and joint item list.
+fn year_files(dir: &Path, plans: &Path) -> Vec<String> {
+    [
+        ("--plans", plans.to_path_buf()),
+        ("--items", dir.join("items.json")),
+        ("--joint", dir.join("joint_items.json")),
+    ]
+    .into_iter()
+    .flat_map(|(flag, path)| [flag.to_owned(), p(&path).to_owned()])
+    .collect()
+}
+
+fn with_pool(mut args: Vec<String>, dir: &Path) -> Vec<String> {
+    for (flag, file) in [("--pool", "pool.csv"), ("--history", "history.csv")] {
+        args.extend([flag.to_owned(), p(&dir.join(file)).to_owned()]);
+    }
+    args
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The demo's annual plan, changed by `edit` and written into `tmp`.
+fn edited_plans(tmp: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut plans = read_json(&demo().join("year/plans.json"));
+    edit(&mut plans);
+    let path = tmp.join("plans.json");
+    fs::write(&path, serde_json::to_string_pretty(&plans).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn plan_check_accepts_the_demo_year_and_counts_it() {
+    let dir = demo();
+    let plans = dir.join("year/plans.json");
+    let mut args = vec!["plan".to_owned(), "check".to_owned()];
+    args.extend(with_pool(year_files(dir, &plans), dir));
+    args.extend(["--inspectors".into(), p(&dir.join("inspectors.csv")).into()]);
+    let r = run(&args);
+    expect(&r, 0);
+    let json = read_json(&plans);
+    let all = json["plans"].as_array().unwrap();
+    let joint = all.iter().filter(|p| p["kind"]["type"] == "joint").count();
+    let summary = format!(
+        "{} plans of 27 departments ({} single, {joint} joint), {} deleted with approval, {} \
+         unplanned checks",
+        all.len(),
+        all.len() - joint,
+        json["deletions"].as_array().unwrap().len(),
+        json["unplanned"].as_array().unwrap().len()
+    );
+    assert!(r.stdout.contains(&summary), "{summary}\n{}", r.stdout);
+    let active = all.len() - json["deletions"].as_array().unwrap().len();
+    for needle in [
+        "department    single  joint lead  takes part  deleted  unplanned".to_owned(),
+        format!("): {active} active plans"),
+        "and against the inspector pool ".to_owned(),
+        format!("OK: {} is valid", p(&plans)),
+    ] {
+        assert!(
+            r.stdout.contains(&needle),
+            "missing {needle:?} in:\n{}",
+            r.stdout
+        );
+    }
+    // The lists alone, without a pool, also pass.
+    let mut args = vec!["plan".to_owned(), "check".to_owned()];
+    args.extend(year_files(dir, &plans));
+    expect(&run(&args), 0);
+}
+
+#[test]
+fn plan_check_lists_every_problem_and_names_the_plan() {
+    let dir = demo();
+    let tmp = tempfile::tempdir().unwrap();
+    let check = |plans: &Path, pool: bool| {
+        let mut args = vec!["plan".to_owned(), "check".to_owned()];
+        let files = year_files(dir, plans);
+        args.extend(if pool { with_pool(files, dir) } else { files });
+        run(&args)
+    };
+    // Two problems against the lists and one against the pool, all reported in one run.
+    let plans = edited_plans(tmp.path(), |j| {
+        j["plans"][0]["items"]
+            .as_array_mut()
+            .unwrap()
+            .push("NO-SUCH-ITEM".into());
+        j["plans"][2]["frequency_per_year"] = 0.into();
+        j["plans"][3]["scope"] = serde_json::json!({ "tags_any": ["没有这个标签"] });
+    });
+    let r = check(&plans, true);
+    expect(&r, 1);
+    for needle in [
+        "3 problems:",
+        "plan 2026-SC-01: item NO-SUCH-ITEM is not in the item list",
+        "plan 2026-SC-02: frequency per year is 0",
+        "plan 2026-SC-03 (department D01): no eligible target in the pool",
+        "problems in the annual plan",
+    ] {
+        assert!(
+            r.all().contains(needle),
+            "missing {needle:?} in:\n{}",
+            r.all()
+        );
+    }
+    // Without the pool, only the two list problems.
+    let r = check(&plans, false);
+    expect(&r, 1);
+    assert!(r.stdout.contains("2 problems:"), "{}", r.stdout);
+
+    // A plan that is not a plan at all: bad input, naming the file, line, the plan and field.
+    let plans = edited_plans(tmp.path(), |j| {
+        j["plans"][4]["window"]["first"] = "2026-13-01".into();
+    });
+    let r = check(&plans, false);
+    expect(&r, 2);
+    assert!(r.stderr.contains("plans.json:"), "{}", r.stderr);
+    assert!(r.stderr.contains("not an annual plan"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("(in plan 5 of `plans`, id \"2026-SC-04\")"),
+        "{}",
+        r.stderr
+    );
+    let plans = edited_plans(tmp.path(), |j| {
+        j["plans"][0]["frequency"] = 1.into();
+    });
+    let r = check(&plans, false);
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("unknown field `frequency`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("id \"2026-SC-01\""), "{}", r.stderr);
+    // A missing file names itself; --history without --pool is a usage error.
+    let r = check(&tmp.path().join("nope.json"), false);
+    expect(&r, 2);
+    assert!(r.stderr.contains("nope.json: cannot read"), "{}", r.stderr);
+    let mut args = vec!["plan".to_owned(), "check".to_owned()];
+    args.extend(year_files(dir, &dir.join("year/plans.json")));
+    args.extend(["--history".into(), p(&dir.join("history.csv")).into()]);
+    let r = run(&args);
+    expect(&r, 2);
+    assert!(r.stderr.contains("--pool"), "{}", r.stderr);
+}
+
+#[test]
+fn merge_reproduces_the_demo_years_tasks_and_visits() {
+    let dir = demo();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("proposal.json");
+    let mut args = vec!["merge".to_owned()];
+    args.extend(with_pool(
+        year_files(dir, &dir.join("year/plans.json")),
+        dir,
+    ));
+    args.extend(
+        [
+            "--gap-days",
+            "15",
+            "--seed-source",
+            "示例：中国福利彩票双色球 2026001期",
+            "--seed-value",
+            "07 13 18 22 26 31 + 09",
+            "--out",
+            p(&out),
+        ]
+        .map(String::from),
+    );
+    let r = run(&args);
+    expect(&r, 0);
+    // The same proposal and the same draws as the demo year, to the byte of their JSON.
+    let written = read_json(&out);
+    let demo_year = read_json(&dir.join("year/joint_tasks.json"));
+    assert_eq!(written, demo_year);
+    let tasks = demo_year["proposal"]["tasks"].as_array().unwrap();
+    let joint = tasks
+        .iter()
+        .filter(|t| t["plans"].as_array().unwrap().len() > 1)
+        .count();
+    let s = &r.stdout;
+    assert!(
+        s.contains(&format!("→ {} tasks, {joint} of them joint", tasks.len())),
+        "{s}"
+    );
+    let (without, with) = (
+        demo_year["draws"]["without_merging"].as_u64().unwrap(),
+        demo_year["draws"]["with_merging"].as_u64().unwrap(),
+    );
+    assert!(without > with, "merging saves visits");
+    assert!(
+        s.contains(&format!(
+            "total: visits {without} without merging, {with} with merging: {} saved",
+            without - with
+        )),
+        "{s}"
+    );
+    for needle in [
+        "task 2026-JT-00001: ",
+        "  lead D01 (",
+        "  visit window 2026-",
+        ": merged with ",
+        "targets in both scopes",
+        ": not into 2026-JT-",
+        "are not paired by the joint item list",
+        "more than the gap of 15 days",
+        " without merging, ",
+    ] {
+        assert!(s.contains(needle), "missing {needle:?} in:\n{s}");
+    }
+    // Every decision is explained: one line per decision.
+    let decisions = demo_year["proposal"]["decisions"].as_array().unwrap().len();
+    let explained = s
+        .lines()
+        .filter(|l| l.contains(": merged with ") || l.contains(": not into "))
+        .count();
+    assert_eq!(explained, decisions);
+
+    // Without a seed: the proposal only; with gap 0 windows must share a day, so fewer merge.
+    let mut args = vec!["merge".to_owned()];
+    args.extend(with_pool(
+        year_files(dir, &dir.join("year/plans.json")),
+        dir,
+    ));
+    args.extend(["--default-lead".into(), "first-plan".into()]);
+    let r = run(&args);
+    expect(&r, 0);
+    assert!(!r.stdout.contains("total: visits"), "{}", r.stdout);
+    assert!(r.stdout.contains("gap 0 days, default lead first-plan"));
+    let count = |s: &str| {
+        let at = s.find(" tasks, ").unwrap();
+        let start = s[..at].rfind(' ').unwrap() + 1;
+        s[start..at].parse::<usize>().unwrap()
+    };
+    assert!(count(&r.stdout) > tasks.len(), "{}", r.stdout);
+}
+
+#[test]
+fn merge_refuses_a_bad_plan_and_bad_flags() {
+    let dir = demo();
+    let tmp = tempfile::tempdir().unwrap();
+    let merge = |plans: &Path, extra: &[&str]| {
+        let mut args = vec!["merge".to_owned()];
+        args.extend(with_pool(year_files(dir, plans), dir));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run(&args)
+    };
+    let plans = edited_plans(tmp.path(), |j| {
+        j["plans"][1]["kind"]["participants"] = serde_json::json!([]);
+    });
+    let r = merge(&plans, &[]);
+    expect(&r, 2);
+    assert!(
+        r.stderr
+            .contains("joint plan 2026-LH-01 (lead D01) has no participating department"),
+        "{}",
+        r.stderr
+    );
+    let good = dir.join("year/plans.json");
+    for (extra, says) in [
+        (&["--default-lead", "biggest"][..], "--default-lead"),
+        (&["--gap-days=-1"][..], "--gap-days"),
+        (&["--seed", "xyz"][..], "--seed"),
+        (&["--seed-source", "彩票"][..], "--seed-value"),
+        (
+            &[
+                "--seed",
+                &"ab".repeat(32),
+                "--seed-source",
+                "x",
+                "--seed-value",
+                "y",
+            ][..],
+            "cannot be used with",
+        ),
+    ] {
+        let r = merge(&good, extra);
+        expect(&r, 2);
+        assert!(r.stderr.contains(says), "{extra:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn calendar_answers_from_the_holiday_notices() {
+    let r = run(&[
+        "calendar",
+        "is-working-day",
+        "2026-10-01",
+        "2026-09-27",
+        "2026-10-10",
+        "2026-09-20",
+        "2026-10-09",
+        "2026-10-11",
+    ]);
+    expect(&r, 0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "2026-10-01: not a working day (Thursday, holiday 国庆节)",
+            // Mid-Autumn 2026 runs 25–27 September: the Sunday is a holiday, not a workday.
+            "2026-09-27: not a working day (Sunday, holiday 中秋节)",
+            "2026-10-10: working day (Saturday, make-up workday 调休上班)",
+            "2026-09-20: working day (Sunday, make-up workday 调休上班)",
+            "2026-10-09: working day (Friday)",
+            "2026-10-11: not a working day (Sunday, weekend)",
+        ]
+    );
+    // Inspected on the Mid-Autumn holiday: 20 working days skip National Day and count the
+    // make-up Saturday of 10 October.
+    let r = run(&["calendar", "deadline", "--inspected", "2026-09-25"]);
+    expect(&r, 0);
+    assert!(
+        r.stdout
+            .starts_with("inspected 2026-09-25: publish by 2026-10-29 (20 working days after"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["calendar", "add", "--from", "2026-09-30", "--days", "1"]);
+    expect(&r, 0);
+    assert!(r.stdout.contains("= 2026-10-08 (Thursday)"), "{}", r.stdout);
+    let on_time = |published: &str| {
+        run(&[
+            "calendar",
+            "on-time",
+            "--inspected",
+            "2026-09-25",
+            "--published",
+            published,
+        ])
+    };
+    let r = on_time("2026-10-29");
+    expect(&r, 0);
+    assert!(r.stdout.starts_with("on time: "), "{}", r.stdout);
+    let r = on_time("2026-10-30");
+    expect(&r, 1);
+    assert!(r.stdout.contains("LATE: ") && r.stdout.contains("(1 working day late)"));
+    assert!(
+        r.stderr.contains("after the deadline 2026-10-29"),
+        "{}",
+        r.stderr
+    );
+    let r = on_time("2026-09-24");
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("before the check was completed"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn calendar_refuses_dates_outside_the_loaded_years_and_loads_more() {
+    let r = run(&["calendar", "deadline", "--inspected", "2019-12-31"]);
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains(
+            "--inspected 2019-12-31: year 2019 is not in the holiday calendar (loaded: 2020–2026)"
+        ),
+        "{}",
+        r.stderr
+    );
+    // A deadline running into 2027 needs 2027.
+    let r = run(&["calendar", "deadline", "--inspected", "2026-12-20"]);
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("2026-12-20: year 2027 is not in"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["calendar", "is-working-day", "2026-10-01", "2027-01-04"]);
+    expect(&r, 2);
+    assert!(r.stderr.contains("2027-01-04"), "{}", r.stderr);
+    expect(&run(&["calendar", "is-working-day", "2026-02-30"]), 2);
+    expect(
+        &run(&["calendar", "add", "--from", "2026-01-05", "--days", "x"]),
+        2,
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("cal.json");
+    fs::write(
+        &file,
+        r#"[{"year": 2027, "source": "test",
+             "holidays": [{"name": "元旦", "first": "2027-01-01", "last": "2027-01-03"}],
+             "makeup_workdays": []}]"#,
+    )
+    .unwrap();
+    let r = run(&[
+        "calendar",
+        "deadline",
+        "--inspected",
+        "2026-12-20",
+        "--calendar",
+        p(&file),
+    ]);
+    expect(&r, 0);
+    assert!(r.stdout.contains("publish by 2027-01-18"), "{}", r.stdout);
+    let r = run(&[
+        "calendar",
+        "is-working-day",
+        "2027-01-01",
+        "--calendar",
+        p(&file),
+    ]);
+    expect(&r, 0);
+    assert!(r.stdout.contains("holiday 元旦"), "{}", r.stdout);
+    // A year of the file replaces the built-in one, and says so.
+    fs::write(
+        &file,
+        r#"[{"year": 2026, "holidays": [], "makeup_workdays": []}]"#,
+    )
+    .unwrap();
+    let r = run(&[
+        "calendar",
+        "is-working-day",
+        "2026-10-01",
+        "--calendar",
+        p(&file),
+    ]);
+    expect(&r, 0);
+    assert_eq!(r.stdout, "2026-10-01: working day (Thursday)\n");
+    assert!(
+        r.stderr
+            .contains("cal.json: year 2026 replaces the built-in one"),
+        "{}",
+        r.stderr
+    );
+    // Years must stay consecutive; a bad file names itself.
+    fs::write(
+        &file,
+        r#"[{"year": 2028, "holidays": [], "makeup_workdays": []}]"#,
+    )
+    .unwrap();
+    let r = run(&[
+        "calendar",
+        "is-working-day",
+        "2026-01-05",
+        "--calendar",
+        p(&file),
+    ]);
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("cal.json: year 2027 is missing"),
+        "{}",
+        r.stderr
+    );
+    fs::write(&file, "[{\"year\": 2027,\n \"holidays\": 3}]").unwrap();
+    let r = run(&[
+        "calendar",
+        "is-working-day",
+        "2026-01-05",
+        "--calendar",
+        p(&file),
+    ]);
+    expect(&r, 2);
+    assert!(r.stderr.contains("cal.json:2:"), "{}", r.stderr);
+}
