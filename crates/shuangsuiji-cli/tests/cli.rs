@@ -141,19 +141,33 @@ fn demo_summary_reports_plans_checks_and_how_to_verify() {
     ] {
         assert!(s.contains(needle), "missing {needle:?} in:\n{s}");
     }
-    // The last line is a command that works as printed.
-    let last = s.lines().last().unwrap();
-    let command = last
-        .strip_prefix("verify by hand: shuangsuiji ")
-        .unwrap_or_else(|| panic!("last line: {last}"));
-    let v = run(&command.split(' ').collect::<Vec<_>>());
-    expect(&v, 0);
+    assert!(
+        s.contains("check: year/draw-log.jsonl, ")
+            && s.contains(" team records from inspectors.csv: OK"),
+        "{s}"
+    );
+    // The last two lines are commands that work as printed.
+    let lines: Vec<&str> = s.lines().collect();
+    let [.., verify_line, log_line] = lines.as_slice() else {
+        panic!("too short: {s}");
+    };
+    for (line, prefix) in [
+        (verify_line, "verify by hand: shuangsuiji "),
+        (log_line, "           and: shuangsuiji "),
+    ] {
+        let command = line
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("line: {line}"));
+        let v = run(&command.split(' ').collect::<Vec<_>>());
+        expect(&v, 0);
+    }
     // Same files as any other run: the demo is deterministic.
     for f in [
         "pool.csv",
         "history.csv",
         "draw-log.jsonl",
         "inspectors.csv",
+        "year/draw-log.jsonl",
     ] {
         assert_eq!(
             fs::read(out.join(f)).unwrap(),
@@ -1232,4 +1246,96 @@ fn calendar_refuses_dates_outside_the_loaded_years_and_loads_more() {
     ]);
     expect(&r, 2);
     assert!(r.stderr.contains("cal.json:2:"), "{}", r.stderr);
+}
+
+#[test]
+fn the_year_log_holds_every_draw_and_team_and_reproduces_from_the_csv_files() {
+    let d = demo();
+    let log = d.join("year/draw-log.jsonl");
+    let (pool, history, inspectors) = (
+        d.join("pool.csv"),
+        d.join("history.csv"),
+        d.join("inspectors.csv"),
+    );
+    let r = run(&[
+        "log",
+        "verify",
+        p(&log),
+        "--pool",
+        p(&pool),
+        "--history",
+        p(&history),
+        "--inspectors",
+        p(&inspectors),
+    ]);
+    expect(&r, 0);
+    let entries = fs::read_to_string(&log).unwrap().lines().count();
+    assert!(
+        r.stdout.contains(&format!(
+            "OK: all {entries} records re-run reproduce exactly"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("  teams"), "{}", r.stdout);
+
+    // A team record taken out of the log verifies against inspectors.csv on its own …
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(&log).unwrap();
+    let teams_line = text
+        .lines()
+        .find(|l| l.contains("\"kind\":\"teams\""))
+        .unwrap();
+    let entry: serde_json::Value = serde_json::from_str(teams_line).unwrap();
+    let mut record = entry["record"].clone();
+    let file = dir.path().join("teams.json");
+    fs::write(&file, record.to_string()).unwrap();
+    let r = run(&[
+        "verify",
+        "--record",
+        p(&file),
+        "--inspectors",
+        p(&inspectors),
+    ]);
+    expect(&r, 0);
+    assert!(r.stdout.starts_with("OK: "), "{}", r.stdout);
+
+    // … and a changed leader is caught, naming the visit.
+    let visit = record["teams"][0]["visit"].as_str().unwrap().to_owned();
+    let other = record["teams"][1]["leader"].clone();
+    record["teams"][0]["leader"] = other;
+    fs::write(&file, record.to_string()).unwrap();
+    let r = run(&[
+        "verify",
+        "--record",
+        p(&file),
+        "--inspectors",
+        p(&inspectors),
+    ]);
+    expect(&r, 1);
+    assert!(
+        r.stdout.contains(&format!("visit {visit}: ")),
+        "{}",
+        r.stdout
+    );
+
+    // A team record given as a draw record says what it is; no pool at all is a usage error.
+    let r = run(&["verify", "--record", p(&file), "--pool", p(&pool)]);
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("check it with --inspectors"),
+        "{}",
+        r.stderr
+    );
+    expect(&run(&["verify", "--record", p(&file)]), 2);
+
+    // Given another inspector pool, the teams entries are not re-run, and the output says so.
+    let fewer = dir.path().join("fewer.csv");
+    let csv = fs::read_to_string(&inspectors).unwrap();
+    let kept: Vec<&str> = csv.lines().take(200).collect();
+    fs::write(&fewer, kept.join("\n") + "\n").unwrap();
+    let r = run(&["log", "verify", p(&log), "--inspectors", p(&fewer)]);
+    expect(&r, 1);
+    assert!(r.stdout.contains("were not re-run"), "{}", r.stdout);
+    assert!(r.stderr.contains("so none was re-run"), "{}", r.stderr);
 }

@@ -3,8 +3,11 @@
 //! Then it runs the county's whole 2026 cycle (plans, merging, draws, teams, results,
 //! publication), prints a summary of it and writes it as JSON into `year/`.
 
+use crate::cmd::log::rerun;
 use crate::cmd::verify::read_record;
-use crate::csv_io::{load_pool, write_departments, write_history, write_inspectors, write_pool};
+use crate::csv_io::{
+    load_inspectors, load_pool, write_departments, write_history, write_inspectors, write_pool,
+};
 use crate::failure::Failure;
 use crate::files::write_text;
 use crate::logfile::LogFile;
@@ -176,8 +179,8 @@ draw-log.jsonl    the year's hash-chained draw log: every member plan's draw rec
                   shuangsuiji log verify year/draw-log.jsonl --pool pool.csv --history history.csv --inspectors inspectors.csv
 ";
 
-/// Runs the year, prints its summary and writes `year/`.
-fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<(), Failure> {
+/// Runs the year, prints its summary and writes `year/`; returns the path of the year's log.
+fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<PathBuf, Failure> {
     let y = county.year();
     let s = y.summary();
     let percent_u = |a: u64, b: u64| percent(a as usize, b as usize);
@@ -233,9 +236,9 @@ fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<()
     )?;
     files.write("year/visits.json", &json("year/visits.json", &visits)?)?;
     files.write("year/results.json", &json("year/results.json", &results)?)?;
-    files.write("year/draw-log.jsonl", &y.log.to_jsonl())?;
+    let log = files.write("year/draw-log.jsonl", &y.log.to_jsonl())?;
     files.write("year/README.txt", YEAR_README)?;
-    Ok(())
+    Ok(log)
 }
 
 /// Runs `demo`.
@@ -286,14 +289,14 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
         }
     }
 
-    year(out, &county, &mut files)?;
+    let year_log = year(out, &county, &mut files)?;
 
     let entries = pool.entries();
     let csv = |r: Result<String, crate::csv_io::CsvError>| r.map_err(Failure::input);
     let pool_csv = files.write("pool.csv", &csv(write_pool("pool.csv", entries))?)?;
     let history_csv = files.write("history.csv", &csv(write_history("history.csv", entries))?)?;
     let inspectors = county.inspectors.freeze();
-    files.write(
+    let inspectors_csv = files.write(
         "inspectors.csv",
         &csv(write_inspectors("inspectors.csv", inspectors.entries()))?,
     )?;
@@ -350,6 +353,32 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
         )),
         Err(m) => problems.push(m),
     }
+    // The year's log: its chain, and every draw and matching re-run from the CSV files.
+    let year_file = LogFile::read(&year_log)?;
+    let reread_inspectors = load_inspectors(&inspectors_csv)?.pool.into_frozen();
+    match year_file.verify(&year_log) {
+        Ok(()) => {
+            let entries = year_file.log.entries();
+            let r = rerun(entries, Some(&reread), Some(&reread_inspectors));
+            problems.extend(r.failures);
+            if r.checked != entries.len() {
+                problems.push(format!(
+                    "year/draw-log.jsonl: only {} of {} entries were drawn from pool.csv and inspectors.csv",
+                    r.checked,
+                    entries.len()
+                ));
+            } else if r.failed == 0 {
+                let teams = entries.iter().filter(|e| !e.kind.is_draw()).count();
+                out.line(format!(
+                    "check: year/draw-log.jsonl, {} entries, every link holds; {} draws reproduce from pool.csv + history.csv, {} team records from inspectors.csv: OK",
+                    entries.len(),
+                    entries.len() - teams,
+                    teams
+                ));
+            }
+        }
+        Err(m) => problems.push(m),
+    }
     if !problems.is_empty() {
         for p in &problems {
             out.line(format!("FAILED: {p}"));
@@ -368,6 +397,13 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
         first.display(),
         pool_csv.display(),
         history_csv.display()
+    ));
+    out.line(format!(
+        "           and: shuangsuiji log verify {} --pool {} --history {} --inspectors {}",
+        year_log.display(),
+        pool_csv.display(),
+        history_csv.display(),
+        inspectors_csv.display()
     ));
     Ok(())
 }

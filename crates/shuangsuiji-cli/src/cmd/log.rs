@@ -1,10 +1,14 @@
-//! `shuangsuiji log verify`: lists a draw log and checks its hash chain.
+//! `shuangsuiji log verify`: lists a draw log, checks its hash chain and, given the pools,
+//! re-runs every draw and matching it holds.
 
+use crate::csv_io::{load_inspectors, load_pool};
 use crate::failure::Failure;
 use crate::logfile::{LogFile, kind_text};
 use crate::output::Out;
 use clap::{Args, Subcommand};
-use shuangsuiji::audit::{EntryKind, Logged};
+use shuangsuiji::audit::{EntryKind, LogEntry, Logged};
+use shuangsuiji::inspector::FrozenInspectorPool;
+use shuangsuiji::target::FrozenPool;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -22,6 +26,75 @@ pub(crate) struct LogVerifyArgs {
     /// The draw log (JSON Lines).
     #[arg(value_name = "FILE.jsonl")]
     file: PathBuf,
+
+    /// The target pool (CSV): every draw entry drawn from it is re-run and compared.
+    #[arg(long, value_name = "FILE.csv")]
+    pool: Option<PathBuf>,
+
+    /// The pool's inspection history (CSV), part of the pool digest.
+    #[arg(long, value_name = "FILE.csv", requires = "pool")]
+    history: Option<PathBuf>,
+
+    /// The inspector pool (CSV): every teams entry matched from it is re-run and compared.
+    #[arg(long, value_name = "FILE.csv")]
+    inspectors: Option<PathBuf>,
+}
+
+/// What re-running the log's records found.
+#[derive(Default)]
+pub(crate) struct Rerun {
+    /// Records re-run.
+    pub(crate) checked: usize,
+    /// Records that do not reproduce.
+    pub(crate) failed: usize,
+    /// Entries drawn or matched from another pool than the one given (a pool changes during
+    /// the year): not checked, and said so.
+    pub(crate) other_pool: Vec<u64>,
+    /// Every difference, naming its entry.
+    pub(crate) failures: Vec<String>,
+}
+
+/// Re-runs every draw record drawn from `pool` and every team record matched from
+/// `inspectors`.
+pub(crate) fn rerun(
+    entries: &[LogEntry],
+    pool: Option<&FrozenPool>,
+    inspectors: Option<&FrozenInspectorPool>,
+) -> Rerun {
+    let mut out = Rerun::default();
+    for e in entries {
+        let problems = match (&e.record, pool, inspectors) {
+            (Logged::Draw(r), Some(pool), _) => {
+                if r.pool.digest != pool.digest() {
+                    out.other_pool.push(e.seq);
+                    continue;
+                }
+                let v = shuangsuiji::record::verify(r, pool);
+                v.mismatches.iter().map(ToString::to_string).collect()
+            }
+            (Logged::Teams(r), _, Some(inspectors)) => {
+                if r.pool.digest != inspectors.digest() {
+                    out.other_pool.push(e.seq);
+                    continue;
+                }
+                let v = shuangsuiji::teams::verify(r, inspectors);
+                v.mismatches.iter().map(ToString::to_string).collect()
+            }
+            _ => continue,
+        };
+        out.checked += 1;
+        let problems: Vec<String> = problems;
+        out.failed += usize::from(!problems.is_empty());
+        for p in problems {
+            out.failures.push(format!(
+                "entry {} ({} of task {}): {p}",
+                e.seq,
+                e.kind.name(),
+                e.record.task_id()
+            ));
+        }
+    }
+    out
 }
 
 /// Runs a `log` subcommand.
@@ -70,6 +143,44 @@ pub(crate) fn run(command: &LogCommand, out: &mut Out) -> Result<(), Failure> {
     out.line(format!(
         "OK: every link holds; head digest {}",
         file.log.head()
+    ));
+    if args.pool.is_none() && args.inspectors.is_none() {
+        return Ok(());
+    }
+    let pool = match &args.pool {
+        Some(p) => Some(load_pool(p, args.history.as_deref())?.pool.into_frozen()),
+        None => None,
+    };
+    let inspectors = match &args.inspectors {
+        Some(p) => Some(load_inspectors(p)?.pool.into_frozen()),
+        None => None,
+    };
+    let r = rerun(entries, pool.as_ref(), inspectors.as_ref());
+    if !r.other_pool.is_empty() {
+        let seqs: Vec<String> = r.other_pool.iter().map(u64::to_string).collect();
+        out.line(format!(
+            "note: {} entries were drawn or matched from another pool than the one given and were not re-run: {}",
+            r.other_pool.len(),
+            seqs.join(", ")
+        ));
+    }
+    if !r.failures.is_empty() {
+        return Err(Failure::Check(format!(
+            "{} of {} records re-run do not reproduce:\n{}",
+            r.failed,
+            r.checked,
+            r.failures.join("\n")
+        )));
+    }
+    if r.checked == 0 {
+        return Err(Failure::Check(
+            "no record of the log was drawn or matched from the pools given, so none was re-run"
+                .into(),
+        ));
+    }
+    out.line(format!(
+        "OK: all {} records re-run reproduce exactly",
+        r.checked
     ));
     Ok(())
 }

@@ -1,23 +1,29 @@
-//! `shuangsuiji verify`: re-runs a record's draw on a pool and reports every difference.
+//! `shuangsuiji verify`: re-runs a record's draw on a pool (or a team record's matching on an
+//! inspector pool) and reports every difference.
 
-use crate::csv_io::load_pool;
+use crate::csv_io::{load_inspectors, load_pool};
 use crate::failure::Failure;
 use crate::files::read_text;
 use crate::output::Out;
 use clap::Args;
 use shuangsuiji::record::{DrawRecord, Mismatch, verify};
+use shuangsuiji::teams::{self, TeamRecord};
 use std::path::PathBuf;
 
 /// Flags of `verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The draw record (JSON) to check.
+    /// The draw record or team record (JSON) to check.
     #[arg(long, value_name = "RECORD.json")]
     record: PathBuf,
 
-    /// The target pool the record claims to be drawn from (CSV).
-    #[arg(long, value_name = "FILE.csv")]
-    pool: PathBuf,
+    /// The target pool a draw record claims to be drawn from (CSV).
+    #[arg(long, value_name = "FILE.csv", required_unless_present = "inspectors")]
+    pool: Option<PathBuf>,
+
+    /// The inspector pool a team record claims to be matched from (CSV).
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["pool", "history"])]
+    inspectors: Option<PathBuf>,
 
     /// The pool's inspection history (CSV), if it has one: it is part of the pool digest.
     #[arg(long, value_name = "FILE.csv")]
@@ -26,14 +32,61 @@ pub(crate) struct VerifyArgs {
 
 /// Reads a record file; JSON errors name the line and column.
 pub(crate) fn read_record(path: &std::path::Path) -> Result<DrawRecord, Failure> {
-    DrawRecord::from_json(&read_text(path)?)
-        .map_err(|e| Failure::Input(format!("{}: not a draw record: {e}", path.display())))
+    let text = read_text(path)?;
+    DrawRecord::from_json(&text).map_err(|e| {
+        let hint = if text.contains(teams::TEAM_RECORD_FORMAT) {
+            " (it looks like a team record: check it with --inspectors)"
+        } else {
+            ""
+        };
+        Failure::Input(format!("{}: not a draw record: {e}{hint}", path.display()))
+    })
+}
+
+/// Checks a team record against an inspector pool.
+fn run_teams(
+    record: &std::path::Path,
+    inspectors: &std::path::Path,
+    out: &mut Out,
+) -> Result<(), Failure> {
+    let text = read_text(record)?;
+    let r = TeamRecord::from_json(&text)
+        .map_err(|e| Failure::Input(format!("{}: not a team record: {e}", record.display())))?;
+    let pool = load_inspectors(inspectors)?.pool.into_frozen();
+    let result = teams::verify(&r, &pool);
+    if result.is_ok() {
+        out.line(format!(
+            "OK: {} reproduces: task {}, {} teams from {} inspectors, pool digest {}",
+            record.display(),
+            r.request.task_id,
+            r.teams.len(),
+            pool.len(),
+            pool.digest()
+        ));
+        return Ok(());
+    }
+    out.line(result.to_string().trim_end());
+    Err(Failure::Check(format!(
+        "FAILED: {} does not reproduce from {} ({} differences)",
+        record.display(),
+        inspectors.display(),
+        result.mismatches.len()
+    )))
 }
 
 /// Runs `verify`.
 pub(crate) fn run(args: &VerifyArgs, out: &mut Out) -> Result<(), Failure> {
+    let pool_path = match (&args.pool, &args.inspectors) {
+        (_, Some(inspectors)) => return run_teams(&args.record, inspectors, out),
+        (Some(pool), None) => pool,
+        (None, None) => {
+            return Err(Failure::Input(
+                "give --pool for a draw record or --inspectors for a team record".into(),
+            ));
+        }
+    };
     let record = read_record(&args.record)?;
-    let pool = load_pool(&args.pool, args.history.as_deref())?
+    let pool = load_pool(pool_path, args.history.as_deref())?
         .pool
         .into_frozen();
     let result = verify(&record, &pool);
@@ -64,7 +117,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut Out) -> Result<(), Failure> {
     Err(Failure::Check(format!(
         "FAILED: {} does not reproduce from {} ({} differences){hint}",
         args.record.display(),
-        args.pool.display(),
+        pool_path.display(),
         result.mismatches.len()
     )))
 }
