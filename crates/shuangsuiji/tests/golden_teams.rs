@@ -1065,7 +1065,7 @@ fn stream_one_keys_match_golden_vectors() {
     let seeds = [Seed([0; 32]), seed(SEED1)];
     let positions = [0u64, 1, 7, 8, 9, 15, 16, 19, 38, 1000, (1 << 40) + 5];
     let computed = json!({
-        "description": "key at keystream position p on stream (nonce) 1, the stream of inspector matching (docs/MATCHING.md section 4): little-endian u64 of bytes 8*(p mod 8)..8*(p mod 8)+7 of ChaCha8_block(seed, counter = p div 8, nonce = 1); 16 hex digits",
+        "description": "key at keystream position p on stream (nonce) 1, the stream of inspector matching (docs/MATCHING.md section 5): little-endian u64 of bytes 8*(p mod 8)..8*(p mod 8)+7 of ChaCha8_block(seed, counter = p div 8, nonce = 1); 16 hex digits",
         "stream": ASSIGN_STREAM,
         "keys": seeds.iter().map(|s| json!({
             "seed": s.to_hex(),
@@ -1082,4 +1082,150 @@ fn stream_one_keys_match_golden_vectors() {
     }
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(stored, computed);
+}
+
+/// `str(s)` of the specs: u32be(byte length) ‖ bytes.
+fn enc_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_be_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// The `teams` and `rematch` log entries follow docs/MATCHING.md §10, recomputed here from the
+/// log's own lines: the line layout, `record_digest` over the record's bytes as they appear in
+/// the line, and the entry digest.
+#[test]
+fn teams_log_entries_follow_the_spec() {
+    use shuangsuiji::audit::{DrawLog, LogError};
+    use shuangsuiji::digest::Digest;
+    use shuangsuiji::draw::DrawRequest;
+    use shuangsuiji::policy::SamplingPolicy;
+    use shuangsuiji::record::draw;
+    use shuangsuiji::risk::RiskGrade;
+    use shuangsuiji::target::{Target, TargetPool};
+
+    let targets = TargetPool::from_entries((0..40).map(|i| {
+        let mut t = Target::new(tid(&format!("T{i:02}")));
+        t.grade = Some(RiskGrade::C);
+        t
+    }))
+    .unwrap()
+    .into_frozen();
+    let ratio = |s: &str| s.parse().unwrap();
+    let policy =
+        SamplingPolicy::by_grade(ratio("5%"), ratio("5%"), ratio("10%"), ratio("5%"), None);
+    let drawn = draw(
+        &targets,
+        &DrawRequest::new(TaskId::new("V-LOG").unwrap(), seed(SEED1), policy),
+    )
+    .unwrap();
+    assert_eq!(drawn.selected.len(), 4);
+    let pool = frozen(
+        &(0..6)
+            .map(|i| officer(&format!("P{i}"), "D01"))
+            .collect::<Vec<_>>(),
+    );
+    let visits: Vec<Visit> = drawn
+        .selected
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            visit(
+                &format!("V-{k}"),
+                s.id.as_str(),
+                "2026-04-01",
+                &[("D01", &["I-FOOD"])],
+            )
+        })
+        .collect();
+    let req = request(
+        "V-LOG",
+        MatchPolicy::default(),
+        visits.clone(),
+        blank_facts(&visits),
+    );
+    let record = teams::matching(&pool, &req).unwrap();
+
+    let mut log = DrawLog::new();
+    // Teams before any draw of the task are refused.
+    assert!(matches!(
+        log.append_teams(record.clone()),
+        Err(LogError::TeamsDoNotFitDraws { .. })
+    ));
+    log.append(drawn).unwrap();
+    // Teams that miss a drawn target are refused.
+    let mut short = req.clone();
+    short.visits.pop();
+    let err = log
+        .append_teams(teams::matching(&pool, &short).unwrap())
+        .unwrap_err();
+    assert!(err.to_string().contains("has no team"), "{err}");
+    log.append_teams(record.clone()).unwrap();
+    assert!(matches!(
+        log.append_teams(record.clone()),
+        Err(LogError::AlreadyMatched { entry: 1, .. })
+    ));
+    let mut again = req.clone();
+    again.seed = seed(&"ab".repeat(32));
+    log.append_rematch(
+        teams::matching(&pool, &again).unwrap(),
+        1,
+        "组员因病无法到岗",
+    )
+    .unwrap();
+    assert!(
+        log.append_rematch(record, 1, "again").is_err(),
+        "entry 1 already superseded"
+    );
+    log.verify_chain().unwrap();
+
+    let mut previous = [0u8; 32];
+    for (seq, line) in log.to_jsonl().lines().enumerate() {
+        let (kind, tail) = match seq {
+            0 => ("draw", String::new()),
+            1 => ("teams", String::new()),
+            _ => (
+                "rematch",
+                r#","supersedes":1,"reason":"组员因病无法到岗""#.to_owned(),
+            ),
+        };
+        let head = format!(
+            r#"{{"seq":{seq},"previous":"{}","kind":"{kind}"{tail},"record_digest":""#,
+            hex(&previous)
+        );
+        assert!(line.starts_with(&head), "line {seq}: {line:.200}");
+        let record_at = line.find(r#","record":"#).unwrap() + r#","record":"#.len();
+        let digest_at = line.rfind(r#","digest":""#).unwrap();
+        let record_bytes = &line[record_at..digest_at];
+        let record_digest = Digest::sm3(record_bytes.as_bytes());
+        let stated = &line[head.len()..head.len() + 64];
+        assert_eq!(stated, record_digest.to_hex(), "line {seq}: record_digest");
+        if seq > 0 {
+            assert!(record_bytes.starts_with(r#"{"format":"shuangsuiji/team-record","algorithm":{"id":"ssj-team-workload-keys","version":1,"prf":"chacha8-keystream/stream-1","digest":"sm3"},"library_version":"#));
+        }
+        let mut data = Vec::new();
+        enc_str(&mut data, "shuangsuiji/draw-log/v1");
+        data.extend_from_slice(&previous);
+        data.extend_from_slice(&(seq as u64).to_be_bytes());
+        enc_str(&mut data, kind);
+        enc_str(&mut data, if seq == 2 { "1" } else { "" });
+        enc_str(
+            &mut data,
+            if seq == 2 {
+                "组员因病无法到岗"
+            } else {
+                ""
+            },
+        );
+        data.extend_from_slice(&record_digest.0);
+        let digest = Digest::sm3(&data);
+        assert!(
+            line.ends_with(&format!(r#","digest":"{}"}}"#, digest.to_hex())),
+            "line {seq}: digest"
+        );
+        previous = digest.0;
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
