@@ -391,10 +391,30 @@ pub enum LogError {
 }
 
 /// An append-only, hash-chained log of draw records.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DrawLog {
     entries: Vec<LogEntry>,
+    /// For a log read from JSON Lines, the SM3 of each entry's `record` bytes exactly as they
+    /// appear in its line: the chain check compares `record_digest` with these, as
+    /// `docs/SAMPLING.md` §9 says, so a log written by another tool (another field order, other
+    /// white space) verifies without being re-serialised. Empty for a log built in memory.
+    #[serde(skip)]
+    read_digests: Vec<Digest>,
+}
+
+/// Logs are equal when their entries are; how they were read does not matter.
+impl PartialEq for DrawLog {
+    fn eq(&self, other: &DrawLog) -> bool {
+        self.entries == other.entries
+    }
+}
+
+/// The `record` value of a log line, as written.
+#[derive(Deserialize)]
+struct RawRecord<'a> {
+    #[serde(borrow)]
+    record: &'a serde_json::value::RawValue,
 }
 
 impl DrawLog {
@@ -511,7 +531,11 @@ impl DrawLog {
                     "does not link to the entry before it (removed, reordered or replaced)".into(),
                 ));
             }
-            if e.record_digest != record_digest(&e.record) {
+            let actual = match self.read_digests.get(i) {
+                Some(&read) => read,
+                None => record_digest(&e.record),
+            };
+            if e.record_digest != actual {
                 return Err(broken("the record was changed after it was logged".into()));
             }
             if e.digest != e.compute_digest() {
@@ -541,16 +565,23 @@ impl DrawLog {
     /// Reads a JSON Lines log (without checking the chain: call [`DrawLog::verify_chain`]).
     pub fn from_jsonl(text: &str) -> Result<DrawLog, LogError> {
         let mut entries = Vec::new();
+        let mut read_digests = Vec::new();
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
-            let entry = serde_json::from_str(line).map_err(|e| LogError::BadLine {
+            let bad = |e: serde_json::Error| LogError::BadLine {
                 line: i + 1,
                 problem: e.to_string(),
-            })?;
+            };
+            let entry = serde_json::from_str(line).map_err(bad)?;
+            let raw: RawRecord<'_> = serde_json::from_str(line).map_err(bad)?;
             entries.push(entry);
+            read_digests.push(Digest::sm3(raw.record.get().as_bytes()));
         }
-        Ok(DrawLog { entries })
+        Ok(DrawLog {
+            entries,
+            read_digests,
+        })
     }
 }

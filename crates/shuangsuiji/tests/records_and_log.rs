@@ -196,6 +196,44 @@ fn the_log_chains_and_round_trips() {
 }
 
 #[test]
+fn a_log_written_by_another_tool_verifies_from_its_bytes() {
+    // Another writer orders the keys differently (here: sorted, as a generic JSON map does).
+    // The record digest is over the record's bytes as written, so the chain still holds.
+    let log = log_of_three();
+    let mut previous = shuangsuiji::digest::Digest::ZERO;
+    let mut lines = Vec::new();
+    for line in log.to_jsonl().lines() {
+        let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let record_bytes = serde_json::to_string(&value["record"]).unwrap();
+        assert!(!line.contains(&record_bytes), "the test needs other bytes");
+        let mut entry: shuangsuiji::audit::LogEntry = serde_json::from_str(line).unwrap();
+        entry.previous = previous;
+        entry.record_digest = shuangsuiji::digest::Digest::sm3(record_bytes.as_bytes());
+        entry.digest = entry.compute_digest();
+        previous = entry.digest;
+        value["previous"] = serde_json::to_value(entry.previous).unwrap();
+        value["record_digest"] = serde_json::to_value(entry.record_digest).unwrap();
+        value["digest"] = serde_json::to_value(entry.digest).unwrap();
+        lines.push(serde_json::to_string(&value).unwrap());
+    }
+    let theirs = DrawLog::from_jsonl(&lines.join("\n")).unwrap();
+    assert_eq!(theirs.verify_chain(), Ok(()));
+    for (a, b) in theirs.entries().iter().zip(log.entries()) {
+        assert_eq!(a.record, b.record);
+    }
+    // A changed byte inside a record is still caught.
+    let tampered = lines[1].replacen("\"size\":200", "\"size\":201", 1);
+    assert_ne!(tampered, lines[1]);
+    lines[1] = tampered;
+    assert!(matches!(
+        DrawLog::from_jsonl(&lines.join("\n"))
+            .unwrap()
+            .verify_chain(),
+        Err(LogError::BrokenLink { seq: 1, .. })
+    ));
+}
+
+#[test]
 fn a_second_draw_needs_a_redraw_with_a_reason() {
     let pool = frozen(50);
     let mut log = log_of_three();
@@ -268,7 +306,9 @@ fn tampering_breaks_the_first_link_after_it() {
         .as_array_mut()
         .unwrap()
         .pop();
-    let text: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
+    // Only the changed line is rewritten; the others keep their bytes.
+    let mut text: Vec<String> = text.lines().map(String::from).collect();
+    text[1] = entries[1].to_string();
     let log = DrawLog::from_jsonl(&text.join("\n")).unwrap();
     let err = log.verify_chain().unwrap_err();
     assert_eq!(
