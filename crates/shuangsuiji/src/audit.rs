@@ -503,6 +503,35 @@ impl DrawLog {
         current_draws(&self.entries, task)
     }
 
+    /// Tasks whose teams in force predate one of their current draws (a member plan was
+    /// re-drawn after the task was matched): `(task, teams entry, later draw entry)`. Such
+    /// teams no longer fit the draws; the task needs a re-match. The log allows this state,
+    /// since the re-draw must come first, and reports it here.
+    pub fn stale_teams(&self) -> Vec<(TaskId, u64, u64)> {
+        let mut out = Vec::new();
+        let mut tasks: Vec<&TaskId> = self
+            .entries
+            .iter()
+            .filter(|e| !e.kind.is_draw())
+            .map(|e| e.record.task_id())
+            .collect();
+        tasks.sort();
+        tasks.dedup();
+        for task in tasks {
+            let Some(teams) = self.current_teams(task) else {
+                continue;
+            };
+            if let Some(later) = self
+                .current_draws(task)
+                .into_iter()
+                .find(|d| d.seq > teams.seq)
+            {
+                out.push((task.clone(), teams.seq, later.seq));
+            }
+        }
+        out
+    }
+
     /// The teams in force for a task: its latest teams or re-match entry.
     pub fn current_teams(&self, task: &TaskId) -> Option<&LogEntry> {
         self.entries.iter().rev().find(|e| {

@@ -253,6 +253,7 @@ fn teams_enter_the_log_after_the_draws_of_their_task() {
     let (task, records, visits) = drawn_task();
     let pool = inspectors();
     let teams = matching(&pool, &request(&task.id, visits.clone())).unwrap();
+    let teams_again = teams.clone();
 
     // No draw yet: refused.
     let mut log = DrawLog::new();
@@ -307,6 +308,18 @@ fn teams_enter_the_log_after_the_draws_of_their_task() {
         log.append_rematch(teams, 2, "again"),
         Err(LogError::BadRematch { ref problem, .. }) if problem.contains("already superseded by entry 3")
     ));
+
+    assert!(log.stale_teams().is_empty());
+    // A member plan re-drawn after the matching leaves the teams stale until a re-match.
+    let mut later = log.clone();
+    later
+        .append_redraw(records[1].clone(), 1, "抽取结果公示前发现主体已注销")
+        .unwrap();
+    assert_eq!(later.stale_teams(), [(task.id.clone(), 3, 4)]);
+    later
+        .append_rematch(teams_again.clone(), 3, "重新抽取后重新匹配")
+        .unwrap();
+    assert!(later.stale_teams().is_empty());
 
     // The log round-trips through JSON Lines and its chain holds.
     let read = DrawLog::from_jsonl(&log.to_jsonl()).unwrap();
