@@ -1,0 +1,134 @@
+//! The library's own cycle as a flat KPI input, so a demo year and a platform export go
+//! through the same computation.
+
+use super::input::{
+    DepartmentRow, DrawnRow, FollowUpRow, ItemRow, KpiInput, PlanKindFlag, PlanRow, ResultRow,
+    TaskRow, UnplannedRow,
+};
+use crate::demo::{DemoCounty, DemoYear};
+use crate::lifecycle::TaskState;
+use crate::plan::PlanSize;
+use std::collections::BTreeMap;
+
+impl KpiInput {
+    /// The flat input of a demo year: the county's departments and item list, the year's
+    /// plans (deletions marked), one task per proposed task (its plans, lead, participants;
+    /// graded when a member plan samples by credit-risk grade; launched on its life cycle's
+    /// creation day, completed when its results were entered, due on its plans' earliest due
+    /// date), the visits as drawn targets with their stratum, the results, follow-ups, and the
+    /// unplanned checks.
+    ///
+    /// Inclusion probabilities are left empty: a merged task's visits come from several plans'
+    /// draws, whose probabilities the year does not keep.
+    pub fn from_year(county: &DemoCounty, year: &DemoYear) -> KpiInput {
+        let annual = &year.annual;
+        let mut input = KpiInput::new(annual.year);
+        input.departments = county
+            .departments
+            .iter()
+            .map(|d| DepartmentRow {
+                id: d.id.clone(),
+                name: d.name.clone(),
+            })
+            .collect();
+        input.items = county
+            .items
+            .items()
+            .iter()
+            .map(|i| ItemRow {
+                id: i.id.clone(),
+                department: i.department.clone(),
+            })
+            .collect();
+        let reasons: BTreeMap<_, _> = annual
+            .deletions
+            .iter()
+            .map(|d| (&d.plan, d.reason.clone()))
+            .collect();
+        input.plans = annual
+            .plans
+            .iter()
+            .map(|p| PlanRow {
+                id: p.id.clone(),
+                year: p.year,
+                department: p.kind.lead().clone(),
+                kind: if p.kind.is_joint() {
+                    PlanKindFlag::Joint
+                } else {
+                    PlanKindFlag::Single
+                },
+                participants: p.kind.participants().to_vec(),
+                items: p.items.clone(),
+                special: false,
+                deleted: reasons.contains_key(&p.id),
+                deletion_reason: reasons.get(&p.id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        let lifecycles: BTreeMap<_, _> = year.tasks.iter().map(|t| (t.id(), t)).collect();
+        for jt in &year.proposal.tasks {
+            let plans: Vec<_> = jt.plans.iter().filter_map(|p| annual.plan(p)).collect();
+            let life = lifecycles.get(&jt.id);
+            let window_start = jt
+                .common_window
+                .map(|w| w.first)
+                .or_else(|| plans.iter().map(|p| p.window.first).min());
+            let Some(created_on) = life.map(|t| t.created_on()).or(window_start) else {
+                continue; // a task without plans cannot come out of a proposal
+            };
+            let participants = jt.departments.iter().skip(1).cloned().collect::<Vec<_>>();
+            input.tasks.push(TaskRow {
+                id: jt.id.clone(),
+                plans: jt.plans.clone(),
+                lead: jt.lead.clone(),
+                joint: !participants.is_empty(),
+                participants,
+                graded: plans.iter().any(|p| matches!(p.size, PlanSize::Policy(_))),
+                created_on,
+                due_on: plans.iter().filter_map(|p| p.due).min(),
+                completed_on: life.and_then(|t| t.entered_on(TaskState::ResultsEntered)),
+            });
+        }
+        for t in &year.draws.tasks {
+            for v in &t.visits {
+                input.drawn.push(DrawnRow {
+                    task: t.task.clone(),
+                    target: v.target.clone(),
+                    stratum: county.targets.get(&v.target).map(|e| e.stratum()),
+                    inclusion_probability: None,
+                });
+            }
+        }
+        for r in &year.results {
+            input.results.push(ResultRow {
+                task: r.task.clone(),
+                target: r.result.target.clone(),
+                codes: r.result.codes.clone(),
+                inspected_on: r.result.inspected_on,
+                entered_on: r.result.entered_on,
+                mobile: r.result.mobile,
+                published_on: r.result.published_on,
+            });
+            if let Some(f) = &r.follow_up {
+                input.follow_ups.push(FollowUpRow {
+                    task: r.task.clone(),
+                    target: f.target.clone(),
+                    kind: f.kind,
+                    opened_on: f.opened_on,
+                    closed_on: f.closed_on,
+                });
+            }
+        }
+        input.unplanned = annual
+            .unplanned
+            .iter()
+            .map(|u| UnplannedRow {
+                id: u.id.clone(),
+                department: u.department.clone(),
+                date: u.date,
+                reason: u.reason.clone(),
+                targets: u.targets.len() as u64,
+            })
+            .collect();
+        input
+    }
+}
