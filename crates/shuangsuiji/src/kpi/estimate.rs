@@ -13,7 +13,10 @@
 //! replacement, the design of [`crate::draw`], that is the textbook variance; a stratum drawn
 //! at 100% then contributes none, as it should. A stratum with a single observation gives no
 //! variance estimate and contributes zero: it is counted in `single_unit_strata` so a reader
-//! knows the interval is too narrow. The 95% interval is `p̂ ± 1.96·√v`, clipped to [0, 1].
+//! knows the interval is too narrow. The 95% interval is `p̂ ± 1.96·√v`, clipped to [0, 1]
+//! (a Wald interval: where a small stratum has a rare violation and no problem was found in
+//! it, its variance is estimated as zero, and the interval under-covers a little; the
+//! simulation test measures about 93% for 5% of 1,600 grade-A targets at a 2% rate).
 //!
 //! The observations pooled must come from draws of one population (e.g. one year's draws of
 //! one pool); pooling draws of different scopes estimates a weighted mix of their populations.
