@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 mod assess;
+mod codes;
 mod compute;
 mod csv_io;
 mod estimate;
@@ -70,6 +71,7 @@ pub use assess::{
     Adjustment, AssessConfig, Assessment, DeptScore, KpiKind, KpiWeight, Penalties, Scoring,
     TierRule,
 };
+pub use codes::{ResultCodes, UnknownCode};
 pub use compute::{
     AnnexRow, DepartmentReport, Findings, KpiConfig, KpiReport, Kpis, LatePublication, Note,
     Period, PeriodKpis, TotalReport, UnplannedFinding, YearEnd, YearEndRule,

@@ -550,7 +550,7 @@ impl KpiReport {
             let b = bucket(year, r.inspected_on);
             let n = &mut counts[dept * BUCKETS + b];
             n.inspected += 1;
-            let problem = r.codes.iter().any(|c| c.is_problem());
+            let problem = r.codes.has_problem();
             problem_of_drawn[d] = Some(problem);
             if problem {
                 n.problems += 1;

@@ -6,6 +6,7 @@
 //! `;`. Columns are found by header name, in any order; unknown columns are refused, because a
 //! misspelt optional column would otherwise be read as empty.
 
+use super::codes::ResultCodes;
 use super::input::{
     DepartmentRow, DrawnRow, FollowUpRow, ItemRow, KpiInput, PlanKindFlag, PlanRow, ResultRow,
     TaskRow, UnplannedRow,
@@ -347,17 +348,14 @@ impl KpiInput {
             })
         })?;
         let results = read(Table::Results, &csv.results, RESULTS, |f| {
-            let mut codes = std::collections::BTreeSet::new();
+            let mut codes = ResultCodes::new();
             for part in split(f.s(2)) {
-                match ResultCode::from(part) {
-                    ResultCode::Other(_) => {
-                        return Err(f.bad(2, format_args!("unknown result code {part:?}")));
+                match codes.insert(&ResultCode::from(part)) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        return Err(f.bad(2, format_args!("result code {part:?} is repeated")));
                     }
-                    code => {
-                        if !codes.insert(code) {
-                            return Err(f.bad(2, format_args!("result code {part:?} is repeated")));
-                        }
-                    }
+                    Err(e) => return Err(f.bad(2, e)),
                 }
             }
             Ok(ResultRow {
@@ -519,11 +517,7 @@ impl KpiInput {
                     [
                         B(r.task.as_str()),
                         B(r.target.as_str()),
-                        O(r.codes
-                            .iter()
-                            .map(ResultCode::as_str)
-                            .collect::<Vec<_>>()
-                            .join(";")),
+                        O(r.codes.to_string()),
                         O(r.inspected_on.to_string()),
                         O(r.entered_on.to_string()),
                         B(flag(r.mobile)),

@@ -5,6 +5,7 @@
 //! invention the annex leaves open (which plans were deleted, which tasks took which
 //! participants, dates), each choice commented.
 
+use super::codes::ResultCodes;
 use super::input::{
     DepartmentRow, DrawnRow, FollowUpRow, KpiInput, PlanKindFlag, PlanRow, ResultRow, TaskRow,
 };
@@ -391,12 +392,12 @@ pub(crate) fn daye_2022() -> KpiInput {
             input.results.push(ResultRow {
                 task: t.id.clone(),
                 target: target.clone(),
-                codes: [if problem {
+                codes: ResultCodes::try_from([if problem {
                     ResultCode::ProblemOrderedToCorrect
                 } else {
                     ResultCode::NoProblemFound
-                }]
-                .into(),
+                }])
+                .expect("known codes"),
                 inspected_on: inspected,
                 entered_on: inspected,
                 mobile: true,

@@ -3,6 +3,7 @@
 //! Validation is the only place that looks ids up by text; everything after it works on
 //! `u32` indices, so the KPI passes never hash a string twice.
 
+use super::codes::ResultCodes;
 use super::hash::{FxMap, map_with_capacity};
 use super::{KpiError, Table, line_of};
 use crate::ids::{DeptId, ItemId, PlanId, TargetId, TaskId};
@@ -10,7 +11,6 @@ use crate::lifecycle::{FollowUpKind, ResultCode};
 use crate::risk::Stratum;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// A member department (成员单位): `departments.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,8 +126,8 @@ pub struct ResultRow {
     pub task: TaskId,
     /// The target; it must be drawn in the task.
     pub target: TargetId,
-    /// The result codes (a set); only known codes.
-    pub codes: BTreeSet<ResultCode>,
+    /// The result codes (a set of known codes).
+    pub codes: ResultCodes,
     /// The day of the inspection; its quarter is the result's period.
     pub inspected_on: NaiveDate,
     /// The day the result was entered.
@@ -655,18 +655,8 @@ fn check_result(i: usize, r: &ResultRow) -> Result<(), KpiError> {
             message: "a result needs at least one code".into(),
         });
     }
-    if let Some(ResultCode::Other(s)) = r.codes.iter().find(|c| matches!(c, ResultCode::Other(_))) {
-        return Err(KpiError::BadValue {
-            table: t,
-            line: line_of(i),
-            field: "codes",
-            value: s.clone(),
-            message: "unknown result code: neither a name nor a label of lifecycle::ResultCode"
-                .into(),
-        });
-    }
     if r.codes.contains(&ResultCode::NoProblemFound) {
-        if let Some(p) = r.codes.iter().find(|c| c.is_problem()) {
+        if let Some(p) = r.codes.iter().find(ResultCode::is_problem) {
             return Err(inconsistent(
                 t,
                 i,

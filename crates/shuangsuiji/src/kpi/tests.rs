@@ -250,7 +250,7 @@ fn daye_csv_round_trip_gives_the_same_input_and_report() {
 fn the_demo_year_goes_through_the_same_code_and_round_trips_as_csv() {
     let county = crate::demo::DemoCounty::build();
     let year = county.year();
-    let input = KpiInput::from_year(&county, &year);
+    let input = KpiInput::from_year(&county, &year).expect("known codes");
     input.validate().expect("the demo year is a valid input");
     let back = KpiInput::from_csv(&input.to_csv()).expect("readable");
     assert_eq!(back, input);
@@ -521,6 +521,7 @@ fn dates_outside_the_calendar_are_errors_not_guesses() {
 // ---- properties ---------------------------------------------------------------------------
 
 mod props {
+    use super::super::ResultCodes;
     use super::super::*;
     use crate::ids::{DeptId, PlanId, TargetId, TaskId};
     use crate::lifecycle::ResultCode;
@@ -600,12 +601,12 @@ mod props {
                 input.results.push(ResultRow {
                     task: id.clone(),
                     target,
-                    codes: [if problem {
+                    codes: ResultCodes::try_from([if problem {
                         ResultCode::ProblemFollowUpPending
                     } else {
                         ResultCode::NoProblemFound
-                    }]
-                    .into(),
+                    }])
+                    .expect("known codes"),
                     inspected_on: created,
                     entered_on: created,
                     mobile,
@@ -722,6 +723,7 @@ mod props {
 // ---- design-weighted estimate -------------------------------------------------------------
 
 mod simulation {
+    use super::super::ResultCodes;
     use super::super::*;
     use crate::draw::DrawRequest;
     use crate::ids::{DeptId, TargetId, TaskId};
@@ -862,12 +864,12 @@ mod simulation {
             input.results.push(ResultRow {
                 task: task.clone(),
                 target: s.id.clone(),
-                codes: [if by_id[s.id.as_str()] {
+                codes: ResultCodes::try_from([if by_id[s.id.as_str()] {
                     ResultCode::ProblemOrderedToCorrect
                 } else {
                     ResultCode::NoProblemFound
-                }]
-                .into(),
+                }])
+                .expect("known codes"),
                 inspected_on: day,
                 entered_on: day,
                 mobile: true,

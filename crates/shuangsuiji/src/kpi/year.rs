@@ -1,10 +1,12 @@
 //! The library's own cycle as a flat KPI input, so a demo year and a platform export go
 //! through the same computation.
 
+use super::codes::ResultCodes;
 use super::input::{
     DepartmentRow, DrawnRow, FollowUpRow, ItemRow, KpiInput, PlanKindFlag, PlanRow, ResultRow,
     TaskRow, UnplannedRow,
 };
+use super::{KpiError, Table, line_of};
 use crate::demo::{DemoCounty, DemoYear};
 use crate::lifecycle::TaskState;
 use crate::plan::PlanSize;
@@ -20,7 +22,12 @@ impl KpiInput {
     ///
     /// Inclusion probabilities are left empty: a merged task's visits come from several plans'
     /// draws, whose probabilities the year does not keep.
-    pub fn from_year(county: &DemoCounty, year: &DemoYear) -> KpiInput {
+    ///
+    /// # Errors
+    ///
+    /// [`KpiError::BadValue`] for a result holding a [`crate::lifecycle::ResultCode::Other`]
+    /// code, which the KPI input refuses (the demo year produces none).
+    pub fn from_year(county: &DemoCounty, year: &DemoYear) -> Result<KpiInput, KpiError> {
         let annual = &year.annual;
         let mut input = KpiInput::new(annual.year);
         input.departments = county
@@ -99,10 +106,17 @@ impl KpiInput {
             }
         }
         for r in &year.results {
+            let codes = ResultCodes::try_from(&r.result.codes).map_err(|e| KpiError::BadValue {
+                table: Table::Results,
+                line: line_of(input.results.len()),
+                field: "codes",
+                value: e.0.clone(),
+                message: e.to_string(),
+            })?;
             input.results.push(ResultRow {
                 task: r.task.clone(),
                 target: r.result.target.clone(),
-                codes: r.result.codes.clone(),
+                codes,
                 inspected_on: r.result.inspected_on,
                 entered_on: r.result.entered_on,
                 mobile: r.result.mobile,
@@ -129,6 +143,6 @@ impl KpiInput {
                 targets: u.targets.len() as u64,
             })
             .collect();
-        input
+        Ok(input)
     }
 }
