@@ -541,6 +541,7 @@ impl KpiReport {
         // Results: the hot loop; no allocation but for the late ones listed.
         let mut deadlines: super::hash::FxMap<NaiveDate, NaiveDate> =
             super::hash::map_with_capacity(512);
+        let mut last_deadline: (Option<NaiveDate>, NaiveDate) = (None, NaiveDate::MIN);
         let mut observations = Vec::new();
         let mut problem_of_drawn = vec![None; input.drawn.len()];
         for (i, r) in input.results.iter().enumerate() {
@@ -567,19 +568,25 @@ impl KpiReport {
                 Some(p) => {
                     n.published += 1;
                     n.inspected_published += 1;
-                    let deadline = match deadlines.get(&r.inspected_on) {
-                        Some(&d) => d,
-                        None => {
-                            let d = calendar.publication_deadline(r.inspected_on).map_err(
-                                |source| KpiError::Calendar {
-                                    table: Table::Results,
-                                    line: line_of(i),
-                                    source,
-                                },
-                            )?;
-                            deadlines.insert(r.inspected_on, d);
-                            d
-                        }
+                    let deadline = if last_deadline.0 == Some(r.inspected_on) {
+                        last_deadline.1
+                    } else {
+                        let d = match deadlines.get(&r.inspected_on) {
+                            Some(&d) => d,
+                            None => {
+                                let d = calendar.publication_deadline(r.inspected_on).map_err(
+                                    |source| KpiError::Calendar {
+                                        table: Table::Results,
+                                        line: line_of(i),
+                                        source,
+                                    },
+                                )?;
+                                deadlines.insert(r.inspected_on, d);
+                                d
+                            }
+                        };
+                        last_deadline = (Some(r.inspected_on), d);
+                        d
                     };
                     if p <= deadline {
                         n.on_time += 1;

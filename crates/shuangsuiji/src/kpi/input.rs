@@ -523,18 +523,29 @@ impl KpiInput {
         let mut result_of_drawn = vec![u32::MAX; self.drawn.len()];
         let mut result_drawn = Vec::with_capacity(self.results.len());
         let mut last = None;
+        // Exports usually list results in the order of the draw: try the row after the last
+        // match before hashing.
+        let mut next = 0usize;
         for (i, r) in self.results.iter().enumerate() {
             let k = task_index(&mut last, &r.task)
                 .ok_or_else(|| unknown(t, i, "task", r.task.as_str(), Table::Tasks))?;
             last = Some((self.tasks[k as usize].id.as_str(), k));
-            let d = *drawn
-                .get(&(k, r.target.as_str()))
-                .ok_or_else(|| KpiError::NotDrawn {
-                    table: t,
-                    line: line_of(i),
-                    task: r.task.to_string(),
-                    target: r.target.to_string(),
-                })?;
+            let d = if next < self.drawn.len()
+                && drawn_task[next] == k
+                && self.drawn[next].target == r.target
+            {
+                next as u32
+            } else {
+                *drawn
+                    .get(&(k, r.target.as_str()))
+                    .ok_or_else(|| KpiError::NotDrawn {
+                        table: t,
+                        line: line_of(i),
+                        task: r.task.to_string(),
+                        target: r.target.to_string(),
+                    })?
+            };
+            next = d as usize + 1;
             let slot = &mut result_of_drawn[d as usize];
             if *slot != u32::MAX {
                 return Err(KpiError::Duplicate {

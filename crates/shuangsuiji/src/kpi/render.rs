@@ -71,7 +71,113 @@ fn cells(n: &str, name: &str, a: &AnnexRow, share: Rate) -> [String; 13] {
     ]
 }
 
+/// A fixed-width table: numbers right-aligned, the `name_col` and the last column left-aligned,
+/// no trailing spaces.
+fn fixed_width<R: AsRef<[String]>>(headers: &[&str], rows: &[R], name_col: usize) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r.as_ref()) {
+            *w = (*w).max(width(c));
+        }
+    }
+    let mut out = String::new();
+    let mut line = |r: &[String]| {
+        for (i, c) in r.iter().enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            if i + 1 == r.len() {
+                out.push_str(c);
+            } else {
+                pad(&mut out, c, widths[i], i != name_col);
+            }
+        }
+        while out.ends_with(' ') {
+            out.pop();
+        }
+        out.push('\n');
+    };
+    line(&headers.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>());
+    for r in rows {
+        line(r.as_ref());
+    }
+    out
+}
+
+/// The KPI columns of [`KpiReport::kpis_text`].
+const KPI_HEADERS: [&str; 15] = [
+    "序号",
+    "部门",
+    "联合任务占比",
+    "联合计划占比",
+    "参与率",
+    "公示率",
+    "问题发现率",
+    "计划落实率",
+    "事项覆盖率",
+    "信用分类应用率",
+    "后续处置率",
+    "掌上执法率",
+    "按时公示率",
+    "按时完成率",
+    "联合对象占比",
+];
+
+fn kpi_cells(n: &str, name: &str, k: &super::compute::Kpis) -> Vec<String> {
+    let mut v = vec![n.to_owned(), name.to_owned()];
+    v.extend(
+        [
+            k.joint_task_share,
+            k.joint_plan_share,
+            k.participation,
+            k.publication,
+            k.problem_discovery,
+            k.plan_fulfilment,
+            k.item_coverage,
+            k.risk_grade_application,
+            k.follow_up_disposal,
+            k.mobile_enforcement,
+            k.on_time_publication,
+            k.on_time_completion,
+            k.joint_target_share,
+        ]
+        .iter()
+        .map(ToString::to_string),
+    );
+    v
+}
+
 impl KpiReport {
+    /// Every KPI of one period, per department and in total, as a fixed-width table (`n/a`
+    /// where a rate does not apply).
+    pub fn kpis_text(&self, period: super::compute::Period) -> String {
+        let of = |periods: &[super::compute::PeriodKpis]| {
+            periods
+                .iter()
+                .find(|p| p.period == period)
+                .map(|p| p.kpis)
+                .unwrap_or_default()
+        };
+        let mut rows: Vec<Vec<String>> = self
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| kpi_cells(&(i + 1).to_string(), &d.name, &of(&d.periods)))
+            .collect();
+        rows.push(kpi_cells(
+            &(self.departments.len() + 1).to_string(),
+            "合计",
+            &of(&self.total.periods),
+        ));
+        // The last column is a rate too: pad it by appending an empty notes column.
+        for r in &mut rows {
+            r.push(String::new());
+        }
+        let mut headers = KPI_HEADERS.to_vec();
+        headers.push("");
+        fixed_width(&headers, &rows, 1)
+    }
+
     fn annex_cells(&self) -> Vec<[String; 13]> {
         let mut rows: Vec<[String; 13]> = self
             .departments
@@ -99,35 +205,7 @@ impl KpiReport {
     /// rates: what the CLI prints.
     pub fn annex_text(&self) -> String {
         let rows = self.annex_cells();
-        let mut widths: Vec<usize> = HEADERS.iter().map(|h| width(h)).collect();
-        for r in &rows {
-            for (w, c) in widths.iter_mut().zip(r) {
-                *w = (*w).max(width(c));
-            }
-        }
-        let mut out = String::new();
-        let line = |out: &mut String, r: &[String]| {
-            for (i, c) in r.iter().enumerate() {
-                if i > 0 {
-                    out.push_str("  ");
-                }
-                let last = i + 1 == r.len();
-                if last {
-                    out.push_str(c);
-                } else {
-                    pad(out, c, widths[i], i != 1);
-                }
-            }
-            while out.ends_with(' ') {
-                out.pop();
-            }
-            out.push('\n');
-        };
-        let header: Vec<String> = HEADERS.iter().map(|h| (*h).to_owned()).collect();
-        line(&mut out, &header);
-        for r in &rows {
-            line(&mut out, r);
-        }
+        let mut out = fixed_width(&HEADERS, &rows, 1);
         let y = self.total.year();
         let _ = writeln!(
             out,

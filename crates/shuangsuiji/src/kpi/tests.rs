@@ -908,3 +908,23 @@ mod simulation {
         assert_eq!(hajek([]), Estimate::default());
     }
 }
+
+#[test]
+fn kpi_table_shows_every_rate_and_not_applicable() {
+    let report = daye_report();
+    let text = report.kpis_text(Period::Year);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 29);
+    // 市经信局 launched nothing: its task rates are n/a, its participation 100%.
+    let jx: Vec<&str> = lines[17].split_whitespace().collect();
+    assert_eq!(jx[1], "市经信局");
+    assert_eq!(jx[2], "n/a");
+    assert_eq!(jx[4], "100.0%");
+    let total: Vec<&str> = lines[28].split_whitespace().collect();
+    assert_eq!(
+        &total[1..7],
+        ["合计", "57.6%", "59.2%", "96.3%", "100.0%", "16.8%"]
+    );
+    let q1 = report.kpis_text(Period::Q1);
+    assert!(q1.lines().nth(28).unwrap().contains("n/a")); // plan rates: year only
+}
