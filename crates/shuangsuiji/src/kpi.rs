@@ -60,6 +60,7 @@ mod hash;
 mod input;
 mod rate;
 mod render;
+mod report;
 mod year;
 
 #[cfg(test)]
@@ -72,10 +73,6 @@ pub use assess::{
     TierRule,
 };
 pub use codes::{ResultCodes, UnknownCode};
-pub use compute::{
-    AnnexRow, DepartmentReport, Findings, KpiConfig, KpiReport, Kpis, LatePublication, Note,
-    Period, PeriodKpis, TotalReport, UnplannedFinding, YearEnd, YearEndRule,
-};
 pub use csv_io::KpiCsv;
 pub use estimate::{Estimate, Observation, StratumEstimate, hajek};
 pub use input::{
@@ -83,6 +80,10 @@ pub use input::{
     TaskRow, UnplannedRow,
 };
 pub use rate::Rate;
+pub use report::{
+    AnnexRow, DepartmentReport, Findings, KpiConfig, KpiReport, Kpis, LatePublication, Note,
+    Period, PeriodKpis, TotalReport, UnplannedFinding, YearEnd, YearEndRule,
+};
 
 /// One table of the flat input, named after its CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

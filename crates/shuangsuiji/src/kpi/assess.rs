@@ -12,8 +12,8 @@
 //! adjustments.
 
 use super::KpiError;
-use super::compute::{KpiReport, Kpis, Note};
 use super::rate::Rate;
+use super::report::{KpiReport, Kpis, Note};
 use crate::ids::DeptId;
 use serde::{Deserialize, Serialize};
 

@@ -29,7 +29,7 @@ pub struct Rate {
 
 impl Rate {
     /// A rate.
-    pub fn new(numerator: u64, denominator: u64) -> Rate {
+    pub const fn new(numerator: u64, denominator: u64) -> Rate {
         Rate {
             numerator,
             denominator,

@@ -3,8 +3,8 @@
 //! Widths count display columns, not bytes or chars: a Chinese character takes two columns in
 //! a terminal, so padding by `char` count would break the alignment of every name column.
 
-use super::compute::{AnnexRow, KpiReport};
 use super::rate::Rate;
+use super::report::{AnnexRow, KpiReport};
 use std::fmt::Write as _;
 
 /// The display width of a character: 2 for East Asian wide and full-width ones.
@@ -123,7 +123,7 @@ const KPI_HEADERS: [&str; 15] = [
     "联合对象占比",
 ];
 
-fn kpi_cells(n: &str, name: &str, k: &super::compute::Kpis) -> Vec<String> {
+fn kpi_cells(n: &str, name: &str, k: &super::report::Kpis) -> Vec<String> {
     let mut v = vec![n.to_owned(), name.to_owned()];
     v.extend(
         [
@@ -150,8 +150,8 @@ fn kpi_cells(n: &str, name: &str, k: &super::compute::Kpis) -> Vec<String> {
 impl KpiReport {
     /// Every KPI of one period, per department and in total, as a fixed-width table (`n/a`
     /// where a rate does not apply).
-    pub fn kpis_text(&self, period: super::compute::Period) -> String {
-        let of = |periods: &[super::compute::PeriodKpis]| {
+    pub fn kpis_text(&self, period: super::report::Period) -> String {
+        let of = |periods: &[super::report::PeriodKpis]| {
             periods
                 .iter()
                 .find(|p| p.period == period)

@@ -520,394 +520,11 @@ fn dates_outside_the_calendar_are_errors_not_guesses() {
 
 // ---- properties ---------------------------------------------------------------------------
 
-mod props {
-    use super::super::ResultCodes;
-    use super::super::*;
-    use crate::ids::{DeptId, PlanId, TargetId, TaskId};
-    use crate::lifecycle::ResultCode;
-    use chrono::NaiveDate;
-    use proptest::prelude::*;
-
-    /// (lead, participant mask, graded, month, day, targets: (problem, published, mobile))
-    type TaskSpec = (usize, u8, bool, u32, u32, Vec<(bool, bool, bool)>);
-
-    fn build(n_depts: usize, plans: Vec<(usize, bool, bool)>, tasks: Vec<TaskSpec>) -> KpiInput {
-        let dept = |i: usize| DeptId::new(format!("D{}", i % n_depts)).unwrap();
-        let mut input = KpiInput::new(2025);
-        for i in 0..n_depts {
-            input.departments.push(DepartmentRow {
-                id: dept(i),
-                name: format!("部门{i}"),
-            });
-        }
-        for (k, (d, joint, deleted)) in plans.into_iter().enumerate() {
-            let joint = joint && n_depts > 1;
-            input.plans.push(PlanRow {
-                id: PlanId::new(format!("P{k}")).unwrap(),
-                year: 2025,
-                department: dept(d),
-                kind: if joint {
-                    PlanKindFlag::Joint
-                } else {
-                    PlanKindFlag::Single
-                },
-                participants: if joint { vec![dept(d + 1)] } else { vec![] },
-                items: vec![],
-                special: false,
-                deleted,
-                deletion_reason: if deleted {
-                    "本地区无检查对象".into()
-                } else {
-                    String::new()
-                },
-            });
-        }
-        let live: Vec<PlanId> = input
-            .plans
-            .iter()
-            .filter(|p| !p.deleted)
-            .map(|p| p.id.clone())
-            .collect();
-        for (k, (lead, mask, graded, month, day, targets)) in tasks.into_iter().enumerate() {
-            let lead = lead % n_depts;
-            let participants: Vec<DeptId> = (0..n_depts)
-                .filter(|&i| i != lead && mask & (1 << i) != 0)
-                .map(dept)
-                .collect();
-            let created = NaiveDate::from_ymd_opt(2025, month, day).unwrap();
-            let id = TaskId::new(format!("T{k}")).unwrap();
-            input.tasks.push(TaskRow {
-                id: id.clone(),
-                plans: live.get(k).cloned().into_iter().collect(),
-                lead: dept(lead),
-                joint: !participants.is_empty(),
-                participants,
-                graded,
-                created_on: created,
-                due_on: Some(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()),
-                completed_on: (k % 3 != 0).then_some(created),
-            });
-            for (j, (problem, published, mobile)) in targets.into_iter().enumerate() {
-                let target = TargetId::new(format!("E{k}-{j}")).unwrap();
-                input.drawn.push(DrawnRow {
-                    task: id.clone(),
-                    target: target.clone(),
-                    stratum: None,
-                    inclusion_probability: None,
-                });
-                if j % 4 == 3 {
-                    continue; // drawn, not inspected
-                }
-                input.results.push(ResultRow {
-                    task: id.clone(),
-                    target,
-                    codes: ResultCodes::try_from([if problem {
-                        ResultCode::ProblemFollowUpPending
-                    } else {
-                        ResultCode::NoProblemFound
-                    }])
-                    .expect("known codes"),
-                    inspected_on: created,
-                    entered_on: created,
-                    mobile,
-                    published_on: published.then_some(created),
-                });
-            }
-        }
-        input
-    }
-
-    fn input() -> impl Strategy<Value = KpiInput> {
-        (1usize..5).prop_flat_map(|n| {
-            (
-                Just(n),
-                prop::collection::vec((0usize..5, any::<bool>(), any::<bool>()), 0..6),
-                prop::collection::vec(
-                    (
-                        0usize..5,
-                        any::<u8>(),
-                        any::<bool>(),
-                        1u32..13,
-                        1u32..29,
-                        prop::collection::vec(any::<(bool, bool, bool)>(), 0..6),
-                    ),
-                    0..8,
-                ),
-            )
-                .prop_map(|(n, p, t)| build(n, p, t))
-        })
-    }
-
-    fn all_rates(k: &Kpis) -> [Rate; 13] {
-        [
-            k.joint_task_share,
-            k.joint_plan_share,
-            k.participation,
-            k.publication,
-            k.problem_discovery,
-            k.plan_fulfilment,
-            k.item_coverage,
-            k.risk_grade_application,
-            k.follow_up_disposal,
-            k.mobile_enforcement,
-            k.on_time_publication,
-            k.on_time_completion,
-            k.joint_target_share,
-        ]
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
-
-        #[test]
-        fn totals_are_sums_and_rates_are_shares(input in input()) {
-            let report = KpiReport::compute(&input, &KpiConfig::default()).unwrap();
-            let t = &report.total.annex;
-            let sum = |f: fn(&AnnexRow) -> u64| report.departments.iter().map(|d| f(&d.annex)).sum::<u64>();
-            prop_assert_eq!(t.plans_single, sum(|a| a.plans_single));
-            prop_assert_eq!(t.plans_joint, sum(|a| a.plans_joint));
-            prop_assert_eq!(t.tasks_single + t.tasks_joint, input.tasks.len() as u64);
-            prop_assert_eq!(t.joined_as_participant, sum(|a| a.joined_as_participant));
-            prop_assert_eq!(t.drawn, input.drawn.len() as u64);
-            prop_assert_eq!(t.problems, sum(|a| a.problems));
-            for d in report.departments.iter().map(|d| &d.periods).chain([&report.total.periods]) {
-                for p in d {
-                    for r in all_rates(&p.kpis) {
-                        prop_assert!(r.numerator <= r.denominator, "{:?}", r);
-                        if let Some(v) = r.value() {
-                            prop_assert!((0.0..=1.0).contains(&v));
-                        }
-                    }
-                }
-                // Every date is in the year: the quarters add up to the year.
-                let year = &d[4].kpis;
-                let q = |f: fn(&Kpis) -> Rate| d[..4].iter().fold(Rate::default(), |a, p| a.plus(f(&p.kpis)));
-                prop_assert_eq!(q(|k| k.problem_discovery), year.problem_discovery);
-                prop_assert_eq!(q(|k| k.publication), year.publication);
-                prop_assert_eq!(q(|k| k.joint_task_share), year.joint_task_share);
-                prop_assert_eq!(q(|k| k.joint_target_share), year.joint_target_share);
-            }
-            // Department totals equal the total's counts.
-            let y = report.total.year();
-            let dsum = |f: fn(&Kpis) -> Rate| report.departments.iter().fold(Rate::default(), |a, d| a.plus(f(d.year())));
-            prop_assert_eq!(dsum(|k| k.problem_discovery), y.problem_discovery);
-            prop_assert_eq!(dsum(|k| k.mobile_enforcement), y.mobile_enforcement);
-            prop_assert_eq!(dsum(|k| k.plan_fulfilment), y.plan_fulfilment);
-            prop_assert_eq!(y.participation.numerator, report.departments.iter().filter(|d| d.year().participation.numerator == 1).count() as u64);
-            // CSV and JSON round trips.
-            // (Without plans and tasks the CSV tables hold no year.)
-            let back = KpiInput::from_csv(&input.to_csv());
-            if input.plans.is_empty() && input.tasks.is_empty() {
-                prop_assert_eq!(back.unwrap_err(), KpiError::NoYear);
-            } else {
-                prop_assert_eq!(back.unwrap(), input.clone());
-            }
-            let json = report.to_json();
-            prop_assert_eq!(serde_json::from_str::<KpiReport>(&json).unwrap(), report);
-        }
-
-        #[test]
-        fn rounding_is_half_up_on_the_exact_fraction(n in 0u64..100_000, extra in 0u64..100_000) {
-            let d = n + extra + 1;
-            let r = Rate::new(n, d);
-            let p = r.per_mille_rounded().unwrap();
-            // p/1000 is within half a unit of n/d, and an exact half rounds up.
-            prop_assert!(2000 * n as u128 + d as u128 >= 2 * d as u128 * p as u128);
-            prop_assert!((2000 * n as u128 + d as u128) < 2 * d as u128 * (p as u128 + 1));
-            let shown = r.to_string();
-            prop_assert_eq!(shown, format!("{}.{}%", p / 10, p % 10));
-        }
-    }
-}
+mod props;
 
 // ---- design-weighted estimate -------------------------------------------------------------
 
-mod simulation {
-    use super::super::ResultCodes;
-    use super::super::*;
-    use crate::draw::DrawRequest;
-    use crate::ids::{DeptId, TargetId, TaskId};
-    use crate::lifecycle::ResultCode;
-    use crate::policy::{Ratio, SamplingPolicy};
-    use crate::record::draw;
-    use crate::risk::{RiskGrade, Stratum};
-    use crate::target::{Target, TargetPool};
-    use chrono::NaiveDate;
-
-    const N: usize = 4000;
-
-    /// A population where the violation rate rises with the grade: A 2%, B 6%, C 20%, D 45%.
-    fn population() -> (TargetPool, Vec<bool>) {
-        let grades = [RiskGrade::A, RiskGrade::B, RiskGrade::C, RiskGrade::D];
-        // Grade shares 40/30/20/10%.
-        let grade_of = |i: usize| grades[[0, 0, 0, 0, 1, 1, 1, 2, 2, 3][i % 10]];
-        let per_mille = |g: RiskGrade| match g {
-            RiskGrade::A => 20,
-            RiskGrade::B => 60,
-            RiskGrade::C => 200,
-            RiskGrade::D => 450,
-        };
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut violates = Vec::with_capacity(N);
-        let pool = TargetPool::from_entries((0..N).map(|i| {
-            let mut t = Target::new(TargetId::new(format!("E{i:05}")).unwrap());
-            let g = grade_of(i);
-            t.grade = Some(g);
-            // xorshift: a fixed pseudo-random population.
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            violates.push(x % 1000 < per_mille(g));
-            t
-        }))
-        .unwrap();
-        (pool, violates)
-    }
-
-    fn ratio(s: &str) -> Ratio {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn hajek_is_unbiased_and_covers_where_the_raw_rate_is_biased() {
-        let (pool, violates) = population();
-        let frozen = pool.freeze();
-        let truth = violates.iter().filter(|v| **v).count() as f64 / N as f64;
-        let by_id: std::collections::HashMap<&str, bool> = pool
-            .entries()
-            .iter()
-            .zip(&violates)
-            .map(|(t, v)| (t.id.as_str(), *v))
-            .collect();
-        // Risk-weighted ratios: 5% / 10% / 30% / 80%.
-        let policy =
-            SamplingPolicy::by_grade(ratio("5%"), ratio("10%"), ratio("30%"), ratio("80%"), None);
-        let reps = 200;
-        let (mut sum_est, mut sum_raw, mut covered) = (0.0, 0.0, 0);
-        for rep in 0..reps {
-            let request = DrawRequest::with_public_entropy(
-                TaskId::new(format!("SIM-{rep}")).unwrap(),
-                "simulation",
-                &format!("{rep}"),
-                policy.clone(),
-            );
-            let record = draw(&frozen, &request).unwrap();
-            let obs = record.selected.iter().map(|s| Observation {
-                stratum: s.stratum,
-                inclusion_probability: s.inclusion_probability,
-                problem: by_id[s.id.as_str()],
-            });
-            let e = hajek(obs);
-            let t = e.total.clone().unwrap();
-            let p = t.estimate.unwrap();
-            sum_est += p;
-            sum_raw += t.raw.value().unwrap();
-            if t.ci_low.unwrap() <= truth && truth <= t.ci_high.unwrap() {
-                covered += 1;
-            }
-            if rep == 0 {
-                // The same estimate through the whole report.
-                let report = report_of(&record, &by_id);
-                assert_eq!(report.estimate, e);
-                assert_eq!(report.estimate.strata.len(), 4);
-            }
-        }
-        let mean_est = sum_est / reps as f64;
-        let mean_raw = sum_raw / reps as f64;
-        eprintln!(
-            "truth {truth:.4}, Hájek {mean_est:.4}, raw {mean_raw:.4}, coverage {covered}/{reps}"
-        );
-        assert!(
-            (mean_est - truth).abs() < 0.01,
-            "Hájek {mean_est} vs {truth}"
-        );
-        assert!(
-            mean_raw - truth > 0.08,
-            "the raw rate should over-state: {mean_raw} vs {truth}"
-        );
-        let coverage = covered as f64 / reps as f64;
-        // 200 replications: a true 95% shows between about 92% and 98%; the Wald interval
-        // under-covers a little where a small stratum has a rare violation (see estimate.rs).
-        assert!((0.91..=0.99).contains(&coverage), "coverage {coverage}");
-    }
-
-    fn report_of(
-        record: &crate::record::DrawRecord,
-        by_id: &std::collections::HashMap<&str, bool>,
-    ) -> KpiReport {
-        let d = DeptId::new("D1").unwrap();
-        let task = record.request.task_id.clone();
-        let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
-        let mut input = KpiInput::new(2026);
-        input.departments.push(DepartmentRow {
-            id: d.clone(),
-            name: "市场监管局".into(),
-        });
-        input.tasks.push(TaskRow {
-            id: task.clone(),
-            plans: vec![],
-            lead: d,
-            participants: vec![],
-            joint: false,
-            graded: true,
-            created_on: day,
-            due_on: None,
-            completed_on: Some(day),
-        });
-        for s in &record.selected {
-            input.drawn.push(DrawnRow {
-                task: task.clone(),
-                target: s.id.clone(),
-                stratum: Some(s.stratum),
-                inclusion_probability: Some(s.inclusion_probability),
-            });
-            input.results.push(ResultRow {
-                task: task.clone(),
-                target: s.id.clone(),
-                codes: ResultCodes::try_from([if by_id[s.id.as_str()] {
-                    ResultCode::ProblemOrderedToCorrect
-                } else {
-                    ResultCode::NoProblemFound
-                }])
-                .expect("known codes"),
-                inspected_on: day,
-                entered_on: day,
-                mobile: true,
-                published_on: Some(day),
-            });
-        }
-        // Through CSV too: the probabilities survive the text round trip exactly.
-        let input = KpiInput::from_csv(&input.to_csv()).unwrap();
-        assert!(
-            input
-                .drawn
-                .iter()
-                .all(|r| r.stratum != Some(Stratum::Ungraded))
-        );
-        KpiReport::compute(&input, &KpiConfig::default()).unwrap()
-    }
-
-    #[test]
-    fn a_stratum_drawn_whole_has_no_variance() {
-        let obs = (0..10).map(|i| Observation {
-            stratum: Stratum::D,
-            inclusion_probability: 1.0,
-            problem: i < 3,
-        });
-        let e = hajek(obs);
-        let t = e.total.unwrap();
-        assert_eq!(t.estimate, Some(0.3));
-        assert_eq!(t.std_error, Some(0.0));
-        assert!(e.single_unit_strata.is_empty());
-        let one = hajek([Observation {
-            stratum: Stratum::A,
-            inclusion_probability: 0.1,
-            problem: true,
-        }]);
-        assert_eq!(one.single_unit_strata, vec![Stratum::A]);
-        assert_eq!(hajek([]), Estimate::default());
-    }
-}
+mod simulation;
 
 #[test]
 fn kpi_table_shows_every_rate_and_not_applicable() {
@@ -927,4 +544,33 @@ fn kpi_table_shows_every_rate_and_not_applicable() {
     );
     let q1 = report.kpis_text(Period::Q1);
     assert!(q1.lines().nth(28).unwrap().contains("n/a")); // plan rates: year only
+}
+
+#[test]
+fn unpublished_results_past_their_deadline_are_overdue() {
+    let mut csv = small_csv();
+    csv.results = csv.results.replace(",true,2026-04-22", ",true,");
+    let input = KpiInput::from_csv(&csv).expect("valid");
+    let report = KpiReport::compute(&input, &KpiConfig::default()).expect("valid");
+    assert_eq!(report.findings.unpublished, 1);
+    assert_eq!(report.findings.overdue_unpublished, 0); // no as_of: not judged
+    assert_eq!(report.total.year().publication, Rate::new(1, 2));
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d);
+    let config = |as_of| KpiConfig {
+        as_of,
+        ..KpiConfig::default()
+    };
+    // Inspected 20 April: the deadline is 20 May (after the May Day break).
+    let on = |as_of| {
+        KpiReport::compute(&input, &config(as_of))
+            .expect("valid")
+            .findings
+            .overdue_unpublished
+    };
+    assert_eq!(on(day(5, 20)), 0);
+    assert_eq!(on(day(5, 21)), 1);
+    // A report without periods (hand-made JSON) answers n/a rather than panicking.
+    let mut empty = report.clone();
+    empty.total.periods.clear();
+    assert!(empty.total.year().publication.is_not_applicable());
 }
