@@ -19,7 +19,19 @@ use std::fmt;
 /// assert_eq!(Rate::new(0, 0).display_zh(), "不适用");
 /// assert_eq!(Rate::new(0, 0).value(), None);
 /// ```
+///
+/// JSON carries, next to the exact counts, the `value` (`null` when not applicable) and the
+/// `display` string, for readers that do not want to divide; reading ignores both.
+///
+/// ```
+/// use shuangsuiji::kpi::Rate;
+/// let json = serde_json::to_string(&Rate::new(225, 1336)).unwrap();
+/// assert!(json.starts_with(r#"{"numerator":225,"denominator":1336,"value":0.168"#));
+/// assert!(json.ends_with(r#""display":"16.8%"}"#));
+/// assert_eq!(serde_json::from_str::<Rate>(&json).unwrap(), Rate::new(225, 1336));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(into = "RateJson", from = "RateJson")]
 pub struct Rate {
     /// The count that meets the condition.
     pub numerator: u64,
@@ -81,5 +93,33 @@ impl fmt::Display for Rate {
             None => f.pad("n/a"),
             Some(p) => f.pad(&format!("{}.{}%", p / 10, p % 10)),
         }
+    }
+}
+
+/// The JSON form of a [`Rate`].
+#[derive(Serialize, Deserialize)]
+struct RateJson {
+    numerator: u64,
+    denominator: u64,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    display: String,
+}
+
+impl From<Rate> for RateJson {
+    fn from(r: Rate) -> RateJson {
+        RateJson {
+            numerator: r.numerator,
+            denominator: r.denominator,
+            value: r.value(),
+            display: r.to_string(),
+        }
+    }
+}
+
+impl From<RateJson> for Rate {
+    fn from(r: RateJson) -> Rate {
+        Rate::new(r.numerator, r.denominator)
     }
 }
