@@ -272,6 +272,19 @@ fn the_demo_year_goes_through_the_same_code_and_round_trips_as_csv() {
     );
     assert_eq!(report.findings.unplanned.len(), s.unplanned);
     assert_eq!(report.total.annex.drawn, s.with_merging);
+    // One-plan tasks carry the draw's inclusion probabilities; merged ones do not.
+    let with_p = input
+        .drawn
+        .iter()
+        .filter(|d| d.inclusion_probability.is_some())
+        .count();
+    assert!(with_p > 0 && with_p < input.drawn.len(), "{with_p}");
+    let e = &report.estimate;
+    assert_eq!(e.without_probability as usize, input.drawn.len() - with_p);
+    let t = e.total.as_ref().expect("an estimate");
+    assert_eq!(t.raw.denominator as usize, with_p);
+    // The demo simulates the same problem rate in every grade, so weighting changes little.
+    assert!((t.estimate.unwrap() - t.raw.value().unwrap()).abs() < 0.05);
     // The demo has an item list: coverage applies.
     assert!(!y.item_coverage.is_not_applicable());
     assert!(report.annex_text().contains("合计"));

@@ -8,8 +8,10 @@ use super::input::{
 };
 use super::{KpiError, Table, line_of};
 use crate::demo::{DemoCounty, DemoYear};
+use crate::draw::DrawRequest;
 use crate::lifecycle::TaskState;
 use crate::plan::PlanSize;
+use crate::policy::{Ratio, SampleSize, SamplingPolicy};
 use std::collections::BTreeMap;
 
 impl KpiInput {
@@ -20,8 +22,11 @@ impl KpiInput {
     /// date), the visits as drawn targets with their stratum, the results, follow-ups, and the
     /// unplanned checks.
     ///
-    /// Inclusion probabilities are left empty: a merged task's visits come from several plans'
-    /// draws, whose probabilities the year does not keep.
+    /// Inclusion probabilities: a task of one plan is re-drawn with its recorded seed
+    /// ([`crate::record::draw`], the same request as [`crate::joint::draw_task`]) and its
+    /// visits get the record's probabilities, if the re-draw selects exactly those targets.
+    /// A merged task's visit is the union of several plans' samples, whose inclusion
+    /// probability the draw records do not give: it is left empty, never guessed.
     ///
     /// # Errors
     ///
@@ -95,13 +100,18 @@ impl KpiInput {
                 completed_on: life.and_then(|t| t.entered_on(TaskState::ResultsEntered)),
             });
         }
-        for t in &year.draws.tasks {
+        let pool = county.targets.freeze();
+        for (jt, t) in year.proposal.tasks.iter().zip(&year.draws.tasks) {
+            let probabilities = single_plan_probabilities(jt, t, annual, &pool);
             for v in &t.visits {
                 input.drawn.push(DrawnRow {
                     task: t.task.clone(),
                     target: v.target.clone(),
                     stratum: county.targets.get(&v.target).map(|e| e.stratum()),
-                    inclusion_probability: None,
+                    inclusion_probability: probabilities
+                        .as_ref()
+                        .and_then(|p| p.get(&v.target))
+                        .copied(),
                 });
             }
         }
@@ -145,4 +155,48 @@ impl KpiInput {
             .collect();
         Ok(input)
     }
+}
+
+/// The inclusion probabilities of a one-plan task's visits, from a re-draw with the task's
+/// seed; `None` for a merged task, or when the re-draw does not select exactly the visits.
+fn single_plan_probabilities(
+    jt: &crate::joint::JointTask,
+    t: &crate::joint::TaskVisits,
+    annual: &crate::plan::AnnualPlan,
+    pool: &crate::target::FrozenPool,
+) -> Option<BTreeMap<crate::ids::TargetId, f64>> {
+    let [plan] = jt.plans.as_slice() else {
+        return None;
+    };
+    if jt.id != t.task {
+        return None;
+    }
+    let plan = annual.plan(plan)?;
+    let policy = match &plan.size {
+        PlanSize::Policy(p) => (**p).clone(),
+        PlanSize::Count { total } => {
+            let all = Ratio::from_ppm(1_000_000)?;
+            let mut p = SamplingPolicy::by_grade(all, all, all, all, Some(all));
+            p.size = SampleSize::FixedTotal { total: *total };
+            p
+        }
+    };
+    let request = DrawRequest {
+        department: Some(plan.kind.lead().clone()),
+        items: plan.items.clone(),
+        date: Some(plan.window.first),
+        scope: plan.scope.clone(),
+        ..DrawRequest::new(t.task.clone(), t.seed, policy)
+    };
+    let record = crate::record::draw(pool, &request).ok()?;
+    let drawn: std::collections::BTreeSet<_> = record.selected.iter().map(|s| &s.id).collect();
+    let same = record.selected.len() == t.visits.len()
+        && t.visits.iter().all(|v| drawn.contains(&v.target));
+    same.then(|| {
+        record
+            .selected
+            .into_iter()
+            .map(|s| (s.id, s.inclusion_probability))
+            .collect()
+    })
 }
