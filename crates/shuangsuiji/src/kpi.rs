@@ -143,8 +143,9 @@ impl fmt::Display for Table {
 
 /// Why an input cannot be read or a report cannot be computed.
 ///
-/// `line` is the line of the CSV file, the header being line 1; for an input built in memory
-/// it is the row's index plus 2, so that it points at the same line of [`KpiInput::to_csv`].
+/// `line` is the line of the CSV file on which the row starts, the header being line 1; for an
+/// input built in memory it is the row's index plus 2, the line of [`KpiInput::to_csv`]'s
+/// output when no field spans lines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KpiError {
     /// Text that is not CSV.
@@ -244,6 +245,31 @@ pub enum KpiError {
     /// A scoring configuration that cannot be applied.
     #[error("bad assessment configuration: {0}")]
     Config(String),
+}
+
+impl KpiError {
+    /// Maps the row-derived line numbers of a validation error to the lines the rows start
+    /// on in their files (which differ when a quoted field spans lines).
+    pub(crate) fn relocate(mut self, line_of_row: impl Fn(Table, u64) -> u64) -> KpiError {
+        match &mut self {
+            KpiError::Duplicate {
+                table, line, first, ..
+            } => {
+                *line = line_of_row(*table, *line);
+                *first = line_of_row(*table, *first);
+            }
+            KpiError::BadValue { table, line, .. }
+            | KpiError::Unknown { table, line, .. }
+            | KpiError::NotDrawn { table, line, .. }
+            | KpiError::Inconsistent { table, line, .. }
+            | KpiError::Calendar { table, line, .. } => *line = line_of_row(*table, *line),
+            KpiError::Csv { .. }
+            | KpiError::MissingColumn { .. }
+            | KpiError::NoYear
+            | KpiError::Config(_) => {}
+        }
+        self
+    }
 }
 
 /// The line number of the `index`-th data row (0-based): the header is line 1.

@@ -206,15 +206,21 @@ fn split(s: &str) -> impl Iterator<Item = &str> {
         .filter(move |_| !s.is_empty())
 }
 
+/// The line each row of each table starts on, for errors found after parsing.
+#[derive(Default)]
+struct Lines([Vec<u64>; Table::ALL.len()]);
+
 fn read<T>(
     table: Table,
     text: &str,
     columns: &'static [(&'static str, bool)],
+    lines: &mut Lines,
     mut row: impl FnMut(&Fields<'_>) -> Result<T, KpiError>,
 ) -> Result<Vec<T>, KpiError> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
+    let starts = &mut lines.0[table as usize];
     let csv_error = |e: csv::Error| KpiError::Csv {
         table,
         line: e.position().map_or(0, |p| p.line()),
@@ -272,6 +278,7 @@ fn read<T>(
             pos: &pos,
             record: &record,
         };
+        starts.push(fields.line);
         out.push(row(&fields)?);
     }
     Ok(out)
@@ -289,19 +296,26 @@ impl KpiInput {
     /// cannot be read (naming the file, line and column), then every error of
     /// [`KpiInput::validate`], which is called on the result.
     pub fn from_csv(csv: &KpiCsv) -> Result<KpiInput, KpiError> {
-        let departments = read(Table::Departments, &csv.departments, DEPARTMENTS, |f| {
-            Ok(DepartmentRow {
-                id: f.id(0)?,
-                name: f.text(1),
-            })
-        })?;
-        let items = read(Table::Items, &csv.items, ITEMS, |f| {
+        let mut lines = Lines::default();
+        let departments = read(
+            Table::Departments,
+            &csv.departments,
+            DEPARTMENTS,
+            &mut lines,
+            |f| {
+                Ok(DepartmentRow {
+                    id: f.id(0)?,
+                    name: f.text(1),
+                })
+            },
+        )?;
+        let items = read(Table::Items, &csv.items, ITEMS, &mut lines, |f| {
             Ok(ItemRow {
                 id: f.id(0)?,
                 department: f.id(1)?,
             })
         })?;
-        let plans = read(Table::Plans, &csv.plans, PLANS, |f| {
+        let plans = read(Table::Plans, &csv.plans, PLANS, &mut lines, |f| {
             Ok(PlanRow {
                 id: f.id(0)?,
                 year: f.number(1)?,
@@ -318,7 +332,7 @@ impl KpiInput {
                 deletion_reason: f.text(8),
             })
         })?;
-        let tasks = read(Table::Tasks, &csv.tasks, TASKS, |f| {
+        let tasks = read(Table::Tasks, &csv.tasks, TASKS, &mut lines, |f| {
             Ok(TaskRow {
                 id: f.id(0)?,
                 plans: f.ids(1)?,
@@ -331,7 +345,7 @@ impl KpiInput {
                 completed_on: f.opt_date(8)?,
             })
         })?;
-        let drawn = read(Table::Drawn, &csv.drawn, DRAWN, |f| {
+        let drawn = read(Table::Drawn, &csv.drawn, DRAWN, &mut lines, |f| {
             Ok(DrawnRow {
                 task: f.id(0)?,
                 target: f.id(1)?,
@@ -347,7 +361,7 @@ impl KpiInput {
                 },
             })
         })?;
-        let results = read(Table::Results, &csv.results, RESULTS, |f| {
+        let results = read(Table::Results, &csv.results, RESULTS, &mut lines, |f| {
             let mut codes = ResultCodes::new();
             for part in split(f.s(2)) {
                 match codes.insert(&ResultCode::from(part)) {
@@ -368,39 +382,51 @@ impl KpiInput {
                 published_on: f.opt_date(6)?,
             })
         })?;
-        let follow_ups = read(Table::FollowUps, &csv.follow_ups, FOLLOW_UPS, |f| {
-            Ok(FollowUpRow {
-                task: f.id(0)?,
-                target: f.id(1)?,
-                kind: match f.s(2) {
-                    "none_needed" | "无需后续处置" => FollowUpKind::NoneNeeded,
-                    "rectified" | "已整改" => FollowUpKind::Rectified,
-                    "case_transferred" | "移送立案" => FollowUpKind::CaseTransferred,
-                    "referred" | "移交其他部门" => FollowUpKind::Referred,
-                    _ => {
-                        return Err(f.bad(
+        let follow_ups = read(
+            Table::FollowUps,
+            &csv.follow_ups,
+            FOLLOW_UPS,
+            &mut lines,
+            |f| {
+                Ok(FollowUpRow {
+                    task: f.id(0)?,
+                    target: f.id(1)?,
+                    kind: match f.s(2) {
+                        "none_needed" | "无需后续处置" => FollowUpKind::NoneNeeded,
+                        "rectified" | "已整改" => FollowUpKind::Rectified,
+                        "case_transferred" | "移送立案" => FollowUpKind::CaseTransferred,
+                        "referred" | "移交其他部门" => FollowUpKind::Referred,
+                        _ => {
+                            return Err(f.bad(
                             2,
                             "not a follow-up kind: none_needed, rectified, case_transferred, referred",
                         ));
-                    }
-                },
-                opened_on: f.date(3)?,
-                closed_on: f.opt_date(4)?,
-            })
-        })?;
-        let unplanned = read(Table::Unplanned, &csv.unplanned, UNPLANNED, |f| {
-            Ok(UnplannedRow {
-                id: {
-                    let s = f.text(0);
-                    crate::ids::check_id("check", &s).map_err(|e| f.bad(0, e))?;
-                    s
-                },
-                department: f.id(1)?,
-                date: f.date(2)?,
-                reason: f.text(3),
-                targets: f.number(4)?,
-            })
-        })?;
+                        }
+                    },
+                    opened_on: f.date(3)?,
+                    closed_on: f.opt_date(4)?,
+                })
+            },
+        )?;
+        let unplanned = read(
+            Table::Unplanned,
+            &csv.unplanned,
+            UNPLANNED,
+            &mut lines,
+            |f| {
+                Ok(UnplannedRow {
+                    id: {
+                        let s = f.text(0);
+                        crate::ids::check_id("check", &s).map_err(|e| f.bad(0, e))?;
+                        s
+                    },
+                    department: f.id(1)?,
+                    date: f.date(2)?,
+                    reason: f.text(3),
+                    targets: f.number(4)?,
+                })
+            },
+        )?;
         let year = match (plans.first(), tasks.first()) {
             (Some(p), _) => p.year,
             (None, Some(t)) => t.created_on.year(),
@@ -417,7 +443,14 @@ impl KpiInput {
             follow_ups,
             unplanned,
         };
-        input.validate()?;
+        input.validate().map_err(|e| {
+            e.relocate(|table, line| {
+                // Validation counts rows (the header is line 1); the file may not.
+                let row = line.checked_sub(2).and_then(|r| usize::try_from(r).ok());
+                row.and_then(|r| lines.0[table as usize].get(r).copied())
+                    .unwrap_or(line)
+            })
+        })?;
         Ok(input)
     }
 

@@ -483,18 +483,13 @@ impl KpiInput {
         let mut drawn: FxMap<(u32, &str), u32> = map_with_capacity(self.drawn.len());
         let mut drawn_task = Vec::with_capacity(self.drawn.len());
         let mut last: Option<(&str, u32)> = None;
-        let task_index = |last: &mut Option<(&'_ str, u32)>, id: &TaskId| {
-            // Exports list a task's rows together: look the id up once per run of rows.
-            match *last {
-                Some((s, k)) if s == id.as_str() => Some(k),
-                _ => {
-                    let k = *tasks.get(id.as_str())?;
-                    Some(k)
-                }
-            }
+        // Exports list a task's rows together: the id is hashed once per run of rows.
+        let task_index = |last: Option<(&str, u32)>, id: &TaskId| match last {
+            Some((s, k)) if s == id.as_str() => Some(k),
+            _ => tasks.get(id.as_str()).copied(),
         };
         for (i, row) in self.drawn.iter().enumerate() {
-            let k = task_index(&mut last, &row.task)
+            let k = task_index(last, &row.task)
                 .ok_or_else(|| unknown(t, i, "task", row.task.as_str(), Table::Tasks))?;
             last = Some((self.tasks[k as usize].id.as_str(), k));
             if let Some(first) = drawn.insert((k, row.target.as_str()), i as u32) {
@@ -527,7 +522,7 @@ impl KpiInput {
         // match before hashing.
         let mut next = 0usize;
         for (i, r) in self.results.iter().enumerate() {
-            let k = task_index(&mut last, &r.task)
+            let k = task_index(last, &r.task)
                 .ok_or_else(|| unknown(t, i, "task", r.task.as_str(), Table::Tasks))?;
             last = Some((self.tasks[k as usize].id.as_str(), k));
             let d = if next < self.drawn.len()
@@ -564,7 +559,7 @@ impl KpiInput {
         let mut result_follow_up = vec![None; self.results.len()];
         let mut last = None;
         for (i, f) in self.follow_ups.iter().enumerate() {
-            let k = task_index(&mut last, &f.task)
+            let k = task_index(last, &f.task)
                 .ok_or_else(|| unknown(t, i, "task", f.task.as_str(), Table::Tasks))?;
             last = Some((self.tasks[k as usize].id.as_str(), k));
             let not_drawn = || KpiError::NotDrawn {

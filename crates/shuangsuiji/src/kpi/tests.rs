@@ -587,3 +587,37 @@ fn unpublished_results_past_their_deadline_are_overdue() {
     empty.total.periods.clear();
     assert!(empty.total.year().publication.is_not_applicable());
 }
+
+#[test]
+fn awkward_text_survives_the_csv_round_trip_and_lines_still_point_at_the_row() {
+    let mut input = KpiInput::from_csv(&small_csv()).expect("valid");
+    input.departments[0].name = "市场监管局, \"综合\"\n执法".into();
+    input.plans[1].deletion_reason = "本地区无检查对象；\n经联席会议办公室批准".into();
+    input.unplanned.push(UnplannedRow {
+        id: "JB-001".into(),
+        department: input.departments[1].id.clone(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        reason: "投诉举报, \"核查\"".into(),
+        targets: 2,
+    });
+    let csv = input.to_csv();
+    assert_eq!(KpiInput::from_csv(&csv).expect("readable"), input);
+    // A field spanning lines: the error names the line where the record starts.
+    let mut bad = csv.clone();
+    bad.departments.push_str("D2,again\n");
+    let e = KpiInput::from_csv(&bad).expect_err("duplicate");
+    assert!(
+        matches!(
+            e,
+            KpiError::Duplicate {
+                table: Table::Departments,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A UTF-8 byte-order mark, as spreadsheet programs write it, is accepted.
+    let mut bom = csv;
+    bom.departments.insert(0, '\u{feff}');
+    assert_eq!(KpiInput::from_csv(&bom).expect("readable"), input);
+}
