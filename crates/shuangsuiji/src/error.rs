@@ -55,4 +55,7 @@ pub enum Error {
     /// An unknown kind or status name.
     #[error(transparent)]
     Name(#[from] crate::target::UnknownName),
+    /// A KPI input that cannot be read, or a report that cannot be computed.
+    #[error(transparent)]
+    Kpi(#[from] crate::kpi::KpiError),
 }

@@ -22,6 +22,8 @@
 //!   eligibility, recusal (回避) and even workload, reproducible from the task seed: [`assign`];
 //! - China's working-day calendar with holidays and make-up workdays (调休), 2020–2026, and the
 //!   20-working-day publication deadline: [`calendar`];
+//! - the KPIs of the reports, seed 002's per-department table, findings, design-weighted
+//!   estimates and the assessment: [`kpi`];
 //! - a deterministic demo county of realistic size: [`demo`].
 //!
 //! The draw is specified in `docs/SAMPLING.md` precisely enough to be re-implemented elsewhere;
@@ -182,6 +184,7 @@ pub mod ids;
 pub mod inspector;
 pub mod joint;
 pub mod keys;
+pub mod kpi;
 pub mod lifecycle;
 pub mod plan;
 pub mod policy;

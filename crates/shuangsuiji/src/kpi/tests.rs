@@ -1,0 +1,623 @@
+use super::daye::{ANNEX, EXCELLENT, daye_2022};
+use super::*;
+use crate::ids::DeptId;
+
+fn daye_report() -> KpiReport {
+    KpiReport::compute(&daye_2022(), &KpiConfig::default()).expect("a valid input")
+}
+
+#[test]
+fn daye_annex_1_is_reproduced() {
+    let report = daye_report();
+    assert_eq!(report.departments.len(), 27);
+    for (d, row) in report.departments.iter().zip(&ANNEX) {
+        let a = &d.annex;
+        assert_eq!(d.name, row.name);
+        let got = [
+            a.plans_single,
+            a.plans_joint,
+            a.tasks_single,
+            a.tasks_joint,
+            a.joined_as_participant,
+            a.drawn,
+            a.inspected_published,
+            a.problems,
+        ];
+        let want = [
+            row.plans_single,
+            row.plans_joint,
+            row.tasks_single,
+            row.tasks_joint,
+            row.joined,
+            row.drawn,
+            row.drawn,
+            row.problems,
+        ];
+        assert_eq!(got, want, "{}", row.name);
+        // 落实率: 100% everywhere, blank (not applicable) for 经信局, which had no plan.
+        if row.plans_single + row.plans_joint == 0 {
+            assert!(a.fulfilment.is_not_applicable(), "{}", row.name);
+        } else {
+            assert_eq!(a.fulfilment.to_string(), "100.0%", "{}", row.name);
+        }
+        let notes: Vec<String> = a.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(notes.join("；"), row.note, "{}", row.name);
+    }
+    let t = &report.total.annex;
+    assert_eq!(
+        [
+            t.plans_single,
+            t.plans_joint,
+            t.tasks_single,
+            t.tasks_joint,
+            t.joined_as_participant,
+            t.drawn,
+            t.inspected_published,
+            t.problems
+        ],
+        [62, 90, 65, 87, 134, 1336, 1336, 225]
+    );
+    assert_eq!(t.fulfilment, Rate::new(148, 148));
+}
+
+#[test]
+fn daye_headline_rates_are_reproduced() {
+    let report = daye_report();
+    let y = report.total.year();
+    assert_eq!(y.joint_task_share, Rate::new(87, 151));
+    assert_eq!(y.joint_task_share.to_string(), "57.6%");
+    assert_eq!(y.joint_plan_share, Rate::new(90, 152));
+    assert_eq!(y.joint_plan_share.to_string(), "59.2%");
+    assert_eq!(y.participation, Rate::new(26, 27));
+    assert_eq!(y.participation.to_string(), "96.3%");
+    assert_eq!(y.publication, Rate::new(1336, 1336));
+    assert_eq!(y.publication.to_string(), "100.0%");
+    assert_eq!(y.problem_discovery, Rate::new(225, 1336));
+    assert_eq!(y.problem_discovery.to_string(), "16.8%");
+    assert_eq!(y.plan_fulfilment.to_string(), "100.0%");
+    // 7 tasks of 151 drew with grades (“6家单位……开展7次”).
+    assert_eq!(y.risk_grade_application, Rate::new(7, 151));
+    // Not exported by the fixture: no items.
+    assert!(y.item_coverage.is_not_applicable());
+    assert_eq!(y.follow_up_disposal, Rate::new(225, 225));
+}
+
+#[test]
+fn daye_findings() {
+    let report = daye_report();
+    let names = |ids: &[DeptId]| -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                report
+                    .departments
+                    .iter()
+                    .find(|d| &d.id == id)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let f = &report.findings;
+    assert_eq!(names(&f.no_joint_led), ["市经信局", "市司法局"]);
+    // The text says “市人社局、市文旅局等6个单位” found nothing; the annex shows seven.
+    assert_eq!(
+        names(&f.zero_problems),
+        [
+            "市人社局",
+            "市文旅局",
+            "市应急管理局",
+            "市统计局",
+            "市气象局",
+            "市烟草专卖局",
+            "市金融办"
+        ]
+    );
+    let unplanned: Vec<DeptId> = f.unplanned.iter().map(|u| u.department.clone()).collect();
+    assert_eq!(names(&unplanned), ["市人社局", "市文旅局", "市文旅局"]);
+    let flagged: Vec<DeptId> = f
+        .year_end
+        .iter()
+        .filter(|y| y.flagged)
+        .map(|y| y.department.clone())
+        .collect();
+    assert_eq!(names(&flagged), ["市教育局", "市文旅局"]);
+    assert_eq!(f.late_publications, 0);
+    assert_eq!(f.unpublished, 0);
+}
+
+#[test]
+fn daye_text_table() {
+    let report = daye_report();
+    let text = report.annex_text();
+    eprintln!("{text}");
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("28 "))
+        .expect("a total line");
+    let fields: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(
+        fields,
+        [
+            "28", "合计", "62", "90", "65", "87", "134", "100.0%", "1336", "1336", "225", "57.6%"
+        ]
+    );
+    assert!(text.contains("部门联合抽查占比 57.6% (87/151)"));
+    let csv = report.annex_csv();
+    assert_eq!(csv.lines().count(), 29);
+    assert!(
+        csv.contains("市经信局,0,0,0,0,2,,0,0,0,n/a,未牵头发起任务，但参与其他单位联合抽查2次")
+    );
+    let json = report.to_json();
+    let back: KpiReport = serde_json::from_str(&json).expect("JSON round trip");
+    assert_eq!(back, report);
+}
+
+/// Seed 002 publishes the outcome of the assessment (Annex 2) but not its rule: this is the
+/// default rule with Daye's thresholds and three adjustments, as documented in docs/KPI.md.
+const DAYE_ASSESSMENT: &str = r#"{
+  "weights": [
+    {"kpi": "plan_fulfilment", "points": 20},
+    {"kpi": "publication", "points": 20},
+    {"kpi": "on_time_publication", "points": 10},
+    {"kpi": "participation", "points": 10},
+    {"kpi": "joint_task_share", "points": 15},
+    {"kpi": "problem_discovery", "points": 10},
+    {"kpi": "risk_grade_application", "points": 15, "scoring": "any"}
+  ],
+  "penalties": {"per_check_outside_plan": 5, "year_end": 5, "no_joint_led": 20, "zero_problems": 0},
+  "tiers": [
+    {"name": "excellent", "label": "优秀", "min_score": 84},
+    {"name": "qualified", "label": "合格", "min_score": 30}
+  ],
+  "fallback": {"name": "unqualified", "label": "不合格", "min_score": 0},
+  "adjustments": [
+    {"department": "D21", "points": 10, "reason": "市政数局：考核办法中数据未反映的加分（附件2列为优秀）"},
+    {"department": "D14", "points": -20, "reason": "市税务局：仅抽查1户，考核办法中数据未反映的扣分"},
+    {"department": "D16", "points": -5, "reason": "市消防救援大队：考核办法中数据未反映的扣分"}
+  ]
+}"#;
+
+#[test]
+fn daye_assessment_gives_6_excellent_and_21_qualified() {
+    let assessment: AssessConfig = serde_json::from_str(DAYE_ASSESSMENT).expect("a config");
+    let config = KpiConfig {
+        assessment,
+        ..KpiConfig::default()
+    };
+    let report = KpiReport::compute(&daye_2022(), &config).expect("valid");
+    let a = &report.assessment;
+    for s in &a.ranking {
+        eprintln!("{} {} {:.2} {}", s.rank, s.name, s.score, s.tier);
+    }
+    assert_eq!(a.count("excellent"), 6);
+    assert_eq!(a.count("qualified"), 21);
+    assert_eq!(a.count("unqualified"), 0);
+    let mut excellent: Vec<&str> = a
+        .ranking
+        .iter()
+        .filter(|s| s.tier == "excellent")
+        .map(|s| s.name.as_str())
+        .collect();
+    excellent.sort_unstable();
+    let mut want = EXCELLENT.to_vec();
+    want.sort_unstable();
+    assert_eq!(excellent, want);
+    // The best six are the excellent ones, and ranks are 1..=27.
+    assert!(a.ranking[..6].iter().all(|s| s.tier == "excellent"));
+    let ranks: Vec<u32> = a.ranking.iter().map(|s| s.rank).collect();
+    assert_eq!(ranks, (1..=27).collect::<Vec<u32>>());
+    // Without the adjustments the published figures rank 市税务局 first: the adjustments matter.
+    let plain = daye_report();
+    assert_eq!(plain.assessment.ranking[0].name, "市税务局");
+}
+
+#[test]
+fn bad_assessment_configs_are_refused() {
+    let mut c = AssessConfig::default();
+    c.tiers.reverse();
+    assert!(matches!(c.check(), Err(KpiError::Config(_))));
+    let mut c = AssessConfig::default();
+    c.weights[0].points = -1.0;
+    assert!(matches!(c.check(), Err(KpiError::Config(_))));
+    let config = KpiConfig {
+        assessment: c,
+        ..KpiConfig::default()
+    };
+    assert!(KpiReport::compute(&daye_2022(), &config).is_err());
+}
+
+// ---- CSV ----------------------------------------------------------------------------------
+
+#[test]
+fn daye_csv_round_trip_gives_the_same_input_and_report() {
+    let input = daye_2022();
+    let csv = input.to_csv();
+    assert!(
+        csv.results
+            .starts_with("task,target,codes,inspected_on,entered_on,mobile,published_on\n")
+    );
+    let back = KpiInput::from_csv(&csv).expect("readable");
+    assert_eq!(back, input);
+    assert_eq!(back.to_csv(), csv);
+    let json = serde_json::to_string(&input).expect("JSON");
+    assert_eq!(
+        serde_json::from_str::<KpiInput>(&json).expect("JSON"),
+        input
+    );
+}
+
+#[test]
+fn the_demo_year_goes_through_the_same_code_and_round_trips_as_csv() {
+    let county = crate::demo::DemoCounty::build();
+    let year = county.year();
+    let input = KpiInput::from_year(&county, &year).expect("known codes");
+    input.validate().expect("the demo year is a valid input");
+    let back = KpiInput::from_csv(&input.to_csv()).expect("readable");
+    assert_eq!(back, input);
+    let report = KpiReport::compute(&back, &KpiConfig::default()).expect("computable");
+    let s = year.summary();
+    let y = report.total.year();
+    assert_eq!(y.problem_discovery.numerator, s.problems as u64);
+    assert_eq!(y.problem_discovery.denominator, year.results.len() as u64);
+    assert_eq!(y.mobile_enforcement.numerator, s.mobile as u64);
+    assert_eq!(y.follow_up_disposal.numerator, s.follow_ups_closed as u64);
+    assert_eq!(report.findings.late_publications, s.late as u64);
+    assert_eq!(
+        y.on_time_publication,
+        Rate::new(s.on_time as u64, year.results.len() as u64)
+    );
+    assert_eq!(
+        report.total.annex.plans_single + report.total.annex.plans_joint,
+        year.annual.plans.len() as u64
+    );
+    assert_eq!(report.findings.unplanned.len(), s.unplanned);
+    assert_eq!(report.total.annex.drawn, s.with_merging);
+    // One-plan tasks carry the draw's inclusion probabilities; merged ones do not.
+    let with_p = input
+        .drawn
+        .iter()
+        .filter(|d| d.inclusion_probability.is_some())
+        .count();
+    assert!(with_p > 0 && with_p < input.drawn.len(), "{with_p}");
+    let e = &report.estimate;
+    assert_eq!(e.without_probability as usize, input.drawn.len() - with_p);
+    let t = e.total.as_ref().expect("an estimate");
+    assert_eq!(t.raw.denominator as usize, with_p);
+    // The demo simulates the same problem rate in every grade, so weighting changes little.
+    assert!((t.estimate.unwrap() - t.raw.value().unwrap()).abs() < 0.05);
+    // The demo has an item list: coverage applies.
+    assert!(!y.item_coverage.is_not_applicable());
+    assert!(report.annex_text().contains("合计"));
+}
+
+fn small_csv() -> KpiCsv {
+    KpiCsv {
+        departments: "id,name\nD1,市场监管局\nD2,卫健局\n".into(),
+        plans: "id,year,department,kind,participants,items,special,deleted,deletion_reason\n\
+                P1,2026,D1,joint,D2,,false,false,\n\
+                P2,2026,D2,single,,,false,true,本地区无检查对象\n"
+            .into(),
+        tasks: "id,plans,lead,participants,joint,graded,created_on,due_on,completed_on\n\
+                T1,P1,D1,D2,true,true,2026-04-01,2026-11-30,2026-05-10\n"
+            .into(),
+        drawn: "task,target,stratum,inclusion_probability\nT1,E1,B,0.1\nT1,E2,D,1\n".into(),
+        results: "task,target,codes,inspected_on,entered_on,mobile,published_on\n\
+                  T1,E1,未发现问题,2026-04-20,2026-04-20,true,2026-04-22\n\
+                  T1,E2,发现问题已责令改正,2026-04-21,2026-04-21,是,2026-06-30\n"
+            .into(),
+        follow_ups: "task,target,kind,opened_on,closed_on\nT1,E2,rectified,2026-04-21,\n".into(),
+        ..KpiCsv::default()
+    }
+}
+
+#[test]
+fn a_small_input_gives_its_rates() {
+    let input = KpiInput::from_csv(&small_csv()).expect("valid");
+    let report = KpiReport::compute(&input, &KpiConfig::default()).expect("valid");
+    let y = report.total.year();
+    assert_eq!(y.joint_plan_share, Rate::new(1, 2));
+    assert_eq!(y.plan_fulfilment, Rate::new(1, 1));
+    assert_eq!(y.follow_up_disposal, Rate::new(0, 1));
+    assert_eq!(y.on_time_publication, Rate::new(1, 2));
+    assert_eq!(report.findings.late_publications, 1);
+    let late = &report.findings.late_listed[0];
+    assert_eq!(late.target.as_str(), "E2");
+    // 20 working days after 21 April 2026, across the May Day break: the calendar's answer.
+    let deadline = crate::calendar::HolidayCalendar::china()
+        .publication_deadline(late.inspected_on)
+        .unwrap();
+    assert_eq!(late.deadline, deadline);
+    assert_eq!(
+        deadline,
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 21).unwrap()
+    );
+    // Q2 holds everything; the other quarters are not applicable.
+    let q1 = &report.total.periods[0];
+    assert_eq!(q1.period, Period::Q1);
+    assert!(q1.kpis.problem_discovery.is_not_applicable());
+    assert_eq!(
+        report.total.periods[1].kpis.problem_discovery,
+        Rate::new(1, 2)
+    );
+    // Department D2 took part as participant only.
+    assert_eq!(report.departments[1].year().participation, Rate::new(1, 1));
+    assert_eq!(report.departments[1].annex.joined_as_participant, 1);
+}
+
+fn error_of(edit: impl FnOnce(&mut KpiCsv)) -> KpiError {
+    let mut csv = small_csv();
+    edit(&mut csv);
+    KpiInput::from_csv(&csv).expect_err("refused")
+}
+
+#[test]
+fn bad_input_is_refused_with_file_line_and_field() {
+    // A result for a target never drawn in its task.
+    let e = error_of(|c| {
+        c.results
+            .push_str("T1,E9,未发现问题,2026-04-20,2026-04-20,true,\n")
+    });
+    assert_eq!(
+        e.to_string(),
+        "results.csv, line 4: target E9 was never drawn in task T1"
+    );
+    // A task of an unknown department.
+    let e = error_of(|c| c.tasks.push_str("T2,,D7,,false,false,2026-04-01,,\n"));
+    assert_eq!(
+        e.to_string(),
+        "tasks.csv, line 3: lead \"D7\" is not in departments.csv"
+    );
+    // A publication dated before the inspection.
+    let e = error_of(|c| c.results = c.results.replace("2026-04-22", "2026-04-19"));
+    assert!(
+        matches!(
+            e,
+            KpiError::Inconsistent {
+                table: Table::Results,
+                line: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("published on 2026-04-19, before the inspection")
+    );
+    // Duplicate rows.
+    let e = error_of(|c| c.drawn.push_str("T1,E1,B,0.1\n"));
+    assert_eq!(
+        e,
+        KpiError::Duplicate {
+            table: Table::Drawn,
+            line: 4,
+            key: "target E1 in task T1".into(),
+            first: 2
+        }
+    );
+    let e = error_of(|c| c.departments.push_str("D1,again\n"));
+    assert!(matches!(
+        e,
+        KpiError::Duplicate {
+            table: Table::Departments,
+            line: 4,
+            ..
+        }
+    ));
+    // Unknown result code.
+    let e = error_of(|c| c.results = c.results.replace("未发现问题", "查无此码"));
+    assert!(
+        matches!(&e, KpiError::BadValue { table: Table::Results, line: 2, field: "codes", value, .. } if value == "查无此码"),
+        "{e}"
+    );
+    // Bad dates and flags.
+    let e = error_of(|c| c.results = c.results.replace("2026-04-20,true", "2026-04-20,maybe"));
+    assert!(
+        matches!(
+            e,
+            KpiError::BadValue {
+                field: "mobile",
+                line: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = error_of(|c| c.tasks = c.tasks.replace("2026-04-01", "2026-13-01"));
+    assert!(
+        matches!(
+            e,
+            KpiError::BadValue {
+                table: Table::Tasks,
+                field: "created_on",
+                line: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // Conflicting codes, a bad probability, a follow-up without result, missing columns,
+    // unknown columns, a joint flag without participants, a task of a deleted plan.
+    let e = error_of(|c| {
+        c.results = c
+            .results
+            .replace("未发现问题", "未发现问题;发现问题已责令改正")
+    });
+    assert!(
+        matches!(
+            e,
+            KpiError::Inconsistent {
+                table: Table::Results,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = error_of(|c| c.drawn = c.drawn.replace("0.1", "1.5"));
+    assert!(
+        matches!(
+            e,
+            KpiError::BadValue {
+                field: "inclusion_probability",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = error_of(|c| c.follow_ups.push_str("T1,E3,rectified,2026-04-21,\n"));
+    assert!(
+        matches!(
+            e,
+            KpiError::NotDrawn {
+                table: Table::FollowUps,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = error_of(|c| c.results = c.results.replacen("mobile,", "", 1));
+    assert!(
+        matches!(e, KpiError::MissingColumn { .. } | KpiError::Csv { .. }),
+        "{e}"
+    );
+    let e = error_of(|c| c.departments = "id,name,extra\nD1,a,b\n".into());
+    assert!(
+        matches!(
+            e,
+            KpiError::Csv {
+                table: Table::Departments,
+                line: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = error_of(|c| c.tasks = c.tasks.replace(",D2,true,", ",,true,"));
+    assert!(
+        e.to_string().contains("joint task T1 has no participants"),
+        "{e}"
+    );
+    let e = error_of(|c| c.tasks = c.tasks.replace("T1,P1,", "T1,P2,"));
+    assert!(e.to_string().contains("which is deleted"), "{e}");
+    let e = error_of(|c| c.plans = c.plans.replace("P1,2026", "P1,2025"));
+    assert_eq!(
+        e.to_string(),
+        "plans.csv, line 3: plan P2 is of year 2026, not 2025"
+    );
+}
+
+#[test]
+fn dates_outside_the_calendar_are_errors_not_guesses() {
+    let mut input = KpiInput::from_csv(&small_csv()).expect("valid");
+    for r in &mut input.results {
+        r.inspected_on = chrono::NaiveDate::from_ymd_opt(2031, 4, 20).unwrap();
+        r.entered_on = r.inspected_on;
+        r.published_on = Some(r.inspected_on);
+    }
+    for f in &mut input.follow_ups {
+        f.opened_on = chrono::NaiveDate::from_ymd_opt(2031, 4, 21).unwrap();
+    }
+    let e = KpiReport::compute(&input, &KpiConfig::default()).expect_err("refused");
+    assert!(
+        matches!(
+            e,
+            KpiError::Calendar {
+                table: Table::Results,
+                line: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+// ---- properties ---------------------------------------------------------------------------
+
+mod props;
+
+// ---- design-weighted estimate -------------------------------------------------------------
+
+mod simulation;
+
+#[test]
+fn kpi_table_shows_every_rate_and_not_applicable() {
+    let report = daye_report();
+    let text = report.kpis_text(Period::Year);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 29);
+    // 市经信局 launched nothing: its task rates are n/a, its participation 100%.
+    let jx: Vec<&str> = lines[17].split_whitespace().collect();
+    assert_eq!(jx[1], "市经信局");
+    assert_eq!(jx[2], "n/a");
+    assert_eq!(jx[4], "100.0%");
+    let total: Vec<&str> = lines[28].split_whitespace().collect();
+    assert_eq!(
+        &total[1..7],
+        ["合计", "57.6%", "59.2%", "96.3%", "100.0%", "16.8%"]
+    );
+    let q1 = report.kpis_text(Period::Q1);
+    assert!(q1.lines().nth(28).unwrap().contains("n/a")); // plan rates: year only
+}
+
+#[test]
+fn unpublished_results_past_their_deadline_are_overdue() {
+    let mut csv = small_csv();
+    csv.results = csv.results.replace(",true,2026-04-22", ",true,");
+    let input = KpiInput::from_csv(&csv).expect("valid");
+    let report = KpiReport::compute(&input, &KpiConfig::default()).expect("valid");
+    assert_eq!(report.findings.unpublished, 1);
+    assert_eq!(report.findings.overdue_unpublished, 0); // no as_of: not judged
+    assert_eq!(report.total.year().publication, Rate::new(1, 2));
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d);
+    let config = |as_of| KpiConfig {
+        as_of,
+        ..KpiConfig::default()
+    };
+    // Inspected 20 April: the deadline is 20 May (after the May Day break).
+    let on = |as_of| {
+        KpiReport::compute(&input, &config(as_of))
+            .expect("valid")
+            .findings
+            .overdue_unpublished
+    };
+    assert_eq!(on(day(5, 20)), 0);
+    assert_eq!(on(day(5, 21)), 1);
+    // A report without periods (hand-made JSON) answers n/a rather than panicking.
+    let mut empty = report.clone();
+    empty.total.periods.clear();
+    assert!(empty.total.year().publication.is_not_applicable());
+}
+
+#[test]
+fn awkward_text_survives_the_csv_round_trip_and_lines_still_point_at_the_row() {
+    let mut input = KpiInput::from_csv(&small_csv()).expect("valid");
+    input.departments[0].name = "市场监管局, \"综合\"\n执法".into();
+    input.plans[1].deletion_reason = "本地区无检查对象；\n经联席会议办公室批准".into();
+    input.unplanned.push(UnplannedRow {
+        id: "JB-001".into(),
+        department: input.departments[1].id.clone(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        reason: "投诉举报, \"核查\"".into(),
+        targets: 2,
+    });
+    let csv = input.to_csv();
+    assert_eq!(KpiInput::from_csv(&csv).expect("readable"), input);
+    // A field spanning lines: the error names the line where the record starts.
+    let mut bad = csv.clone();
+    bad.departments.push_str("D2,again\n");
+    let e = KpiInput::from_csv(&bad).expect_err("duplicate");
+    assert!(
+        matches!(
+            e,
+            KpiError::Duplicate {
+                table: Table::Departments,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A UTF-8 byte-order mark, as spreadsheet programs write it, is accepted.
+    let mut bom = csv;
+    bom.departments.insert(0, '\u{feff}');
+    assert_eq!(KpiInput::from_csv(&bom).expect("readable"), input);
+}
