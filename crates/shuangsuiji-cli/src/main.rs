@@ -48,6 +48,9 @@ enum Command {
     Draw(Box<cmd::draw::DrawArgs>),
     /// Check that a draw record reproduces exactly from a pool.
     Verify(cmd::verify::VerifyArgs),
+    /// The KPI report over a folder of CSV exports: Annex 1 per department, every rate with
+    /// its numerator and denominator, the findings and the design-weighted estimate.
+    Kpi(cmd::kpi::KpiArgs),
     /// Check unified social credit codes (GB 32100-2015).
     CheckCode(cmd::check_code::CheckCodeArgs),
     /// Work with draw logs.
@@ -76,6 +79,7 @@ fn run(command: &Command, out: &mut Out) -> Result<(), Failure> {
         Command::Draw(args) => cmd::draw::run(args, out),
         Command::Verify(args) => cmd::verify::run(args, out),
         Command::CheckCode(args) => cmd::check_code::run(args, out),
+        Command::Kpi(args) => cmd::kpi::run(args, out),
         Command::Log { command } => cmd::log::run(command, out),
         Command::Plan { command } => cmd::plan::run(command, out),
         Command::Merge(args) => cmd::merge::run(args, out),

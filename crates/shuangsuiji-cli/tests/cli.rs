@@ -1339,3 +1339,101 @@ fn the_year_log_holds_every_draw_and_team_and_reproduces_from_the_csv_files() {
     assert!(r.stdout.contains("were not re-run"), "{}", r.stdout);
     assert!(r.stderr.contains("so none was re-run"), "{}", r.stderr);
 }
+
+/// A copy of the demo's KPI tables, to edit.
+fn kpi_copy(dir: &Path) -> PathBuf {
+    let to = dir.join("kpi");
+    fs::create_dir_all(&to).unwrap();
+    for entry in fs::read_dir(demo().join("year/kpi")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+    to
+}
+
+#[test]
+fn kpi_over_the_demo_tables_prints_the_demos_report() {
+    let d = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let csv = dir.path().join("annex.csv");
+    let r = run(&[
+        "kpi",
+        "--input",
+        p(&d.join("year/kpi")),
+        "--json",
+        p(&json),
+        "--csv",
+        p(&csv),
+    ]);
+    expect(&r, 0);
+    let printed = fs::read_to_string(d.join("year/kpi-report.txt")).unwrap();
+    assert_eq!(r.stdout.trim_end(), printed.trim_end());
+    assert!(r.stdout.contains("合计"), "{}", r.stdout);
+    // The JSON keeps the exact numerator and denominator of every rate.
+    let report = read_json(&json);
+    let total = &report["total"];
+    assert!(total.to_string().contains("\"numerator\""), "{total}");
+    assert!(fs::read_to_string(&csv).unwrap().lines().count() >= 28);
+    // Quarters are printed when asked for.
+    let r = run(&[
+        "kpi",
+        "--input",
+        p(&d.join("year/kpi")),
+        "--periods",
+        "quarters",
+    ]);
+    expect(&r, 0);
+    assert!(r.stdout.len() > printed.len(), "{}", r.stdout);
+}
+
+#[test]
+fn kpi_refuses_bad_tables_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A result for a target never drawn in its task.
+    let kpi = kpi_copy(dir.path());
+    let results = kpi.join("results.csv");
+    let mut text = fs::read_to_string(&results).unwrap();
+    let first = text.lines().nth(1).unwrap().to_owned();
+    let task = first.split(',').next().unwrap().to_owned();
+    text.push_str(&format!(
+        "{task},NEVER-DRAWN,no_problem_found,2026-05-22,2026-05-22,true,2026-06-01\n"
+    ));
+    fs::write(&results, &text).unwrap();
+    let r = run(&["kpi", "--input", p(&kpi)]);
+    expect(&r, 2);
+    let lines = text.lines().count();
+    assert!(
+        r.stderr.contains("results.csv") && r.stderr.contains(&lines.to_string()),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("NEVER-DRAWN"), "{}", r.stderr);
+
+    // A duplicate row.
+    let kpi = kpi_copy(&dir.path().join("dup"));
+    let results = kpi.join("results.csv");
+    let mut text = fs::read_to_string(&results).unwrap();
+    let first = text.lines().nth(1).unwrap().to_owned();
+    text.push_str(&format!("{first}\n"));
+    fs::write(&results, &text).unwrap();
+    let r = run(&["kpi", "--input", p(&kpi)]);
+    expect(&r, 2);
+    assert!(r.stderr.contains("results.csv"), "{}", r.stderr);
+
+    // A required table missing, an optional one missing (a note), not a folder.
+    let kpi = kpi_copy(&dir.path().join("missing"));
+    fs::remove_file(kpi.join("unplanned.csv")).unwrap();
+    let r = run(&["kpi", "--input", p(&kpi)]);
+    expect(&r, 0);
+    assert!(
+        r.stderr.contains("unplanned.csv: not found"),
+        "{}",
+        r.stderr
+    );
+    fs::remove_file(kpi.join("tasks.csv")).unwrap();
+    let r = run(&["kpi", "--input", p(&kpi)]);
+    expect(&r, 2);
+    assert!(r.stderr.contains("tasks.csv"), "{}", r.stderr);
+    expect(&run(&["kpi", "--input", p(&kpi.join("tasks.csv"))]), 2);
+}

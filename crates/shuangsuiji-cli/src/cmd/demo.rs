@@ -3,6 +3,7 @@
 //! Then it runs the county's whole 2026 cycle (plans, merging, draws, teams, results,
 //! publication), prints a summary of it and writes it as JSON into `year/`.
 
+use crate::cmd::kpi;
 use crate::cmd::log::rerun;
 use crate::cmd::verify::read_record;
 use crate::csv_io::{
@@ -21,6 +22,7 @@ use shuangsuiji::demo::{
     COUNTY_DIVISION, COUNTY_NAME, DemoCounty, ENTROPY_SOURCE, GAP_DAYS, NO_TARGETS, YEAR,
 };
 use shuangsuiji::draw::DrawRequest;
+use shuangsuiji::kpi::{KpiConfig, KpiInput, KpiReport, Table};
 use shuangsuiji::record::{DrawRecord, draw, verify};
 use shuangsuiji::risk::Stratum;
 use shuangsuiji::seed::{Seed, SeedOrigin};
@@ -172,6 +174,10 @@ visits.json       every visit: task, plans, visit (id, target, date, departments
 results.json      per visit the result (codes, inspected, entered, mobile, published), the
                   publication deadline (20 working days), on_time, the follow-up, the target's
                   life cycle; and every task's life cycle, ending published
+kpi/*.csv         the year as the flat KPI tables of docs/KPI.md (departments, items, plans,
+                  tasks, drawn, results, follow_ups, unplanned): what a platform exports;
+                  shuangsuiji kpi --input year/kpi prints kpi-report.txt from them
+kpi-report.txt    the KPI report: Annex 1 per department, every rate, findings, estimate
 draw-log.jsonl    the year's hash-chained draw log: every member plan's draw record (request
                   with task and plan, seed from public entropy, counts, selected targets), and
                   after a task's draws its team record (visits, recusal facts, policy, teams,
@@ -179,8 +185,18 @@ draw-log.jsonl    the year's hash-chained draw log: every member plan's draw rec
                   shuangsuiji log verify year/draw-log.jsonl --pool pool.csv --history history.csv --inspectors inspectors.csv
 ";
 
-/// Runs the year, prints its summary and writes `year/`; returns the path of the year's log.
-fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<PathBuf, Failure> {
+/// What the year wrote that the checks read back.
+struct YearFiles {
+    /// `year/draw-log.jsonl`.
+    log: PathBuf,
+    /// `year/kpi/`, the KPI tables.
+    kpi: PathBuf,
+    /// The KPI report as printed.
+    kpi_text: String,
+}
+
+/// Runs the year, prints its summary and its KPIs, and writes `year/`.
+fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<YearFiles, Failure> {
     let y = county.year();
     let s = y.summary();
     let percent_u = |a: u64, b: u64| percent(a as usize, b as usize);
@@ -238,7 +254,26 @@ fn year(out: &mut Out, county: &DemoCounty, files: &mut Writer<'_>) -> Result<Pa
     files.write("year/results.json", &json("year/results.json", &results)?)?;
     let log = files.write("year/draw-log.jsonl", &y.log.to_jsonl())?;
     files.write("year/README.txt", YEAR_README)?;
-    Ok(log)
+
+    // The year's KPIs, from the same flat tables an exported spreadsheet gives.
+    let input = KpiInput::from_year(county, &y).map_err(Failure::input)?;
+    let csv = input.to_csv();
+    for table in Table::ALL {
+        files.write(&format!("year/kpi/{}", table.file_name()), csv.get(table))?;
+    }
+    let report = KpiReport::compute(&input, &KpiConfig::default()).map_err(Failure::input)?;
+    let text = kpi::report_text(&report, kpi::Periods::Year);
+    files.write("year/kpi-report.txt", &text)?;
+    out.line("");
+    out.line(format!(
+        "KPIs of {YEAR} (the same as `shuangsuiji kpi --input DIR/year/kpi`):"
+    ));
+    out.line(text.trim_end());
+    Ok(YearFiles {
+        log,
+        kpi: files.dir.join("year/kpi"),
+        kpi_text: text,
+    })
 }
 
 /// Runs `demo`.
@@ -289,7 +324,8 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
         }
     }
 
-    let year_log = year(out, &county, &mut files)?;
+    let year_files = year(out, &county, &mut files)?;
+    let year_log = year_files.log.clone();
 
     let entries = pool.entries();
     let csv = |r: Result<String, crate::csv_io::CsvError>| r.map_err(Failure::input);
@@ -378,6 +414,14 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
             }
         }
         Err(m) => problems.push(m),
+    }
+    // The KPI tables give the printed report back, as `shuangsuiji kpi --input` would.
+    let input = KpiInput::from_csv(&kpi::read_tables(&year_files.kpi)?).map_err(Failure::input)?;
+    let report = KpiReport::compute(&input, &KpiConfig::default()).map_err(Failure::input)?;
+    if kpi::report_text(&report, kpi::Periods::Year) == year_files.kpi_text {
+        out.line("check: year/kpi/*.csv give the same KPI report: OK");
+    } else {
+        problems.push("year/kpi/*.csv give another KPI report than the one printed".into());
     }
     if !problems.is_empty() {
         for p in &problems {

@@ -1,0 +1,118 @@
+//! `shuangsuiji kpi`: the KPI report (Annex 1, every rate, the findings and the design-weighted
+//! estimate) over a folder of the CSV files `docs/KPI.md` documents.
+
+use crate::failure::Failure;
+use crate::files::{read_json, read_text, write_text};
+use crate::output::{Out, note};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use shuangsuiji::kpi::{KpiConfig, KpiCsv, KpiInput, KpiReport, Period, Table};
+use std::path::{Path, PathBuf};
+
+/// Tables a platform may not export: a missing file is an empty table, said in a note.
+const OPTIONAL: [Table; 3] = [Table::Items, Table::FollowUps, Table::Unplanned];
+
+/// Which rates to print besides the year's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Periods {
+    /// The year only.
+    Year,
+    /// Each quarter, then the year.
+    Quarters,
+}
+
+/// Flags of `kpi`.
+#[derive(Debug, Args)]
+pub(crate) struct KpiArgs {
+    /// The folder of CSV files: departments.csv, plans.csv, tasks.csv, drawn.csv, results.csv,
+    /// and optionally items.csv, follow_ups.csv, unplanned.csv (see docs/KPI.md).
+    #[arg(long, value_name = "DIR")]
+    input: PathBuf,
+
+    /// The day of the report: tasks due later and not completed are not yet due.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+
+    /// The configuration (JSON, the form of `KpiConfig`: as_of, year_end, max_listed,
+    /// assessment); the flags above override it.
+    #[arg(long, value_name = "FILE.json")]
+    config: Option<PathBuf>,
+
+    /// Print the rates of each quarter as well as the year's.
+    #[arg(long, value_enum, default_value = "year")]
+    periods: Periods,
+
+    /// Also write the whole report as JSON (exact numerators and denominators).
+    #[arg(long, value_name = "FILE.json")]
+    json: Option<PathBuf>,
+
+    /// Also write Annex 1 as CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    csv: Option<PathBuf>,
+}
+
+/// Reads the tables of a folder; a required one missing is an error naming it.
+pub(crate) fn read_tables(dir: &Path) -> Result<KpiCsv, Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::Input(format!(
+            "{}: not a folder of KPI tables (see docs/KPI.md)",
+            dir.display()
+        )));
+    }
+    let mut csv = KpiCsv::default();
+    for table in Table::ALL {
+        let path = dir.join(table.file_name());
+        if !path.exists() && OPTIONAL.contains(&table) {
+            note(&format!(
+                "{}: not found, taken as an empty table",
+                path.display()
+            ));
+            continue;
+        }
+        *csv.get_mut(table) = read_text(&path)?;
+    }
+    Ok(csv)
+}
+
+/// The readable report the CLI prints: Annex 1 with the headline rates, every rate of the
+/// periods asked for, then the findings and the estimate.
+pub(crate) fn report_text(report: &KpiReport, periods: Periods) -> String {
+    let mut text = report.annex_text();
+    if periods == Periods::Quarters {
+        for q in [Period::Q1, Period::Q2, Period::Q3, Period::Q4] {
+            text.push('\n');
+            text.push_str(&report.kpis_text(q));
+        }
+    }
+    text.push('\n');
+    text.push_str(&report.kpis_text(Period::Year));
+    text.push('\n');
+    text.push_str(&report.findings_text());
+    text
+}
+
+/// Runs `kpi`.
+pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
+    let mut config: KpiConfig = match &args.config {
+        Some(path) => read_json(path, "a KPI configuration")?,
+        None => KpiConfig::default(),
+    };
+    if args.as_of.is_some() {
+        config.as_of = args.as_of;
+    }
+    let csv = read_tables(&args.input)?;
+    let at =
+        |e: shuangsuiji::kpi::KpiError| Failure::Input(format!("{}: {e}", args.input.display()));
+    let input = KpiInput::from_csv(&csv).map_err(at)?;
+    let report = KpiReport::compute(&input, &config).map_err(at)?;
+    out.line(report_text(&report, args.periods).trim_end());
+    if let Some(path) = &args.json {
+        write_text(path, &(report.to_json() + "\n"))?;
+        note(&format!("wrote {}", path.display()));
+    }
+    if let Some(path) = &args.csv {
+        write_text(path, &report.annex_csv())?;
+        note(&format!("wrote {}", path.display()));
+    }
+    Ok(())
+}
