@@ -3,6 +3,7 @@ use crate::inspector::{Inspector, InspectorPool};
 use crate::keys::entity_key;
 use crate::target::Inspection;
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 fn dept(s: &str) -> DeptId {
     DeptId::new(s).unwrap()
