@@ -474,18 +474,27 @@ const NO_ITEM: u32 = u32::MAX;
 struct Plan {
     /// Copies of the visits' ids, by input index, moved into the teams.
     names: Vec<String>,
-    /// Input indices in canonical order (date, then id).
-    order: Vec<u32>,
-    visits: Vec<PlannedVisit>,
+    /// The visits in canonical order (date, then id).
+    canon: Vec<CanonVisit>,
     /// Every need of every visit: (run or [`NO_RUN`], start and end of its items in `items`).
     needs: Vec<(u32, u32, u32)>,
     items: Vec<u32>,
-    /// Per visited target: region ([`NO_REGION`] when same-region recusal does not apply), and
-    /// start and end of its marks; `None` without facts.
-    targets: Vec<Option<(u32, u32, u32)>>,
     /// Roster indices recused at a target's visits, with the reason: conflicts, then last
     /// inspectors.
     marks: Vec<(u32, u8)>,
+}
+
+/// A visit as the matching needs it.
+#[derive(Clone, Copy)]
+struct CanonVisit {
+    /// Its index in the input.
+    input: u32,
+    day: i32,
+    /// Start and end of its needs in [`Plan::needs`].
+    needs: (u32, u32),
+    /// The target's region ([`NO_REGION`] when same-region recusal does not apply), and start
+    /// and end of its marks in [`Plan::marks`]; `None` without facts.
+    facts: Option<(u32, u32, u32)>,
 }
 
 #[derive(Clone, Copy)]
@@ -668,7 +677,23 @@ impl<'a> Matcher<'a> {
 
         // The facts of each visited target, looked up from whichever side is smaller.
         let mut facts: Vec<Option<&TargetFacts>> = vec![None; tids.len()];
-        if targets.len() <= 4 * tids.len() {
+        let keys = tids.keys();
+        if targets.len() <= 4 * tids.len() && keys.windows(2).all(|w| w[0] < w[1]) {
+            // Targets visited in id order (as a draw lists them): a merge of two sorted lists.
+            let mut t = 0;
+            for (id, f) in targets {
+                while t < keys.len() && keys[t] < id.as_str() {
+                    t += 1;
+                }
+                if t == keys.len() {
+                    break;
+                }
+                if keys[t] == id.as_str() {
+                    facts[t] = Some(f);
+                    t += 1;
+                }
+            }
+        } else if targets.len() <= 4 * tids.len() {
             for (id, f) in targets {
                 if let Some(t) = tids.get(id.as_str()) {
                     facts[t as usize] = Some(f);
@@ -716,13 +741,24 @@ impl<'a> Matcher<'a> {
             };
             resolved.push(Some((region, start, marks.len() as u32)));
         }
+        // The visits in canonical order, with all the matching needs of each at hand.
+        let canon = order
+            .iter()
+            .map(|&i| {
+                let p = planned[i as usize];
+                CanonVisit {
+                    input: i,
+                    day: p.day,
+                    needs: p.needs,
+                    facts: resolved[p.target as usize],
+                }
+            })
+            .collect();
         Ok(Plan {
             names,
-            order,
-            visits: planned,
+            canon,
             needs,
             items,
-            targets: resolved,
             marks,
         })
     }
@@ -758,15 +794,15 @@ impl<'a> Matcher<'a> {
             scratch: Vec::new(),
         };
         // The picks of every visit, in canonical order: (end in `picks`, officers among them).
-        let mut picks: Vec<u32> = Vec::with_capacity(plan.order.len() * 3);
-        let mut teams: Vec<(u32, u32)> = Vec::with_capacity(plan.order.len());
-        for (k, &i) in plan.order.iter().enumerate() {
-            let officers = self.visit(k as u32 + 1, &plan, i, visits, &mut picks, &mut st)?;
+        let mut picks: Vec<u32> = Vec::with_capacity(plan.canon.len() * 3);
+        let mut teams: Vec<(u32, u32)> = Vec::with_capacity(plan.canon.len());
+        for (k, v) in plan.canon.iter().enumerate() {
+            let officers = self.visit(k as u32 + 1, &plan, v, visits, &mut picks, &mut st)?;
             teams.push((picks.len() as u32, officers));
         }
         let mut out = Vec::with_capacity(teams.len());
         let mut start = 0;
-        for (&i, &(end, officers)) in plan.order.iter().zip(&teams) {
+        for (v, &(end, officers)) in plan.canon.iter().zip(&teams) {
             let (mine, experts) = picks[start..end as usize].split_at(officers as usize);
             start = end as usize;
             let members: Vec<(InspectorId, DeptId)> = mine
@@ -777,7 +813,7 @@ impl<'a> Matcher<'a> {
                 })
                 .collect();
             out.push(Team {
-                visit: std::mem::take(&mut plan.names[i as usize]),
+                visit: std::mem::take(&mut plan.names[v.input as usize]),
                 leader: members[0].0.clone(),
                 members,
                 experts: experts
@@ -809,13 +845,13 @@ impl<'a> Matcher<'a> {
         &self,
         stamp: u32,
         plan: &Plan,
-        i: u32,
+        v: &CanonVisit,
         visits: &[Visit],
         picks: &mut Vec<u32>,
         st: &mut State,
     ) -> Result<u32, AssignError> {
-        let v = plan.visits[i as usize];
-        let Some((region, m0, m1)) = plan.targets[v.target as usize] else {
+        let i = v.input;
+        let Some((region, m0, m1)) = v.facts else {
             let visit = &visits[i as usize];
             return Err(AssignError::UnknownTarget {
                 visit: visit.id.clone(),
@@ -1052,21 +1088,48 @@ fn canonical_order(visits: &[Visit], planned: &[PlannedVisit]) -> Vec<u32> {
             .take_while(|(a, b)| a == b)
             .count()
     });
-    let mut keys: Vec<u128> = visits
-        .iter()
-        .zip(planned)
-        .enumerate()
-        .map(|(i, (v, p))| {
-            let rest = &v.id.as_bytes()[shared..];
-            let mut w = [0u8; 8];
-            let k = rest.len().min(8);
-            w[..k].copy_from_slice(&rest[..k]);
-            // Zero padding keeps the byte order: a prefix sorts before its extensions.
-            let day = (i64::from(p.day) - i64::from(i32::MIN)) as u32;
-            (u128::from(day) << 96) | (u128::from(u64::from_be_bytes(w)) << 32) | i as u128
-        })
-        .collect();
-    keys.sort_unstable();
+    let key = |i: usize, v: &Visit, p: &PlannedVisit| {
+        let rest = &v.id.as_bytes()[shared..];
+        let mut w = [0u8; 8];
+        let k = rest.len().min(8);
+        w[..k].copy_from_slice(&rest[..k]);
+        // Zero padding keeps the byte order: a prefix sorts before its extensions.
+        let day = (i64::from(p.day) - i64::from(i32::MIN)) as u32;
+        (u128::from(day) << 96) | (u128::from(u64::from_be_bytes(w)) << 32) | i as u128
+    };
+    let lo = planned.iter().map(|p| p.day).min().unwrap_or(0);
+    let hi = planned.iter().map(|p| p.day).max().unwrap_or(0);
+    let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
+    let keys = if span <= 4 * visits.len() + 1024 {
+        // Bucketed by day first (a counting sort), then each day's few visits sorted.
+        let mut start = vec![0usize; span + 1];
+        for p in planned {
+            start[(p.day - lo) as usize + 1] += 1;
+        }
+        for d in 0..span {
+            start[d + 1] += start[d];
+        }
+        let mut fill = start.clone();
+        let mut keys = vec![0u128; visits.len()];
+        for (i, (v, p)) in visits.iter().zip(planned).enumerate() {
+            let d = (p.day - lo) as usize;
+            keys[fill[d]] = key(i, v, p);
+            fill[d] += 1;
+        }
+        for d in 0..span {
+            keys[start[d]..start[d + 1]].sort_unstable();
+        }
+        keys
+    } else {
+        let mut keys: Vec<u128> = visits
+            .iter()
+            .zip(planned)
+            .enumerate()
+            .map(|(i, (v, p))| key(i, v, p))
+            .collect();
+        keys.sort_unstable();
+        keys
+    };
     let mut order: Vec<u32> = keys.iter().map(|&k| k as u32).collect();
     let mut a = 0;
     while a < keys.len() {

@@ -838,6 +838,13 @@ struct GoldenShape {
     expiring: usize,
     /// A department that no inspector belongs to appears in some visits.
     ghost_department: bool,
+    /// Visits list their targets in id order (as a draw does).
+    sorted_targets: bool,
+    /// Days over which the visits spread.
+    date_span: usize,
+    /// Visit ids long and alike (sharing more than their first eight bytes): 1 unique, 2 with
+    /// some duplicates.
+    long_ids: u8,
 }
 
 /// A deterministic, non-trivial matching problem built from `shape` and `salt`.
@@ -921,9 +928,19 @@ fn golden_case(
                 });
             }
             Visit {
-                id: format!("V{v:05}-{}", below(1000)),
-                target: tid(&format!("T{:04}", below(shape.targets))),
-                date: day("2026-01-01") + chrono::Days::new(below(330) as u64),
+                id: match shape.long_ids {
+                    1 => format!("V{}-检查任务-2026-{:03}-{v}", v % 3, below(1000)),
+                    2 => format!("V{}-检查任务-2026-{}", v % 3, below(100_000)),
+                    _ => format!("V{v:05}-{}", below(1000)),
+                },
+                target: tid(&format!(
+                    "T{:04}",
+                    match shape.sorted_targets {
+                        true => v * shape.targets / shape.visits.max(1),
+                        false => below(shape.targets),
+                    }
+                )),
+                date: day("2026-01-01") + chrono::Days::new(below(shape.date_span) as u64),
                 needs,
             }
         })
@@ -1012,6 +1029,9 @@ fn golden_results_are_pinned() {
         scoped: 4,
         expiring: 8,
         ghost_department: false,
+        sorted_targets: false,
+        date_span: 330,
+        long_ids: 0,
     };
     let scenarios: Vec<(&str, GoldenShape, u64)> = vec![
         ("base", GoldenShape { ..base }, 1),
@@ -1146,6 +1166,54 @@ fn golden_results_are_pinned() {
             10,
         ),
         (
+            "targets in id order, some visited twice",
+            GoldenShape {
+                sorted_targets: true,
+                visits: 1200,
+                targets: 900,
+                ..base
+            },
+            15,
+        ),
+        (
+            "targets in id order, many facts",
+            GoldenShape {
+                sorted_targets: true,
+                visits: 300,
+                targets: 1000,
+                experts: 0,
+                ..base
+            },
+            16,
+        ),
+        (
+            "long, alike visit ids",
+            GoldenShape {
+                long_ids: 1,
+                date_span: 20,
+                ..base
+            },
+            17,
+        ),
+        (
+            "duplicate visit ids",
+            GoldenShape {
+                long_ids: 2,
+                ..base
+            },
+            17,
+        ),
+        (
+            "visits over twenty years",
+            GoldenShape {
+                visits: 200,
+                date_span: 7300,
+                long_ids: 1,
+                ..base
+            },
+            18,
+        ),
+        (
             "one department, big teams",
             GoldenShape {
                 departments: 1,
@@ -1171,12 +1239,20 @@ fn golden_results_are_pinned() {
         "small pool, heavy avoidance, no experts: ok 300 teams 7df00fd0bb46b2f8c7e6f75c267a649c6bf0485d2ab0664ff519a853dfe156d2",
         "certificates run out: err Shortage { visit: \"V00760-818\", department: Some(DeptId(\"D1\")), eligible: 1, needed: 2, refused: Refusals { inactive: 0, certificate: 32, scope: 5, same_region: 1, conflict: 0, last_inspector: 0, avoidance: 0, workload_cap: 0 } }",
         "small pool, strict recusal: shortage: err Shortage { visit: \"V00051-415\", department: Some(DeptId(\"D2\")), eligible: 2, needed: 3, refused: Refusals { inactive: 0, certificate: 0, scope: 1, same_region: 2, conflict: 0, last_inspector: 0, avoidance: 0, workload_cap: 0 } }",
+        "targets in id order, some visited twice: ok 1200 teams b5689d1d329161a7ac6fcbc8ad24cd2530e9191db28bd69b46aa77f45ce6aafa",
+        "targets in id order, many facts: ok 300 teams 24baa5510a8533e41412439090c30086c27f0126e80f473366903d59f11cf77c",
+        "long, alike visit ids: ok 1500 teams 5db318ee061bbb06f90e59992d11d7a6a99820907fa86c03f01c3fe8109671f6",
+        "duplicate visit ids: err DuplicateVisit { visit: \"V1-检查任务-2026-10037\" }",
+        "visits over twenty years: ok 200 teams fffa6cda992ffea7e338311d72185f13daa5e821874f43560dae8999f0e3477d",
         "one department, big teams: ok 1500 teams d485b0f69a8cc3e0135b8e60be6678f70b4a8b458fc826a15f08238f1e4df350",
     ];
     let got: Vec<String> = scenarios
         .iter()
         .map(|(name, shape, salt)| format!("{name}: {}", golden_line(shape, *salt)))
         .collect();
+    for line in &got {
+        println!("{line:?},"); // shown with --nocapture, to compare by eye
+    }
     for (line, want) in got.iter().zip(expected) {
         assert_eq!(line, want);
     }
