@@ -99,6 +99,7 @@ use crate::target::Target;
 use chrono::{Datelike, NaiveDate};
 use index::Interner;
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
@@ -634,7 +635,10 @@ impl<'a> Matcher<'a> {
     ) -> Result<Plan, AssignError> {
         let mut hashes = Vec::with_capacity(visits.len());
         let mut names = Vec::with_capacity(visits.len());
-        let mut tids = Interner::with_capacity(visits.len());
+        // Visits usually list their targets in id order (as a draw does): then the distinct
+        // targets are had by comparing neighbours, without hashing.
+        let mut distinct: Vec<&'a str> = Vec::new();
+        let mut sorted = true;
         let mut planned = Vec::with_capacity(visits.len());
         let mut needs = Vec::with_capacity(visits.len() * 2);
         let mut items = Vec::with_capacity(visits.len() * 2);
@@ -659,9 +663,22 @@ impl<'a> Matcher<'a> {
                 );
                 needs.push((run, first, items.len() as u32));
             }
+            let t = v.target.as_str();
+            let target = match distinct.last().map(|&p| p.cmp(t)) {
+                _ if !sorted => 0,
+                Some(Ordering::Equal) => distinct.len() as u32 - 1,
+                Some(Ordering::Greater) => {
+                    sorted = false;
+                    0
+                }
+                _ => {
+                    distinct.push(t);
+                    distinct.len() as u32 - 1
+                }
+            };
             planned.push(PlannedVisit {
                 day: v.date.num_days_from_ce(),
-                target: tids.insert(v.target.as_str()).0,
+                target,
                 needs: (start, needs.len() as u32),
             });
         }
@@ -673,12 +690,26 @@ impl<'a> Matcher<'a> {
         if bad {
             canonical_visits(visits)?;
         }
+        let tids = if sorted {
+            Targets::Sorted(distinct)
+        } else {
+            drop(distinct);
+            let mut tids = Interner::with_capacity(visits.len());
+            for (p, v) in planned.iter_mut().zip(visits) {
+                p.target = tids.insert(v.target.as_str()).0;
+            }
+            Targets::Hashed(tids)
+        };
         let order = canonical_order(visits, &planned);
 
         // The facts of each visited target, looked up from whichever side is smaller.
         let mut facts: Vec<Option<&TargetFacts>> = vec![None; tids.len()];
         let keys = tids.keys();
-        if targets.len() <= 4 * tids.len() && keys.windows(2).all(|w| w[0] < w[1]) {
+        let ascending = match &tids {
+            Targets::Sorted(_) => true,
+            Targets::Hashed(_) => keys.windows(2).all(|w| w[0] < w[1]),
+        };
+        if targets.len() <= 4 * tids.len() && ascending {
             // Targets visited in id order (as a draw lists them): a merge of two sorted lists.
             let mut t = 0;
             for (id, f) in targets {
@@ -704,17 +735,43 @@ impl<'a> Matcher<'a> {
                 *slot = targets.get(*id);
             }
         }
-        let mut conflicts: Vec<(u32, u32)> = self
-            .policy
-            .conflicts
-            .iter()
-            .filter_map(|c| {
-                Some((
-                    tids.get(c.target.as_str())?,
-                    self.roster(c.inspector.as_str())?,
-                ))
-            })
-            .collect();
+        // (visited target, roster index) of each conflict, in declaration order.
+        let declared = &self.policy.conflicts;
+        let mut conflicts: Vec<(u32, u32)> = match &tids {
+            Targets::Sorted(keys) if declared.len() * 64 >= keys.len() => {
+                // Many conflicts: intern their targets, then look every visited target up
+                // among them (a binary search over the visited ones would miss the cache at
+                // every step).
+                let mut named = Interner::with_capacity(declared.len());
+                let by_named: Vec<(u32, u32)> = declared
+                    .iter()
+                    .filter_map(|c| {
+                        let r = self.roster(c.inspector.as_str())?;
+                        Some((named.insert(c.target.as_str()).0, r))
+                    })
+                    .collect();
+                let mut visited = vec![u32::MAX; named.keys().len()];
+                for (t, key) in keys.iter().enumerate() {
+                    if let Some(c) = named.get(key) {
+                        visited[c as usize] = t as u32;
+                    }
+                }
+                by_named
+                    .into_iter()
+                    .map(|(c, r)| (visited[c as usize], r))
+                    .filter(|&(t, _)| t != u32::MAX)
+                    .collect()
+            }
+            _ => declared
+                .iter()
+                .filter_map(|c| {
+                    Some((
+                        tids.get(c.target.as_str())?,
+                        self.roster(c.inspector.as_str())?,
+                    ))
+                })
+                .collect(),
+        };
         conflicts.sort_by_key(|&(t, _)| t);
         let mut conflicts = conflicts.into_iter().peekable();
         let mut marks = Vec::new();
@@ -1144,6 +1201,34 @@ fn canonical_order(visits: &[Visit], planned: &[PlannedVisit]) -> Vec<u32> {
         a = b;
     }
     order
+}
+
+/// The distinct targets of the visits, indexed.
+enum Targets<'a> {
+    /// In ascending order (the visits listed them so).
+    Sorted(Vec<&'a str>),
+    /// In order of first appearance.
+    Hashed(Interner<'a>),
+}
+
+impl Targets<'_> {
+    fn keys(&self) -> &[&str] {
+        match self {
+            Targets::Sorted(keys) => keys,
+            Targets::Hashed(t) => t.keys(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.keys().len()
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        match self {
+            Targets::Sorted(keys) => keys.binary_search(&id).ok().map(|i| i as u32),
+            Targets::Hashed(t) => t.get(id),
+        }
+    }
 }
 
 /// What every slot of one visit shares.

@@ -1187,6 +1187,17 @@ fn golden_results_are_pinned() {
             16,
         ),
         (
+            "targets in id order, few conflicts",
+            GoldenShape {
+                sorted_targets: true,
+                visits: 1500,
+                targets: 1500,
+                conflicts: 12,
+                ..base
+            },
+            19,
+        ),
+        (
             "long, alike visit ids",
             GoldenShape {
                 long_ids: 1,
@@ -1241,6 +1252,7 @@ fn golden_results_are_pinned() {
         "small pool, strict recusal: shortage: err Shortage { visit: \"V00051-415\", department: Some(DeptId(\"D2\")), eligible: 2, needed: 3, refused: Refusals { inactive: 0, certificate: 0, scope: 1, same_region: 2, conflict: 0, last_inspector: 0, avoidance: 0, workload_cap: 0 } }",
         "targets in id order, some visited twice: ok 1200 teams b5689d1d329161a7ac6fcbc8ad24cd2530e9191db28bd69b46aa77f45ce6aafa",
         "targets in id order, many facts: ok 300 teams 24baa5510a8533e41412439090c30086c27f0126e80f473366903d59f11cf77c",
+        "targets in id order, few conflicts: ok 1500 teams feaffbb2e1940b9817a9dc72ddf01cd98b5a469f2f018e2710a98889f21398ec",
         "long, alike visit ids: ok 1500 teams 5db318ee061bbb06f90e59992d11d7a6a99820907fa86c03f01c3fe8109671f6",
         "duplicate visit ids: err DuplicateVisit { visit: \"V1-检查任务-2026-10037\" }",
         "visits over twenty years: ok 200 teams fffa6cda992ffea7e338311d72185f13daa5e821874f43560dae8999f0e3477d",
