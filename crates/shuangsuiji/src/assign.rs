@@ -828,19 +828,27 @@ impl<'a> Matcher<'a> {
     ) -> Result<Assignment, AssignError> {
         let n = self.ids.len();
         let workload = self.prior.clone();
-        let mut queues: Vec<Queue> = self.runs.iter().map(|_| Queue::default()).collect();
         // Inactive inspectors never leave that state within a matching: never queued.
         let gone: Vec<bool> = self.facts.iter().map(|f| !f.active).collect();
-        for r in 0..n {
-            if !gone[r] {
-                let q = &mut queues[self.run_of[r] as usize];
-                let w = workload[r] as usize;
-                if q.count.len() <= w {
-                    q.count.resize(w + 1, 0);
+        let queues: Vec<Queue> = self
+            .runs
+            .iter()
+            .map(|&(start, len)| {
+                let mut ws: Vec<u32> = (start..start + len)
+                    .filter(|&r| !gone[r as usize])
+                    .map(|r| workload[r as usize])
+                    .collect();
+                ws.sort_unstable();
+                let mut rounds: Vec<(u32, Level)> = Vec::new();
+                for w in ws {
+                    match rounds.last_mut() {
+                        Some((l, level)) if *l == w => level.count += 1,
+                        _ => rounds.push((w, Level::new(1))),
+                    }
                 }
-                q.count[w] += 1;
-            }
-        }
+                Queue { rounds }
+            })
+            .collect();
         let mut st = State {
             workload,
             gone,
@@ -962,13 +970,16 @@ impl<'a> Matcher<'a> {
         for &r in &picks[before..] {
             let ri = r as usize;
             let q = &mut st.queues[self.run_of[ri] as usize];
-            let w = st.workload[ri] as usize;
-            st.workload[ri] += 1;
-            q.count[w] -= 1;
-            if q.count.len() <= w + 1 {
-                q.count.push(0);
+            let w = st.workload[ri];
+            st.workload[ri] = w + 1;
+            let i = q.rounds.partition_point(|&(l, _)| l < w);
+            if let Some((_, level)) = q.rounds.get_mut(i) {
+                level.count -= 1;
             }
-            q.count[w + 1] += 1;
+            match q.rounds.get_mut(i + 1) {
+                Some((l, level)) if *l == w + 1 => level.count += 1,
+                _ => q.rounds.insert(i + 1, (w + 1, Level::new(1))),
+            }
         }
         Ok(officers)
     }
@@ -1005,31 +1016,28 @@ impl<'a> Matcher<'a> {
             scratch,
         } = st;
         let q = &mut queues[run as usize];
-        while q.low < q.count.len() && q.count[q.low] == 0 {
-            q.low += 1;
-        }
+        // Nobody enters the lowest round again once it is empty (workloads only grow).
+        let empty = q.rounds.iter().take_while(|(_, l)| l.count == 0).count();
+        q.rounds.drain(..empty);
         // The queue is by workload first: walk the rounds up from the lowest, below the cap.
-        let mut level = q.low;
-        while !full(picks) && level < q.count.len() && (level as u64) < u64::from(cap) {
-            if q.count[level] == 0 {
-                level += 1;
+        for &mut (w_level, ref mut level) in &mut q.rounds {
+            if full(picks) || w_level >= cap {
+                break;
+            }
+            if level.count == 0 {
                 continue;
             }
-            if q.levels.len() <= level {
-                q.levels.resize_with(level + 1, || None);
-            }
-            let round = q.levels[level].get_or_insert_with(|| {
+            let round = level.round.get_or_insert_with(|| {
                 Round::new(
                     seed,
                     self.ids.len(),
-                    level as u32,
+                    w_level,
                     (start, len),
                     workload,
                     gone,
                     scratch,
                 )
             });
-            let w_level = level as u32;
             let mut i = round.find(0);
             while i < round.order.len() {
                 let r = round.order[i] as usize;
@@ -1047,7 +1055,7 @@ impl<'a> Matcher<'a> {
                 if ctx.day > f.until {
                     // Visits come in date order, so an expired certificate stays expired.
                     gone[r] = true;
-                    q.count[level] -= 1;
+                    level.count -= 1;
                     i = round.remove(i);
                     continue;
                 }
@@ -1073,7 +1081,6 @@ impl<'a> Matcher<'a> {
                     break;
                 }
             }
-            level += 1;
         }
         if picks.len() - before == slots as usize {
             return Ok(());
@@ -1258,13 +1265,24 @@ struct State {
 /// of the whole run is computed once (when the round is first walked), and the queue is walked
 /// round by round in those orders, skipping who is not in that round. A pick moves on by its
 /// workload alone; entries that left a round are unlinked when next walked over.
-#[derive(Default)]
 struct Queue {
-    /// Queued (active, unexpired) inspectors per round.
-    count: Vec<u32>,
-    /// Rounds below this one are empty.
-    low: usize,
-    levels: Vec<Option<Round>>,
+    /// The rounds with queued inspectors (and some emptied ones), by workload: a short sorted
+    /// list rather than one slot per workload, since prior workloads may be far apart.
+    rounds: Vec<(u32, Level)>,
+}
+
+/// One round of a run's queue.
+struct Level {
+    /// Queued (active, unexpired) inspectors in this round.
+    count: u32,
+    /// The round's order, made when first walked.
+    round: Option<Round>,
+}
+
+impl Level {
+    fn new(count: u32) -> Level {
+        Level { count, round: None }
+    }
 }
 
 /// One round's order of a run.

@@ -842,6 +842,8 @@ struct GoldenShape {
     sorted_targets: bool,
     /// Days over which the visits spread.
     date_span: usize,
+    /// Prior workloads far apart (up to four billion) rather than 0 to 3.
+    far_prior: bool,
     /// Visit ids long and alike (sharing more than their first eight bytes): 1 unique, 2 with
     /// some duplicates.
     long_ids: u8,
@@ -981,7 +983,15 @@ fn golden_case(
             })
             .collect(),
         prior_workload: (0..shape.prior)
-            .map(|_| (any_id(below(1 << 20)), below(4) as u32))
+            .map(|_| {
+                let id = any_id(below(1 << 20));
+                let w = below(4);
+                let w = match shape.far_prior {
+                    true => [0, 2, 1_000_000, 4_000_000_000][w],
+                    false => w as u32,
+                };
+                (id, w)
+            })
             .collect(),
     };
     let mut seed = [0u8; 32];
@@ -1032,6 +1042,7 @@ fn golden_results_are_pinned() {
         sorted_targets: false,
         date_span: 330,
         long_ids: 0,
+        far_prior: false,
     };
     let scenarios: Vec<(&str, GoldenShape, u64)> = vec![
         ("base", GoldenShape { ..base }, 1),
@@ -1198,6 +1209,15 @@ fn golden_results_are_pinned() {
             19,
         ),
         (
+            "prior workloads far apart",
+            GoldenShape {
+                far_prior: true,
+                prior: 300,
+                ..base
+            },
+            20,
+        ),
+        (
             "long, alike visit ids",
             GoldenShape {
                 long_ids: 1,
@@ -1253,6 +1273,7 @@ fn golden_results_are_pinned() {
         "targets in id order, some visited twice: ok 1200 teams b5689d1d329161a7ac6fcbc8ad24cd2530e9191db28bd69b46aa77f45ce6aafa",
         "targets in id order, many facts: ok 300 teams 24baa5510a8533e41412439090c30086c27f0126e80f473366903d59f11cf77c",
         "targets in id order, few conflicts: ok 1500 teams feaffbb2e1940b9817a9dc72ddf01cd98b5a469f2f018e2710a98889f21398ec",
+        "prior workloads far apart: ok 1500 teams 5b58169da733ffda65991c171369c51322dec09b51aea8219e9043ce722e7bc2",
         "long, alike visit ids: ok 1500 teams 5db318ee061bbb06f90e59992d11d7a6a99820907fa86c03f01c3fe8109671f6",
         "duplicate visit ids: err DuplicateVisit { visit: \"V1-检查任务-2026-10037\" }",
         "visits over twenty years: ok 200 teams fffa6cda992ffea7e338311d72185f13daa5e821874f43560dae8999f0e3477d",
