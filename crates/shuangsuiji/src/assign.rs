@@ -105,6 +105,8 @@ use std::fmt;
 
 mod index;
 #[cfg(test)]
+mod reference;
+#[cfg(test)]
 mod tests;
 
 /// The ChaCha stream (nonce) of inspector keys, distinct from the target draw's

@@ -781,6 +781,25 @@ fn check_case(c: &Case) -> Result<Option<Assignment>, TestCaseError> {
     // Same seed, same teams; the order of visits and of pool rows does not matter.
     let again = assign(&pool, &c.visits, &c.facts, &c.policy, &c.seed);
     prop_assert_eq!(&res, &again);
+    // The same teams, workloads and errors as the matching as first written.
+    let reference = super::reference::assign(&pool, &c.visits, &c.facts, &c.policy, &c.seed);
+    prop_assert_eq!(&res, &reference);
+    // … also with prior workloads (some far apart), which the cases above leave empty.
+    let mut policy = c.policy.clone();
+    let mut s = c.shuffle;
+    for e in &c.pool_rows {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let w = [0, 0, 1, 2, 3, 7, 1000, 4_000_000_000][(s >> 61) as usize];
+        if w > 0 {
+            policy.prior_workload.insert(e.id.clone(), w);
+        }
+    }
+    prop_assert_eq!(
+        assign(&pool, &c.visits, &c.facts, &policy, &c.seed),
+        super::reference::assign(&pool, &c.visits, &c.facts, &policy, &c.seed)
+    );
     let pool2 = frozen(shuffled(&c.pool_rows, c.shuffle));
     let visits2 = shuffled(&c.visits, c.shuffle ^ 0x5555);
     prop_assert_eq!(
@@ -1004,7 +1023,13 @@ fn golden_case(
 /// One line per scenario: the SM3 of the JSON of a successful assignment, or the error.
 fn golden_line(shape: &GoldenShape, salt: u64) -> String {
     let (pool, visits, facts, policy, seed) = golden_case(shape, salt);
-    match assign(&pool, &visits, &facts, &policy, &seed) {
+    let res = assign(&pool, &visits, &facts, &policy, &seed);
+    assert_eq!(
+        res,
+        super::reference::assign(&pool, &visits, &facts, &policy, &seed),
+        "as first written"
+    );
+    match res {
         Ok(a) => {
             let json = serde_json::to_vec(&a).unwrap();
             format!(
