@@ -93,14 +93,19 @@
 
 use crate::ids::{DeptId, InspectorId, ItemId, TargetId};
 use crate::inspector::FrozenInspectorPool;
-use crate::keys::{entity_key, entity_keys};
+use crate::keys::entity_keys;
 use crate::seed::Seed;
 use crate::target::Target;
 use chrono::{Datelike, NaiveDate};
+use index::Interner;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
+mod index;
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;
 
@@ -357,6 +362,8 @@ pub enum AssignError {
 }
 
 const NO_REGION: u32 = u32::MAX;
+/// The run of a department no officer of the pool belongs to.
+const NO_RUN: u32 = u32::MAX;
 const MARK_CONFLICT: u8 = 1;
 const MARK_LAST: u8 = 2;
 const MARK_AVOID: u8 = 3;
@@ -367,6 +374,11 @@ const MARK_AVOID: u8 = 3;
 /// `targets` must hold the recusal facts of every visited target (build them with
 /// [`TargetFacts::of`]). Conflicts, avoidance pairs and last inspectors naming inspectors
 /// outside the pool are ignored, since such inspectors cannot be drawn anyway.
+///
+/// Cost: one pass over the visits and the facts in which every id is resolved to an index once
+/// (visits listing their targets in id order, as a draw does, spare the hashing of the targets),
+/// then for each visit a walk along the front of its departments' queues. The input order of the
+/// visits never changes the result, only, a little, the time.
 pub fn assign(
     pool: &FrozenInspectorPool,
     visits: &[Visit],
@@ -379,11 +391,20 @@ pub fn assign(
             min_team: policy.min_team,
         });
     }
-    let order = canonical_visits(visits)?;
-    let m = Matcher::new(pool, policy)?;
-    m.run(&order, targets, seed)
+    let m = match Matcher::new(pool, policy) {
+        Ok(m) => m,
+        Err(e) => {
+            // The visits' own errors come first.
+            canonical_visits(visits)?;
+            return Err(e);
+        }
+    };
+    let plan = m.plan(visits, targets)?;
+    m.run(plan, visits, seed)
 }
 
+/// The visits in canonical order, checked: the reference for the errors of bad visits, which the
+/// fast path only detects.
 fn canonical_visits(visits: &[Visit]) -> Result<Vec<&Visit>, AssignError> {
     let mut order: Vec<&Visit> = visits.iter().collect();
     order.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
@@ -414,27 +435,31 @@ fn canonical_visits(visits: &[Visit]) -> Result<Vec<&Visit>, AssignError> {
 /// The pool rearranged for matching. Everything per inspector is indexed by *roster* index, so
 /// that a department's inspectors are one run of consecutive indices.
 struct Matcher<'a> {
-    pool: &'a FrozenInspectorPool,
     policy: &'a MatchPolicy,
     /// Canonical index of each roster index.
     canon: Vec<u32>,
+    /// The id of each roster index.
+    ids: Vec<&'a InspectorId>,
     /// What eligibility needs of each inspector, in roster order.
     facts: Vec<Facts>,
     /// The runs of the roster (start, len): one per department, then the experts' (last).
     runs: Vec<(u32, u32)>,
     /// The run of each roster index.
     run_of: Vec<u32>,
-    /// The run of each department.
-    departments: HashMap<&'a DeptId, u32>,
-    regions: HashMap<&'a str, u32>,
+    /// The departments, interned: a department's index is its run.
+    departments: Interner<'a>,
+    /// The department of each officers' run (an officer's id, shared).
+    run_dept: Vec<&'a DeptId>,
+    regions: Interner<'a>,
     /// Items named in restricted scopes, interned; a scoped officer's items as sorted ids.
-    items: HashMap<&'a ItemId, u32>,
+    items: Interner<'a>,
     scopes: Vec<Vec<u32>>,
-    conflicts: HashMap<&'a TargetId, Vec<u32>>,
+    /// Inspector ids, interned in canonical order, and the roster index of each.
+    by_id: Interner<'a>,
+    roster_pos: Vec<u32>,
     avoid: Vec<Vec<u32>>,
-    /// Roster index by id: last inspectors are looked up per visit, and hashing an id is
-    /// cheaper than a binary search over 10⁴ ids that misses the cache at every step.
-    by_id: HashMap<&'a InspectorId, u32>,
+    /// Visits before this matching, by roster index.
+    prior: Vec<u32>,
 }
 
 /// The dense copy of an inspector's eligibility fields.
@@ -451,6 +476,42 @@ struct Facts {
 
 /// An item no scoped officer may check.
 const NO_ITEM: u32 = u32::MAX;
+
+/// The visits of one matching resolved to dense indices, in input order, with their canonical
+/// order and the recusal marks of each visited target.
+struct Plan {
+    /// Copies of the visits' ids, by input index, moved into the teams.
+    names: Vec<String>,
+    /// The visits in canonical order (date, then id).
+    canon: Vec<CanonVisit>,
+    /// Every need of every visit: (run or [`NO_RUN`], start and end of its items in `items`).
+    needs: Vec<(u32, u32, u32)>,
+    items: Vec<u32>,
+    /// Roster indices recused at a target's visits, with the reason: conflicts, then last
+    /// inspectors.
+    marks: Vec<(u32, u8)>,
+}
+
+/// A visit as the matching needs it.
+#[derive(Clone, Copy)]
+struct CanonVisit {
+    /// Its index in the input.
+    input: u32,
+    day: i32,
+    /// Start and end of its needs in [`Plan::needs`].
+    needs: (u32, u32),
+    /// The target's region ([`NO_REGION`] when same-region recusal does not apply), and start
+    /// and end of its marks in [`Plan::marks`]; `None` without facts.
+    facts: Option<(u32, u32, u32)>,
+}
+
+#[derive(Clone, Copy)]
+struct PlannedVisit {
+    day: i32,
+    target: u32,
+    /// Start and end of its needs in [`Plan::needs`].
+    needs: (u32, u32),
+}
 
 impl<'a> Matcher<'a> {
     fn new(
@@ -470,11 +531,12 @@ impl<'a> Matcher<'a> {
         for (r, &i) in canon.iter().enumerate() {
             roster_pos[i as usize] = r as u32;
         }
-        let mut departments: HashMap<&DeptId, u32> = HashMap::new();
+        let mut departments = Interner::with_capacity(16);
+        let mut run_dept = Vec::new();
         let mut runs: Vec<(u32, u32)> = Vec::new();
         let mut run_of = Vec::with_capacity(n);
-        let mut regions = HashMap::new();
-        let mut items = HashMap::new();
+        let mut regions = Interner::with_capacity(16);
+        let mut items = Interner::with_capacity(16);
         let mut scopes = vec![Vec::new(); n];
         let mut facts = Vec::with_capacity(n);
         let mut expert_start = n as u32;
@@ -483,10 +545,10 @@ impl<'a> Matcher<'a> {
             if e.expert {
                 expert_start = expert_start.min(r as u32);
             } else {
-                let next = runs.len() as u32;
-                let run = *departments.entry(&e.department).or_insert(next);
-                if run == next {
+                let (run, new) = departments.insert(e.department.as_str());
+                if new {
                     runs.push((r as u32, 0));
+                    run_dept.push(&e.department);
                 }
                 runs[run as usize].1 += 1;
                 run_of.push(run);
@@ -504,17 +566,18 @@ impl<'a> Matcher<'a> {
                 let mut ids: Vec<u32> = e
                     .items
                     .iter()
-                    .map(|it| {
-                        let next = items.len() as u32;
-                        *items.entry(it).or_insert(next)
-                    })
+                    .map(|it| items.insert(it.as_str()).0)
                     .collect();
                 ids.sort_unstable();
                 scopes[r] = ids;
             }
+            let region = match e.region.is_empty() {
+                true => NO_REGION,
+                false => regions.insert(e.region.as_str()).0,
+            };
             facts.push(Facts {
                 until,
-                region: intern(&mut regions, &e.region),
+                region,
                 scoped,
                 active: e.active,
             });
@@ -522,12 +585,11 @@ impl<'a> Matcher<'a> {
         let experts_run = runs.len() as u32;
         runs.push((expert_start, n as u32 - expert_start));
         run_of.resize(n, experts_run);
-        let mut conflicts: HashMap<&TargetId, Vec<u32>> = HashMap::new();
-        for c in &policy.conflicts {
-            if let Some(i) = pool.position(&c.inspector) {
-                conflicts.entry(&c.target).or_default().push(roster_pos[i]);
-            }
+        let mut by_id = Interner::with_capacity(n);
+        for id in pool.ids() {
+            by_id.insert(id.as_str());
         }
+        let roster = |id: &InspectorId| by_id.get(id.as_str()).map(|i| roster_pos[i as usize]);
         let mut avoid = vec![Vec::new(); n];
         for (a, b) in &policy.avoid_pairs {
             if a == b {
@@ -535,204 +597,398 @@ impl<'a> Matcher<'a> {
                     inspector: a.clone(),
                 });
             }
-            if let (Some(i), Some(j)) = (pool.position(a), pool.position(b)) {
-                let (i, j) = (roster_pos[i], roster_pos[j]);
+            if let (Some(i), Some(j)) = (roster(a), roster(b)) {
                 avoid[i as usize].push(j);
                 avoid[j as usize].push(i);
             }
         }
-        let by_id = entries
-            .iter()
-            .zip(&roster_pos)
-            .map(|(e, &r)| (&e.id, r))
-            .collect();
+        let mut prior = vec![0u32; n];
+        for (id, &w) in &policy.prior_workload {
+            if let Some(r) = roster(id) {
+                prior[r as usize] = w;
+            }
+        }
+        let ids = canon.iter().map(|&i| &pool.ids()[i as usize]).collect();
         Ok(Matcher {
-            by_id,
-            pool,
             policy,
             canon,
+            ids,
             facts,
             runs,
             run_of,
             departments,
+            run_dept,
             regions,
             items,
             scopes,
-            conflicts,
+            by_id,
+            roster_pos,
             avoid,
+            prior,
         })
     }
 
-    fn id(&self, r: u32) -> &'a InspectorId {
-        &self.pool.entries()[self.canon[r as usize] as usize].id
+    fn roster(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).map(|i| self.roster_pos[i as usize])
+    }
+
+    /// Resolves the visits and their targets' facts to dense indices, in one pass over them in
+    /// input order, and puts the visits in canonical order. Bad visits are reported by
+    /// [`canonical_visits`], as the first bad one in canonical order.
+    fn plan(
+        &self,
+        visits: &'a [Visit],
+        targets: &BTreeMap<TargetId, TargetFacts>,
+    ) -> Result<Plan, AssignError> {
+        let mut hashes = Vec::with_capacity(visits.len());
+        let mut names = Vec::with_capacity(visits.len());
+        // Visits usually list their targets in id order (as a draw does): then the distinct
+        // targets are had by comparing neighbours, without hashing.
+        let mut distinct: Vec<&'a str> = Vec::new();
+        let mut sorted = true;
+        let mut planned = Vec::with_capacity(visits.len());
+        let mut needs = Vec::with_capacity(visits.len() * 2);
+        let mut items = Vec::with_capacity(visits.len() * 2);
+        let mut bad = false;
+        for v in visits {
+            bad |= v.needs.is_empty();
+            hashes.push(index::hash(&v.id));
+            // The team's copy of the id, made while the visit is at hand.
+            names.push(v.id.clone());
+            let start = needs.len() as u32;
+            for (i, need) in v.needs.iter().enumerate() {
+                bad |= v.needs[..i].iter().any(|p| p.department == need.department);
+                let run = self
+                    .departments
+                    .get(need.department.as_str())
+                    .unwrap_or(NO_RUN);
+                let first = items.len() as u32;
+                items.extend(
+                    need.items
+                        .iter()
+                        .map(|it| self.items.get(it.as_str()).unwrap_or(NO_ITEM)),
+                );
+                needs.push((run, first, items.len() as u32));
+            }
+            let t = v.target.as_str();
+            let target = match distinct.last().map(|&p| p.cmp(t)) {
+                _ if !sorted => 0,
+                Some(Ordering::Equal) => distinct.len() as u32 - 1,
+                Some(Ordering::Greater) => {
+                    sorted = false;
+                    0
+                }
+                _ => {
+                    distinct.push(t);
+                    distinct.len() as u32 - 1
+                }
+            };
+            planned.push(PlannedVisit {
+                day: v.date.num_days_from_ce(),
+                target,
+                needs: (start, needs.len() as u32),
+            });
+        }
+        // Equal ids have equal hashes: sorted, they are neighbours (a collision of distinct
+        // ids only sends us to the exact check).
+        hashes.sort_unstable();
+        bad |= hashes.windows(2).any(|w| w[0] == w[1]);
+        drop(hashes);
+        if bad {
+            canonical_visits(visits)?;
+        }
+        let tids = if sorted {
+            Targets::Sorted(distinct)
+        } else {
+            drop(distinct);
+            let mut tids = Interner::with_capacity(visits.len());
+            for (p, v) in planned.iter_mut().zip(visits) {
+                p.target = tids.insert(v.target.as_str()).0;
+            }
+            Targets::Hashed(tids)
+        };
+        let order = canonical_order(visits, &planned);
+
+        // The facts of each visited target, looked up from whichever side is smaller.
+        let mut facts: Vec<Option<&TargetFacts>> = vec![None; tids.len()];
+        let keys = tids.keys();
+        let ascending = match &tids {
+            Targets::Sorted(_) => true,
+            Targets::Hashed(_) => keys.windows(2).all(|w| w[0] < w[1]),
+        };
+        if targets.len() <= 4 * tids.len() && ascending {
+            // Targets visited in id order (as a draw lists them): a merge of two sorted lists.
+            let mut t = 0;
+            for (id, f) in targets {
+                while t < keys.len() && keys[t] < id.as_str() {
+                    t += 1;
+                }
+                if t == keys.len() {
+                    break;
+                }
+                if keys[t] == id.as_str() {
+                    facts[t] = Some(f);
+                    t += 1;
+                }
+            }
+        } else if targets.len() <= 4 * tids.len() {
+            for (id, f) in targets {
+                if let Some(t) = tids.get(id.as_str()) {
+                    facts[t as usize] = Some(f);
+                }
+            }
+        } else {
+            for (slot, id) in facts.iter_mut().zip(tids.keys()) {
+                *slot = targets.get(*id);
+            }
+        }
+        // (visited target, roster index) of each conflict, in declaration order.
+        let declared = &self.policy.conflicts;
+        let mut conflicts: Vec<(u32, u32)> = match &tids {
+            Targets::Sorted(keys) if declared.len() * 64 >= keys.len() => {
+                // Many conflicts: intern their targets, then look every visited target up
+                // among them (a binary search over the visited ones would miss the cache at
+                // every step).
+                let mut named = Interner::with_capacity(declared.len());
+                let by_named: Vec<(u32, u32)> = declared
+                    .iter()
+                    .filter_map(|c| {
+                        let r = self.roster(c.inspector.as_str())?;
+                        Some((named.insert(c.target.as_str()).0, r))
+                    })
+                    .collect();
+                let mut visited = vec![u32::MAX; named.keys().len()];
+                for (t, key) in keys.iter().enumerate() {
+                    if let Some(c) = named.get(key) {
+                        visited[c as usize] = t as u32;
+                    }
+                }
+                by_named
+                    .into_iter()
+                    .map(|(c, r)| (visited[c as usize], r))
+                    .filter(|&(t, _)| t != u32::MAX)
+                    .collect()
+            }
+            _ => declared
+                .iter()
+                .filter_map(|c| {
+                    Some((
+                        tids.get(c.target.as_str())?,
+                        self.roster(c.inspector.as_str())?,
+                    ))
+                })
+                .collect(),
+        };
+        conflicts.sort_by_key(|&(t, _)| t);
+        let mut conflicts = conflicts.into_iter().peekable();
+        let mut marks = Vec::new();
+        let mut resolved = Vec::with_capacity(tids.len());
+        for (t, f) in facts.iter().enumerate() {
+            let start = marks.len() as u32;
+            while let Some((_, r)) = conflicts.next_if(|&(ct, _)| ct == t as u32) {
+                marks.push((r, MARK_CONFLICT));
+            }
+            let Some(f) = f else {
+                resolved.push(None);
+                continue;
+            };
+            if self.policy.last_inspector_recusal {
+                marks.extend(
+                    f.last_inspectors
+                        .iter()
+                        .filter_map(|id| Some((self.roster(id.as_str())?, MARK_LAST))),
+                );
+            }
+            let region = match self.policy.same_region_recusal {
+                true if !f.region.is_empty() => self.regions.get(&f.region).unwrap_or(NO_REGION),
+                _ => NO_REGION,
+            };
+            resolved.push(Some((region, start, marks.len() as u32)));
+        }
+        // The visits in canonical order, with all the matching needs of each at hand.
+        let canon = order
+            .iter()
+            .map(|&i| {
+                let p = planned[i as usize];
+                CanonVisit {
+                    input: i,
+                    day: p.day,
+                    needs: p.needs,
+                    facts: resolved[p.target as usize],
+                }
+            })
+            .collect();
+        Ok(Plan {
+            names,
+            canon,
+            needs,
+            items,
+            marks,
+        })
     }
 
     fn run(
         &self,
-        order: &[&Visit],
-        targets: &BTreeMap<TargetId, TargetFacts>,
+        mut plan: Plan,
+        visits: &[Visit],
         seed: &Seed,
     ) -> Result<Assignment, AssignError> {
-        let n = self.pool.len();
-        // Round 0 keys are positions 0..N: one pass of the keystream. An inspector with prior
-        // visits starts at that round instead, with that round's key.
-        let mut key = vec![0u64; n];
-        entity_keys(seed, ASSIGN_STREAM, 0, &mut key);
-        let workload: Vec<u32> = (0..n)
-            .map(|r| {
-                self.policy
-                    .prior_workload
-                    .get(self.id(r as u32))
-                    .copied()
-                    .unwrap_or(0)
+        let n = self.ids.len();
+        let workload = self.prior.clone();
+        // Inactive inspectors never leave that state within a matching: never queued.
+        let gone: Vec<bool> = self.facts.iter().map(|f| !f.active).collect();
+        let queues: Vec<Queue> = self
+            .runs
+            .iter()
+            .map(|&(start, len)| {
+                let mut ws: Vec<u32> = (start..start + len)
+                    .filter(|&r| !gone[r as usize])
+                    .map(|r| workload[r as usize])
+                    .collect();
+                ws.sort_unstable();
+                let mut rounds: Vec<(u32, Level)> = Vec::new();
+                for w in ws {
+                    match rounds.last_mut() {
+                        Some((l, level)) if *l == w => level.count += 1,
+                        _ => rounds.push((w, Level::new(1))),
+                    }
+                }
+                Queue { rounds }
             })
             .collect();
-        let mut queues = vec![BTreeSet::new(); self.runs.len()];
-        for r in 0..n {
-            if workload[r] > 0 {
-                let position = u64::from(workload[r]) * n as u64 + r as u64;
-                key[r] = entity_key(seed, ASSIGN_STREAM, position);
-            }
-            // Inactive inspectors never leave that state within a matching: never queued.
-            if self.facts[r].active {
-                queues[self.run_of[r] as usize].insert(entry(workload[r], key[r], r as u32));
-            }
-        }
         let mut st = State {
             workload,
-            key,
+            gone,
             stamp: vec![0; n],
             mark: vec![0; n],
             queues,
-            gone: Vec::new(),
-            need: Vec::new(),
+            seed: *seed,
+            scratch: Vec::new(),
         };
-        // A hash index of the facts when it costs no more than the visits' own look-ups: a
-        // tree look-up compares ~17 ids, each a likely cache miss.
-        let hashed: Option<HashMap<&TargetId, &TargetFacts>> =
-            (targets.len() <= 4 * order.len()).then(|| targets.iter().collect());
-        let mut teams = Vec::with_capacity(order.len());
-        for (v, visit) in order.iter().enumerate() {
-            let facts = match &hashed {
-                Some(h) => h.get(&visit.target).copied(),
-                None => targets.get(&visit.target),
-            };
-            let facts = facts.ok_or_else(|| AssignError::UnknownTarget {
-                visit: visit.id.clone(),
-                target: visit.target.clone(),
-            })?;
-            teams.push(self.visit(v as u32 + 1, visit, facts, seed, &mut st)?);
+        // The picks of every visit, in canonical order: (end in `picks`, officers among them).
+        let mut picks: Vec<u32> = Vec::with_capacity(plan.canon.len() * 3);
+        let mut teams: Vec<(u32, u32)> = Vec::with_capacity(plan.canon.len());
+        for (k, v) in plan.canon.iter().enumerate() {
+            let officers = self.visit(k as u32 + 1, &plan, v, visits, &mut picks, &mut st)?;
+            teams.push((picks.len() as u32, officers));
         }
-        let workload = st
-            .workload
-            .iter()
-            .enumerate()
-            .filter(|&(_, &w)| w > 0)
-            .map(|(r, &w)| (self.id(r as u32).clone(), w))
+        let mut out = Vec::with_capacity(teams.len());
+        let mut start = 0;
+        for (v, &(end, officers)) in plan.canon.iter().zip(&teams) {
+            let (mine, experts) = picks[start..end as usize].split_at(officers as usize);
+            start = end as usize;
+            let members: Vec<(InspectorId, DeptId)> = mine
+                .iter()
+                .map(|&r| {
+                    let dept = self.run_dept[self.run_of[r as usize] as usize];
+                    (self.ids[r as usize].clone(), dept.clone())
+                })
+                .collect();
+            out.push(Team {
+                visit: std::mem::take(&mut plan.names[v.input as usize]),
+                leader: members[0].0.clone(),
+                members,
+                experts: experts
+                    .iter()
+                    .map(|&r| self.ids[r as usize].clone())
+                    .collect(),
+            });
+        }
+        let mut workload: Vec<(u32, u32)> = (0..n as u32)
+            .filter(|&r| st.workload[r as usize] > 0)
+            .map(|r| (r, st.workload[r as usize]))
+            .collect();
+        // By id, which is canonical order: the tree is then built from sorted entries.
+        workload.sort_unstable_by_key(|&(r, _)| self.canon[r as usize]);
+        let workload = workload
+            .into_iter()
+            .map(|(r, w)| (self.ids[r as usize].clone(), w))
             .collect();
         Ok(Assignment {
-            visits: teams,
+            visits: out,
             workload,
         })
     }
 
-    /// Staffs one visit; `stamp` is unique per visit (its canonical index + 1), so that marks
-    /// of earlier visits need no clearing.
+    /// Staffs the visit of input index `i`, appending its picks (officers, then experts) to
+    /// `picks`; returns the number of officers. `stamp` is unique per visit (its canonical
+    /// index + 1), so that marks of earlier visits need no clearing.
     fn visit(
         &self,
         stamp: u32,
-        visit: &Visit,
-        facts: &TargetFacts,
-        seed: &Seed,
+        plan: &Plan,
+        v: &CanonVisit,
+        visits: &[Visit],
+        picks: &mut Vec<u32>,
         st: &mut State,
-    ) -> Result<Team, AssignError> {
-        let mark = |st: &mut State, r: u32, why: u8| {
+    ) -> Result<u32, AssignError> {
+        let i = v.input;
+        let Some((region, m0, m1)) = v.facts else {
+            let visit = &visits[i as usize];
+            return Err(AssignError::UnknownTarget {
+                visit: visit.id.clone(),
+                target: visit.target.clone(),
+            });
+        };
+        for &(r, why) in &plan.marks[m0 as usize..m1 as usize] {
             let r = r as usize;
             if st.stamp[r] != stamp {
                 st.stamp[r] = stamp;
                 st.mark[r] = why;
             }
-        };
-        for &r in self.conflicts.get(&visit.target).into_iter().flatten() {
-            mark(st, r, MARK_CONFLICT);
         }
-        if self.policy.last_inspector_recusal {
-            for id in &facts.last_inspectors {
-                if let Some(&r) = self.by_id.get(id) {
-                    mark(st, r, MARK_LAST);
-                }
-            }
-        }
-        let region = match self.policy.same_region_recusal {
-            true if !facts.region.is_empty() => self.regions.get(facts.region.as_str()).copied(),
-            _ => None,
-        };
         let ctx = Slot {
             stamp,
-            region: region.unwrap_or(NO_REGION),
-            day: visit.date.num_days_from_ce(),
+            region,
+            day: v.day,
         };
-
-        let deps = visit.needs.len() as u32;
+        let needs = &plan.needs[v.needs.0 as usize..v.needs.1 as usize];
+        let deps = needs.len() as u32;
         let extra = self.policy.min_team.saturating_sub(deps);
-        let mut picked: Vec<u32> = Vec::new();
-        let mut members = Vec::new();
-        for (d, need) in visit.needs.iter().enumerate() {
-            let d = d as u32;
-            let slots = 1 + extra / deps + u32::from(d < extra % deps);
-            st.need.clear();
-            st.need.extend(
-                need.items
-                    .iter()
-                    .map(|it| self.items.get(it).copied().unwrap_or(NO_ITEM)),
-            );
-            let run = self.departments.get(&need.department).copied();
-            let before = picked.len();
-            self.fill(&ctx, run, slots, &mut picked, st)
-                .map_err(|(eligible, refused)| AssignError::Shortage {
-                    visit: visit.id.clone(),
-                    department: Some(need.department.clone()),
-                    eligible,
-                    needed: slots,
-                    refused,
+        let before = picks.len();
+        for (d, &(run, i0, i1)) in needs.iter().enumerate() {
+            let slots = 1 + extra / deps + u32::from((d as u32) < extra % deps);
+            let need = &plan.items[i0 as usize..i1 as usize];
+            let run = (run != NO_RUN).then_some(run);
+            self.fill(&ctx, run, need, slots, picks, st)
+                .map_err(|(eligible, refused)| {
+                    let visit = &visits[i as usize];
+                    AssignError::Shortage {
+                        visit: visit.id.clone(),
+                        department: Some(visit.needs[d].department.clone()),
+                        eligible,
+                        needed: slots,
+                        refused,
+                    }
                 })?;
-            members.extend(
-                picked[before..]
-                    .iter()
-                    .map(|&r| (self.id(r).clone(), need.department.clone())),
-            );
         }
-        let officers = picked.len();
-        st.need.clear();
+        let officers = (picks.len() - before) as u32;
         let experts = Some(self.runs.len() as u32 - 1);
-        self.fill(&ctx, experts, self.policy.experts, &mut picked, st)
+        self.fill(&ctx, experts, &[], self.policy.experts, picks, st)
             .map_err(|(eligible, refused)| AssignError::Shortage {
-                visit: visit.id.clone(),
+                visit: visits[i as usize].id.clone(),
                 department: None,
                 eligible,
                 needed: self.policy.experts,
                 refused,
             })?;
-        // Only a complete team counts: each pick moves to its next round with a fresh key.
-        let n = self.pool.len() as u64;
-        for &r in &picked {
+        // Only a complete team counts: each pick moves to its next round (and so to its key
+        // of that round). Its entry in the old round's order is dropped when next walked over.
+        for &r in &picks[before..] {
             let ri = r as usize;
-            let run = self.run_of[ri] as usize;
+            let q = &mut st.queues[self.run_of[ri] as usize];
             let w = st.workload[ri];
-            st.queues[run].remove(&entry(w, st.key[ri], r));
             st.workload[ri] = w + 1;
-            st.key[ri] = entity_key(seed, ASSIGN_STREAM, u64::from(w + 1) * n + u64::from(r));
-            st.queues[run].insert(entry(w + 1, st.key[ri], r));
+            let i = q.rounds.partition_point(|&(l, _)| l < w);
+            if let Some((_, level)) = q.rounds.get_mut(i) {
+                level.count -= 1;
+            }
+            match q.rounds.get_mut(i + 1) {
+                Some((l, level)) if *l == w + 1 => level.count += 1,
+                _ => q.rounds.insert(i + 1, (w + 1, Level::new(1))),
+            }
         }
-        Ok(Team {
-            visit: visit.id.clone(),
-            leader: members[0].0.clone(),
-            members,
-            experts: picked[officers..]
-                .iter()
-                .map(|&r| self.id(r).clone())
-                .collect(),
-        })
+        Ok(officers)
     }
 
     /// Fills `slots` picks from a run's queue, in (workload, key, index) order; on shortage
@@ -741,8 +997,9 @@ impl<'a> Matcher<'a> {
         &self,
         ctx: &Slot,
         run: Option<u32>,
+        need: &[u32],
         slots: u32,
-        picked: &mut Vec<u32>,
+        picks: &mut Vec<u32>,
         st: &mut State,
     ) -> Result<(), (u32, Refusals)> {
         let Some(run) = run else {
@@ -753,35 +1010,70 @@ impl<'a> Matcher<'a> {
             };
         };
         let cap = self.policy.max_visits_per_inspector.unwrap_or(u32::MAX);
-        let before = picked.len();
+        let before = picks.len();
+        let full = |picks: &Vec<u32>| picks.len() - before == slots as usize;
+        let (start, len) = self.runs[run as usize];
         let State {
             queues,
+            workload,
+            gone,
             stamp,
             mark,
-            gone,
-            need,
-            ..
+            seed,
+            scratch,
         } = st;
-        gone.clear();
-        for &c in &queues[run as usize] {
-            if picked.len() - before == slots as usize {
+        let q = &mut queues[run as usize];
+        // Nobody enters the lowest round again once it is empty (workloads only grow).
+        let empty = q.rounds.iter().take_while(|(_, l)| l.count == 0).count();
+        q.rounds.drain(..empty);
+        // The queue is by workload first: walk the rounds up from the lowest, below the cap.
+        for &mut (w_level, ref mut level) in &mut q.rounds {
+            if full(picks) || w_level >= cap {
                 break;
             }
-            if (c >> 96) as u32 >= cap {
-                break; // the queue is by workload: everyone after is capped too
-            }
-            let r = c as u32 as usize;
-            let f = &self.facts[r];
-            if ctx.day > f.until {
-                // Visits come in date order, so an expired certificate stays expired.
-                gone.push(c);
-            } else if (f.scoped && !self.covers(r, need))
-                || (f.region == ctx.region && ctx.region != NO_REGION)
-                || stamp[r] == ctx.stamp
-            {
+            if level.count == 0 {
                 continue;
-            } else {
-                picked.push(r as u32);
+            }
+            let round = level.round.get_or_insert_with(|| {
+                Round::new(
+                    seed,
+                    self.ids.len(),
+                    w_level,
+                    (start, len),
+                    workload,
+                    gone,
+                    scratch,
+                )
+            });
+            let mut i = round.find(0);
+            while i < round.order.len() {
+                let r = round.order[i] as usize;
+                let w = workload[r];
+                if gone[r] || w > w_level {
+                    // Left this round for good.
+                    i = round.remove(i);
+                    continue;
+                }
+                if w < w_level {
+                    i = round.find(i + 1); // not yet in this round
+                    continue;
+                }
+                let f = &self.facts[r];
+                if ctx.day > f.until {
+                    // Visits come in date order, so an expired certificate stays expired.
+                    gone[r] = true;
+                    level.count -= 1;
+                    i = round.remove(i);
+                    continue;
+                }
+                i = round.find(i + 1);
+                if (f.scoped && !self.covers(r, need))
+                    || (f.region == ctx.region && ctx.region != NO_REGION)
+                    || stamp[r] == ctx.stamp
+                {
+                    continue;
+                }
+                picks.push(r as u32);
                 // A pick is stamped like an avoided inspector (never counted as refused),
                 // and their avoidance partners are marked for the rest of the visit.
                 stamp[r] = ctx.stamp;
@@ -792,19 +1084,26 @@ impl<'a> Matcher<'a> {
                         mark[j as usize] = MARK_AVOID;
                     }
                 }
+                if full(picks) {
+                    break;
+                }
             }
         }
-        for c in gone.drain(..) {
-            queues[run as usize].remove(&c);
-        }
-        if picked.len() - before == slots as usize {
+        if picks.len() - before == slots as usize {
             return Ok(());
         }
-        Err(self.shortfall(ctx, run, &picked[before..], st))
+        Err(self.shortfall(ctx, run, need, &picks[before..], st))
     }
 
     /// Counts a run's candidates by first refusal reason (the slow path, only on failure).
-    fn shortfall(&self, ctx: &Slot, run: u32, made: &[u32], st: &State) -> (u32, Refusals) {
+    fn shortfall(
+        &self,
+        ctx: &Slot,
+        run: u32,
+        need: &[u32],
+        made: &[u32],
+        st: &State,
+    ) -> (u32, Refusals) {
         let cap = self.policy.max_visits_per_inspector.unwrap_or(u32::MAX);
         let (start, len) = self.runs[run as usize];
         let mut refused = Refusals::default();
@@ -815,7 +1114,7 @@ impl<'a> Matcher<'a> {
                 &mut refused.inactive
             } else if ctx.day > f.until {
                 &mut refused.certificate
-            } else if f.scoped && !self.covers(ri, &st.need) {
+            } else if f.scoped && !self.covers(ri, need) {
                 &mut refused.scope
             } else if f.region == ctx.region && ctx.region != NO_REGION {
                 &mut refused.same_region
@@ -844,9 +1143,106 @@ impl<'a> Matcher<'a> {
     }
 }
 
-/// A queue entry: ordered by workload, then key, then roster index.
-fn entry(workload: u32, key: u64, r: u32) -> u128 {
-    (u128::from(workload) << 96) | (u128::from(key) << 32) | u128::from(r)
+/// The canonical order (date, then id) of the visits, as input indices. Sorts packed keys of
+/// (day, eight bytes of the id after the prefix all ids share, index), then orders the rare
+/// runs of equal (day, eight bytes) by the whole id.
+fn canonical_order(visits: &[Visit], planned: &[PlannedVisit]) -> Vec<u32> {
+    let Some(first) = visits.first() else {
+        return Vec::new();
+    };
+    let first = first.id.as_bytes();
+    let shared = visits.iter().fold(first.len(), |l, v| {
+        let id = v.id.as_bytes();
+        first[..l]
+            .iter()
+            .zip(id)
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    let key = |i: usize, v: &Visit, p: &PlannedVisit| {
+        let rest = &v.id.as_bytes()[shared..];
+        let mut w = [0u8; 8];
+        let k = rest.len().min(8);
+        w[..k].copy_from_slice(&rest[..k]);
+        // Zero padding keeps the byte order: a prefix sorts before its extensions.
+        let day = (i64::from(p.day) - i64::from(i32::MIN)) as u32;
+        (u128::from(day) << 96) | (u128::from(u64::from_be_bytes(w)) << 32) | i as u128
+    };
+    let lo = planned.iter().map(|p| p.day).min().unwrap_or(0);
+    let hi = planned.iter().map(|p| p.day).max().unwrap_or(0);
+    let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
+    let keys = if span <= 4 * visits.len() + 1024 {
+        // Bucketed by day first (a counting sort), then each day's few visits sorted.
+        let mut start = vec![0usize; span + 1];
+        for p in planned {
+            start[(p.day - lo) as usize + 1] += 1;
+        }
+        for d in 0..span {
+            start[d + 1] += start[d];
+        }
+        let mut fill = start.clone();
+        let mut keys = vec![0u128; visits.len()];
+        for (i, (v, p)) in visits.iter().zip(planned).enumerate() {
+            let d = (p.day - lo) as usize;
+            keys[fill[d]] = key(i, v, p);
+            fill[d] += 1;
+        }
+        for d in 0..span {
+            keys[start[d]..start[d + 1]].sort_unstable();
+        }
+        keys
+    } else {
+        let mut keys: Vec<u128> = visits
+            .iter()
+            .zip(planned)
+            .enumerate()
+            .map(|(i, (v, p))| key(i, v, p))
+            .collect();
+        keys.sort_unstable();
+        keys
+    };
+    let mut order: Vec<u32> = keys.iter().map(|&k| k as u32).collect();
+    let mut a = 0;
+    while a < keys.len() {
+        let mut b = a + 1;
+        while b < keys.len() && keys[b] >> 32 == keys[a] >> 32 {
+            b += 1;
+        }
+        if b - a > 1 {
+            order[a..b]
+                .sort_unstable_by(|&x, &y| visits[x as usize].id.cmp(&visits[y as usize].id));
+        }
+        a = b;
+    }
+    order
+}
+
+/// The distinct targets of the visits, indexed.
+enum Targets<'a> {
+    /// In ascending order (the visits listed them so).
+    Sorted(Vec<&'a str>),
+    /// In order of first appearance.
+    Hashed(Interner<'a>),
+}
+
+impl Targets<'_> {
+    fn keys(&self) -> &[&str] {
+        match self {
+            Targets::Sorted(keys) => keys,
+            Targets::Hashed(t) => t.keys(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.keys().len()
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        match self {
+            Targets::Sorted(keys) => keys.binary_search(&id).ok().map(|i| i as u32),
+            Targets::Hashed(t) => t.get(id),
+        }
+    }
 }
 
 /// What every slot of one visit shares.
@@ -860,21 +1256,97 @@ struct Slot {
 /// Running totals and scratch, indexed by roster index.
 struct State {
     workload: Vec<u32>,
-    /// Each inspector's key for its current round.
-    key: Vec<u64>,
+    /// Never to be picked again in this matching: inactive, or certificate expired.
+    gone: Vec<bool>,
     stamp: Vec<u32>,
     mark: Vec<u8>,
-    /// Per run, its active, unexpired inspectors as [`entry`] values.
-    queues: Vec<BTreeSet<u128>>,
-    gone: Vec<u128>,
-    /// The interned items of the department being filled.
-    need: Vec<u32>,
+    /// Per run, its queue.
+    queues: Vec<Queue>,
+    seed: Seed,
+    scratch: Vec<u64>,
 }
 
-fn intern<'a>(regions: &mut HashMap<&'a str, u32>, region: &'a str) -> u32 {
-    if region.is_empty() {
-        return NO_REGION;
+/// The queue of a run: its inspectors by (visits so far, key of that round, roster index).
+///
+/// Since an inspector's key in round `w` is fixed by `w` and its roster index, each round's order
+/// of the whole run is computed once (when the round is first walked), and the queue is walked
+/// round by round in those orders, skipping who is not in that round. A pick moves on by its
+/// workload alone; entries that left a round are unlinked when next walked over.
+struct Queue {
+    /// The rounds with queued inspectors (and some emptied ones), by workload: a short sorted
+    /// list rather than one slot per workload, since prior workloads may be far apart.
+    rounds: Vec<(u32, Level)>,
+}
+
+/// One round of a run's queue.
+struct Level {
+    /// Queued (active, unexpired) inspectors in this round.
+    count: u32,
+    /// The round's order, made when first walked.
+    round: Option<Round>,
+}
+
+impl Level {
+    fn new(count: u32) -> Level {
+        Level { count, round: None }
     }
-    let next = regions.len() as u32;
-    *regions.entry(region).or_insert(next)
+}
+
+/// One round's order of a run.
+struct Round {
+    /// Roster indices by (key, index).
+    order: Vec<u32>,
+    /// `next[i]` leads (by path halving) to the first entry at or after `i` not yet unlinked;
+    /// `next[i] == i` for linked entries, and the end is `order.len()`.
+    next: Vec<u32>,
+}
+
+impl Round {
+    fn new(
+        seed: &Seed,
+        pool: usize,
+        w: u32,
+        (start, len): (u32, u32),
+        workload: &[u32],
+        gone: &[bool],
+        keys: &mut Vec<u64>,
+    ) -> Round {
+        keys.clear();
+        keys.resize(len as usize, 0);
+        // Keystream positions w·N + r for the run's roster indices r: one stretch.
+        let first = u64::from(w) * pool as u64 + u64::from(start);
+        entity_keys(seed, ASSIGN_STREAM, first, keys);
+        let mut sorted: Vec<u128> = keys
+            .iter()
+            .zip(start..)
+            .map(|(&k, r)| (u128::from(k) << 32) | u128::from(r))
+            .collect();
+        sorted.sort_unstable();
+        let order: Vec<u32> = sorted.iter().map(|&e| e as u32).collect();
+        let mut next: Vec<u32> = (0..=len).collect();
+        for (i, &r) in order.iter().enumerate().rev() {
+            let r = r as usize;
+            if gone[r] || workload[r] > w {
+                next[i] = next[i + 1];
+            }
+        }
+        Round { order, next }
+    }
+
+    /// The first linked entry at or after `i`.
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.next[i] as usize != i {
+            let j = self.next[i] as usize;
+            self.next[i] = self.next[j];
+            i = j;
+        }
+        i
+    }
+
+    /// Unlinks entry `i`; the first linked entry after it.
+    fn remove(&mut self, i: usize) -> usize {
+        let j = self.find(i + 1);
+        self.next[i] = j as u32;
+        j
+    }
 }

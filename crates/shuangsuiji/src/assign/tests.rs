@@ -3,6 +3,7 @@ use crate::inspector::{Inspector, InspectorPool};
 use crate::keys::entity_key;
 use crate::target::Inspection;
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 fn dept(s: &str) -> DeptId {
     DeptId::new(s).unwrap()
@@ -780,6 +781,25 @@ fn check_case(c: &Case) -> Result<Option<Assignment>, TestCaseError> {
     // Same seed, same teams; the order of visits and of pool rows does not matter.
     let again = assign(&pool, &c.visits, &c.facts, &c.policy, &c.seed);
     prop_assert_eq!(&res, &again);
+    // The same teams, workloads and errors as the matching as first written.
+    let reference = super::reference::assign(&pool, &c.visits, &c.facts, &c.policy, &c.seed);
+    prop_assert_eq!(&res, &reference);
+    // … also with prior workloads (some far apart), which the cases above leave empty.
+    let mut policy = c.policy.clone();
+    let mut s = c.shuffle;
+    for e in &c.pool_rows {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let w = [0, 0, 1, 2, 3, 7, 1000, 4_000_000_000][(s >> 61) as usize];
+        if w > 0 {
+            policy.prior_workload.insert(e.id.clone(), w);
+        }
+    }
+    prop_assert_eq!(
+        assign(&pool, &c.visits, &c.facts, &policy, &c.seed),
+        super::reference::assign(&pool, &c.visits, &c.facts, &policy, &c.seed)
+    );
     let pool2 = frozen(shuffled(&c.pool_rows, c.shuffle));
     let visits2 = shuffled(&c.visits, c.shuffle ^ 0x5555);
     prop_assert_eq!(
@@ -813,4 +833,486 @@ proptest! {
     fn a_generous_pool_always_staffs_every_visit(c in arb_case(true)) {
         prop_assert!(check_case(&c)?.is_some(), "a generous pool must succeed");
     }
+}
+
+/// The shape of one golden scenario (see [`golden_results_are_pinned`]).
+struct GoldenShape {
+    inspectors: usize,
+    departments: usize,
+    regions: usize,
+    visits: usize,
+    /// Targets, each visited by several visits (and some never visited).
+    targets: usize,
+    min_team: u32,
+    experts: u32,
+    same_region: bool,
+    last: bool,
+    cap: Option<u32>,
+    conflicts: usize,
+    avoid: usize,
+    prior: usize,
+    /// One in `scoped` officers has a restricted item scope (0: none).
+    scoped: usize,
+    /// One in `expiring` officers has a certificate expiring mid-year (0: none).
+    expiring: usize,
+    /// A department that no inspector belongs to appears in some visits.
+    ghost_department: bool,
+    /// Visits list their targets in id order (as a draw does).
+    sorted_targets: bool,
+    /// Days over which the visits spread.
+    date_span: usize,
+    /// Prior workloads far apart (up to four billion) rather than 0 to 3.
+    far_prior: bool,
+    /// Visit ids long and alike (sharing more than their first eight bytes): 1 unique, 2 with
+    /// some duplicates.
+    long_ids: u8,
+}
+
+/// A deterministic, non-trivial matching problem built from `shape` and `salt`.
+fn golden_case(
+    shape: &GoldenShape,
+    salt: u64,
+) -> (
+    FrozenInspectorPool,
+    Vec<Visit>,
+    BTreeMap<TargetId, TargetFacts>,
+    MatchPolicy,
+    Seed,
+) {
+    let mut s = salt.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut below = move |n: usize| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((s >> 33) % n.max(1) as u64) as usize
+    };
+    let dname = |d: usize| format!("D{d}");
+    let rows: Vec<Inspector> = (0..shape.inspectors)
+        .map(|i| {
+            let d = below(shape.departments);
+            let mut p = if below(9) == 0 {
+                expert(&format!("X{i:04}"))
+            } else {
+                officer(&format!("P{i:04}"), &dname(d))
+            };
+            p.region = match below(shape.regions + 1) {
+                0 => String::new(),
+                r => format!("R{r}"),
+            };
+            p.active = below(25) != 0;
+            if shape.scoped > 0 && below(shape.scoped) == 0 {
+                p.items = (0..1 + below(3))
+                    .map(|k| item(&format!("{}-I{}", dname(d), (k + below(2)) % 4)))
+                    .collect();
+            }
+            if shape.expiring > 0 && below(shape.expiring) == 0 {
+                p.certificate_expiry =
+                    Some(day("2026-01-01") + chrono::Days::new(below(300) as u64));
+            }
+            p
+        })
+        .collect();
+    let ids: Vec<InspectorId> = rows.iter().map(|p| p.id.clone()).collect();
+    let any_id = |k: usize| -> InspectorId {
+        if k % 13 == 12 {
+            pid(&format!("OUTSIDER{k}")) // not in the pool: ignored
+        } else {
+            ids[k % ids.len()].clone()
+        }
+    };
+    let pool = frozen(rows);
+    let visits: Vec<Visit> = (0..shape.visits)
+        .map(|v| {
+            let lead = below(shape.departments);
+            let mut deps = vec![lead];
+            for _ in 0..below(4).saturating_sub(1) {
+                let d = below(shape.departments);
+                if !deps.contains(&d) {
+                    deps.push(d);
+                }
+            }
+            let mut needs: Vec<DepartmentNeed> = deps
+                .into_iter()
+                .map(|d| DepartmentNeed {
+                    department: dept(&dname(d)),
+                    items: (0..below(3))
+                        .map(|_| item(&format!("{}-I{}", dname(d), below(5))))
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect(),
+                })
+                .collect();
+            if shape.ghost_department && below(40) == 0 {
+                needs.push(DepartmentNeed {
+                    department: dept("无人部门"),
+                    items: Vec::new(),
+                });
+            }
+            Visit {
+                id: match shape.long_ids {
+                    1 => format!("V{}-检查任务-2026-{:03}-{v}", v % 3, below(1000)),
+                    2 => format!("V{}-检查任务-2026-{}", v % 3, below(100_000)),
+                    _ => format!("V{v:05}-{}", below(1000)),
+                },
+                target: tid(&format!(
+                    "T{:04}",
+                    match shape.sorted_targets {
+                        true => v * shape.targets / shape.visits.max(1),
+                        false => below(shape.targets),
+                    }
+                )),
+                date: day("2026-01-01") + chrono::Days::new(below(shape.date_span) as u64),
+                needs,
+            }
+        })
+        .collect();
+    let facts = (0..shape.targets)
+        .map(|t| {
+            let region = match below(shape.regions + 1) {
+                0 => String::new(),
+                r => format!("R{r}"),
+            };
+            let last_inspectors = (0..below(4)).map(|_| any_id(below(1 << 20))).collect();
+            (
+                tid(&format!("T{t:04}")),
+                TargetFacts {
+                    region,
+                    last_inspectors,
+                },
+            )
+        })
+        .collect();
+    let policy = MatchPolicy {
+        min_team: shape.min_team,
+        experts: shape.experts,
+        same_region_recusal: shape.same_region,
+        last_inspector_recusal: shape.last,
+        max_visits_per_inspector: shape.cap,
+        conflicts: (0..shape.conflicts)
+            .map(|_| Conflict {
+                inspector: any_id(below(1 << 20)),
+                target: tid(&format!("T{:04}", below(shape.targets))),
+                reason: "亲属".into(),
+            })
+            .collect(),
+        avoid_pairs: (0..shape.avoid)
+            .filter_map(|_| {
+                let (a, b) = (any_id(below(1 << 20)), any_id(below(1 << 20)));
+                (a != b).then_some((a, b))
+            })
+            .collect(),
+        prior_workload: (0..shape.prior)
+            .map(|_| {
+                let id = any_id(below(1 << 20));
+                let w = below(4);
+                let w = match shape.far_prior {
+                    true => [0, 2, 1_000_000, 4_000_000_000][w],
+                    false => w as u32,
+                };
+                (id, w)
+            })
+            .collect(),
+    };
+    let mut seed = [0u8; 32];
+    for b in &mut seed {
+        *b = below(256) as u8;
+    }
+    (pool, visits, facts, policy, Seed(seed))
+}
+
+/// One line per scenario: the SM3 of the JSON of a successful assignment, or the error.
+fn golden_line(shape: &GoldenShape, salt: u64) -> String {
+    let (pool, visits, facts, policy, seed) = golden_case(shape, salt);
+    let res = assign(&pool, &visits, &facts, &policy, &seed);
+    assert_eq!(
+        res,
+        super::reference::assign(&pool, &visits, &facts, &policy, &seed),
+        "as first written"
+    );
+    match res {
+        Ok(a) => {
+            let json = serde_json::to_vec(&a).unwrap();
+            format!(
+                "ok {} teams {}",
+                a.visits.len(),
+                crate::digest::Digest::sm3(&json).to_hex()
+            )
+        }
+        Err(e) => format!("err {e:?}"),
+    }
+}
+
+/// Pins the results of the matching as computed by the reference implementation: any change of
+/// a team, leader, expert, workload or error in these scenarios is a change of the published
+/// algorithm (the results are reproducible-from-seed audit data), not an optimisation.
+#[test]
+fn golden_results_are_pinned() {
+    let base = GoldenShape {
+        inspectors: 400,
+        departments: 6,
+        regions: 5,
+        visits: 1500,
+        targets: 600,
+        min_team: 2,
+        experts: 1,
+        same_region: true,
+        last: true,
+        cap: None,
+        conflicts: 300,
+        avoid: 80,
+        prior: 60,
+        scoped: 4,
+        expiring: 8,
+        ghost_department: false,
+        sorted_targets: false,
+        date_span: 330,
+        long_ids: 0,
+        far_prior: false,
+    };
+    let scenarios: Vec<(&str, GoldenShape, u64)> = vec![
+        ("base", GoldenShape { ..base }, 1),
+        (
+            "wide teams, two experts, no prior",
+            GoldenShape {
+                min_team: 4,
+                experts: 2,
+                prior: 0,
+                ..base
+            },
+            2,
+        ),
+        (
+            "no recusal, unscoped, unexpiring",
+            GoldenShape {
+                same_region: false,
+                last: false,
+                conflicts: 0,
+                avoid: 0,
+                scoped: 0,
+                expiring: 0,
+                experts: 0,
+                ..base
+            },
+            3,
+        ),
+        (
+            "generous cap",
+            GoldenShape {
+                cap: Some(40),
+                ..base
+            },
+            4,
+        ),
+        (
+            "tight cap: shortage",
+            GoldenShape {
+                cap: Some(12),
+                ..base
+            },
+            5,
+        ),
+        (
+            "many facts, few visits (tree look-up)",
+            GoldenShape {
+                visits: 40,
+                targets: 900,
+                ..base
+            },
+            6,
+        ),
+        (
+            "small pool, heavy avoidance",
+            GoldenShape {
+                inspectors: 60,
+                departments: 2,
+                regions: 3,
+                visits: 300,
+                targets: 100,
+                conflicts: 100,
+                avoid: 150,
+                prior: 30,
+                cap: Some(30),
+                ..base
+            },
+            7,
+        ),
+        (
+            "department without inspectors",
+            GoldenShape {
+                ghost_department: true,
+                ..base
+            },
+            8,
+        ),
+        ("experts short", GoldenShape { experts: 9, ..base }, 9),
+        (
+            "too few experts",
+            GoldenShape {
+                experts: 30,
+                ..base
+            },
+            12,
+        ),
+        (
+            "small pool, heavy avoidance, no experts",
+            GoldenShape {
+                inspectors: 80,
+                departments: 2,
+                regions: 3,
+                visits: 300,
+                targets: 100,
+                experts: 0,
+                conflicts: 100,
+                avoid: 150,
+                prior: 30,
+                cap: Some(30),
+                ..base
+            },
+            13,
+        ),
+        (
+            "certificates run out",
+            GoldenShape {
+                inspectors: 150,
+                departments: 3,
+                expiring: 1,
+                experts: 0,
+                conflicts: 600,
+                ..base
+            },
+            14,
+        ),
+        (
+            "small pool, strict recusal: shortage",
+            GoldenShape {
+                inspectors: 40,
+                departments: 3,
+                regions: 2,
+                visits: 400,
+                targets: 50,
+                min_team: 3,
+                experts: 0,
+                conflicts: 60,
+                avoid: 40,
+                prior: 10,
+                scoped: 2,
+                expiring: 3,
+                ..base
+            },
+            10,
+        ),
+        (
+            "targets in id order, some visited twice",
+            GoldenShape {
+                sorted_targets: true,
+                visits: 1200,
+                targets: 900,
+                ..base
+            },
+            15,
+        ),
+        (
+            "targets in id order, many facts",
+            GoldenShape {
+                sorted_targets: true,
+                visits: 300,
+                targets: 1000,
+                experts: 0,
+                ..base
+            },
+            16,
+        ),
+        (
+            "targets in id order, few conflicts",
+            GoldenShape {
+                sorted_targets: true,
+                visits: 1500,
+                targets: 1500,
+                conflicts: 12,
+                ..base
+            },
+            19,
+        ),
+        (
+            "prior workloads far apart",
+            GoldenShape {
+                far_prior: true,
+                prior: 300,
+                ..base
+            },
+            20,
+        ),
+        (
+            "long, alike visit ids",
+            GoldenShape {
+                long_ids: 1,
+                date_span: 20,
+                ..base
+            },
+            17,
+        ),
+        (
+            "duplicate visit ids",
+            GoldenShape {
+                long_ids: 2,
+                ..base
+            },
+            17,
+        ),
+        (
+            "visits over twenty years",
+            GoldenShape {
+                visits: 200,
+                date_span: 7300,
+                long_ids: 1,
+                ..base
+            },
+            18,
+        ),
+        (
+            "one department, big teams",
+            GoldenShape {
+                departments: 1,
+                min_team: 5,
+                experts: 0,
+                cap: Some(60),
+                ..base
+            },
+            11,
+        ),
+    ];
+    let expected: &[&str] = &[
+        "base: ok 1500 teams 5c1aa10acdb9ff2f1737e715556fb698b4a4e951a8f95edbe521307a0db0197c",
+        "wide teams, two experts, no prior: ok 1500 teams 8cf7c8b28708d3ed6b20274323cab3a53d2985811dc7d01793024c0be978b2ac",
+        "no recusal, unscoped, unexpiring: ok 1500 teams ef1af769ccdf8ff5d697370fe433dbcfe3ff78d81fd7f3efb4bef124f49c5ec4",
+        "generous cap: ok 1500 teams 0e85e1b919164550aff930a7b46eeb2c7738d80aa09b464e65f53f72ade8c07e",
+        "tight cap: shortage: err Shortage { visit: \"V01259-512\", department: None, eligible: 0, needed: 1, refused: Refusals { inactive: 3, certificate: 0, scope: 0, same_region: 5, conflict: 0, last_inspector: 1, avoidance: 1, workload_cap: 45 } }",
+        "many facts, few visits (tree look-up): ok 40 teams f0afd5ad513df0e02a7f3cf3ae273850866e7ee5aff371ca2ce1f2d99b6a9d21",
+        "small pool, heavy avoidance: err Shortage { visit: \"V00076-975\", department: None, eligible: 0, needed: 1, refused: Refusals { inactive: 0, certificate: 0, scope: 0, same_region: 3, conflict: 0, last_inspector: 0, avoidance: 1, workload_cap: 4 } }",
+        "department without inspectors: err Shortage { visit: \"V00553-838\", department: Some(DeptId(\"无人部门\")), eligible: 0, needed: 1, refused: Refusals { inactive: 0, certificate: 0, scope: 0, same_region: 0, conflict: 0, last_inspector: 0, avoidance: 0, workload_cap: 0 } }",
+        "experts short: ok 1500 teams 2764193afe9c2aaceda269e8c62fd6cf0b7ef6fb21082f375153defc2561453b",
+        "too few experts: err Shortage { visit: \"V01027-270\", department: None, eligible: 29, needed: 30, refused: Refusals { inactive: 1, certificate: 0, scope: 0, same_region: 6, conflict: 0, last_inspector: 0, avoidance: 2, workload_cap: 0 } }",
+        "small pool, heavy avoidance, no experts: ok 300 teams 7df00fd0bb46b2f8c7e6f75c267a649c6bf0485d2ab0664ff519a853dfe156d2",
+        "certificates run out: err Shortage { visit: \"V00760-818\", department: Some(DeptId(\"D1\")), eligible: 1, needed: 2, refused: Refusals { inactive: 0, certificate: 32, scope: 5, same_region: 1, conflict: 0, last_inspector: 0, avoidance: 0, workload_cap: 0 } }",
+        "small pool, strict recusal: shortage: err Shortage { visit: \"V00051-415\", department: Some(DeptId(\"D2\")), eligible: 2, needed: 3, refused: Refusals { inactive: 0, certificate: 0, scope: 1, same_region: 2, conflict: 0, last_inspector: 0, avoidance: 0, workload_cap: 0 } }",
+        "targets in id order, some visited twice: ok 1200 teams b5689d1d329161a7ac6fcbc8ad24cd2530e9191db28bd69b46aa77f45ce6aafa",
+        "targets in id order, many facts: ok 300 teams 24baa5510a8533e41412439090c30086c27f0126e80f473366903d59f11cf77c",
+        "targets in id order, few conflicts: ok 1500 teams feaffbb2e1940b9817a9dc72ddf01cd98b5a469f2f018e2710a98889f21398ec",
+        "prior workloads far apart: ok 1500 teams 5b58169da733ffda65991c171369c51322dec09b51aea8219e9043ce722e7bc2",
+        "long, alike visit ids: ok 1500 teams 5db318ee061bbb06f90e59992d11d7a6a99820907fa86c03f01c3fe8109671f6",
+        "duplicate visit ids: err DuplicateVisit { visit: \"V1-检查任务-2026-10037\" }",
+        "visits over twenty years: ok 200 teams fffa6cda992ffea7e338311d72185f13daa5e821874f43560dae8999f0e3477d",
+        "one department, big teams: ok 1500 teams d485b0f69a8cc3e0135b8e60be6678f70b4a8b458fc826a15f08238f1e4df350",
+    ];
+    let got: Vec<String> = scenarios
+        .iter()
+        .map(|(name, shape, salt)| format!("{name}: {}", golden_line(shape, *salt)))
+        .collect();
+    for line in &got {
+        println!("{line:?},"); // shown with --nocapture, to compare by eye
+    }
+    for (line, want) in got.iter().zip(expected) {
+        assert_eq!(line, want);
+    }
+    assert_eq!(got.len(), expected.len());
 }
