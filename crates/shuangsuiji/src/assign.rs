@@ -22,7 +22,8 @@
 //! 8. fewer visits so far than [`MatchPolicy::max_visits_per_inspector`].
 //!
 //! Officers of `D` are the non-expert inspectors whose department is `D`. Experts (any
-//! department) pass the same rules except 3 (experts are not scoped to items).
+//! department) pass the same rules except 2 and 3: they need no certificate (an expert's
+//! certificate, even expired, is not looked at) and are not scoped to items.
 //!
 //! ## Slots
 //!
@@ -36,7 +37,8 @@
 //!
 //! Visits are processed in canonical order: by date, then by visit id; the input order does not
 //! matter. The *roster order* lists the pool's officers by (department id, inspector id), then
-//! the experts by id; let `r` be an inspector's index in it and `N` the pool size.
+//! the experts by (department id, inspector id) too; let `r` be an inspector's index in it and
+//! `N` the pool size.
 //!
 //! Every inspector holds a random key for each *round*, its round being the number of visits
 //! it has been given so far (`w`, starting from [`MatchPolicy::prior_workload`]): the key is the keystream word at position `w·N + r` of
@@ -240,8 +242,9 @@ pub struct Team {
 }
 
 /// The teams of all visits, in canonical visit order (date, then id), and the resulting
-/// workload of every inspector given at least one visit (including
-/// [`MatchPolicy::prior_workload`]).
+/// workload of every pool inspector with a non-zero workload: visits given here plus
+/// [`MatchPolicy::prior_workload`] (an inspector with prior visits only is listed too; prior
+/// workloads of ids outside the pool are dropped).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
@@ -312,6 +315,17 @@ pub enum AssignError {
     SelfAvoidance {
         /// The inspector.
         inspector: InspectorId,
+    },
+    /// A prior workload that this matching's visits could carry past `u32::MAX`.
+    #[error(
+        "prior workload of inspector {inspector} is {prior}: with this matching's visits it could exceed {}",
+        u32::MAX
+    )]
+    WorkloadOverflow {
+        /// The inspector.
+        inspector: InspectorId,
+        /// Its prior workload.
+        prior: u32,
     },
     /// Two visits share an id.
     #[error("visit {visit} appears more than once")]
@@ -389,6 +403,19 @@ pub fn assign(
     if policy.min_team < LEGAL_MIN_TEAM {
         return Err(AssignError::TeamTooSmall {
             min_team: policy.min_team,
+        });
+    }
+    // Workloads are counted in u32; a prior workload so large that this matching could carry
+    // it past u32::MAX is refused rather than wrapped.
+    let room = u32::try_from(visits.len()).unwrap_or(u32::MAX);
+    if let Some((inspector, &prior)) = policy
+        .prior_workload
+        .iter()
+        .find(|&(_, &w)| w > u32::MAX - room)
+    {
+        return Err(AssignError::WorkloadOverflow {
+            inspector: inspector.clone(),
+            prior,
         });
     }
     let m = match Matcher::new(pool, policy) {

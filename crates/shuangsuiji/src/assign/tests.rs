@@ -324,8 +324,29 @@ fn bad_input_errors() {
         run(&pool, &[twice], &p).unwrap_err().to_string(),
         "visit V-4: department D01 is listed twice; merge its items"
     );
-    let err = assign(&pool, &[ok], &BTreeMap::new(), &p, &Seed([0; 32])).unwrap_err();
+    let err = assign(
+        &pool,
+        std::slice::from_ref(&ok),
+        &BTreeMap::new(),
+        &p,
+        &Seed([0; 32]),
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), "visit V-1: no recusal facts for target E1");
+    // A prior workload that one more visit would carry past u32::MAX is refused, not wrapped;
+    // one below the edge is fine.
+    let at_edge = |w: u32| MatchPolicy {
+        prior_workload: BTreeMap::from([(pid("A"), w)]),
+        ..MatchPolicy::default()
+    };
+    assert_eq!(
+        run(&pool, std::slice::from_ref(&ok), &at_edge(u32::MAX))
+            .unwrap_err()
+            .to_string(),
+        "prior workload of inspector A is 4294967295: with this matching's visits it could exceed 4294967295"
+    );
+    let fine = run(&pool, std::slice::from_ref(&ok), &at_edge(u32::MAX - 1)).unwrap();
+    assert_eq!(fine.workload[&pid("A")], u32::MAX);
 }
 
 #[test]
