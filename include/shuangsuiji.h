@@ -247,6 +247,20 @@ typedef struct ssj_draw_counts {
 } ssj_draw_counts;
 
 /**
+ * A borrowed view of UTF-8 text: `len` bytes at `data`, **not** NUL-terminated.
+ */
+typedef struct ssj_str {
+  /**
+   * The first byte.
+   */
+  const char *data;
+  /**
+   * The number of bytes.
+   */
+  size_t len;
+} ssj_str;
+
+/**
  * The columns of many targets, for [`ssj_target_pool_from_columns`]: `len` rows; `ids` is
  * required, every other column may be NULL (absent: every row takes the default), and within
  * a column a NULL element takes the default too. Text columns are arrays of `len`
@@ -552,15 +566,16 @@ ssj_result ssj_draw_record_selected(const struct ssj_draw_record *record,
                                     uint32_t *stratum_out);
 
 /**
- * Copies `count` selected targets from `start` into caller arrays of at least `count`
- * elements: ids (borrowed from the record, as in [`ssj_draw_record_selected`]),
- * probabilities, weights. Any of the arrays may be NULL when not wanted.
- * `SSJ_INDEX_OUT_OF_RANGE` when `start + count` passes the end.
+ * The bulk path: copies `count` selected targets from `start` into caller arrays of at least
+ * `count` elements: ids as [`ssj_str`] views into the record (no copy, **not**
+ * NUL-terminated, valid until the record is freed; [`ssj_draw_record_selected`] gives
+ * NUL-terminated ids one at a time), probabilities, weights. Any of the arrays may be NULL when
+ * not wanted. `SSJ_INDEX_OUT_OF_RANGE` when `start + count` passes the end.
  */
 ssj_result ssj_draw_record_copy_selected(const struct ssj_draw_record *record,
                                          size_t start,
                                          size_t count,
-                                         const char **ids,
+                                         struct ssj_str *ids,
                                          double *probabilities,
                                          double *weights);
 

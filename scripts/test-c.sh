@@ -4,13 +4,36 @@
 # the installed header with pkg-config, run them under valgrind (a leak or an invalid access
 # fails), link the example statically too, and run the Java example through JNA.
 #
-# Needs: a C compiler, pkg-config, valgrind, Java 17 (javac) and JNA (/usr/share/java/jna.jar;
-# installed with apt-get when missing and running as root, as on CI).
+# Needs a C compiler, pkg-config, valgrind, Java 17 (javac) and JNA (/usr/share/java/jna.jar);
+# whichever is missing is installed with apt-get when running as root (as CI does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# Tools and the packages that bring them (Debian), installed when missing and running as root.
+apt_updated=
+need() { # need COMMAND-OR-FILE PACKAGE
+  if command -v "$1" >/dev/null 2>&1 || [[ -f $1 ]]; then return; fi
+  if [[ $(id -u) != 0 ]]; then
+    echo "missing $1: apt-get install $2" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if [[ -z $apt_updated ]]; then
+    apt-get update -qq >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; exit 1; }
+    apt_updated=1
+  fi
+  apt-get install -y -qq "$2" >>"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; exit 1; }
+}
+need cc gcc
+need pkg-config pkg-config
+need valgrind valgrind
+need javac default-jdk-headless
+jna=/usr/share/java/jna.jar
+need "$jna" libjna-java
+
 prefix="$tmp/prefix"
 SSJ_PROFILE=debug bash scripts/install-c.sh "$prefix" >/dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
@@ -26,6 +49,14 @@ build() { # build OUTPUT SOURCE [cc args...]
 memcheck() {
   valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect "$@"
 }
+
+# Every function of the header is called by the C tests.
+missing=$(grep -oE '\bssj_[a-z0-9_]+\(' include/shuangsuiji.h | tr -d '(' | sort -u |
+  while read -r f; do grep -q "$f(" tests/c/*.c || echo "$f"; done)
+if [[ -n "$missing" ]]; then
+  echo "functions of include/shuangsuiji.h no C test calls: $missing" >&2
+  exit 1
+fi
 
 build test_ffi tests/c/test_ffi.c
 build test_threads tests/c/test_threads.c -pthread
@@ -43,16 +74,6 @@ cc "${cflags[@]}" examples/c/draw_and_verify.c -o "$tmp/example_static" \
 echo "C example: ran clean under valgrind, linked dynamically and statically"
 
 # The Java example (JNA).
-jna=/usr/share/java/jna.jar
-if [[ ! -f $jna ]]; then
-  if [[ $(id -u) == 0 ]]; then
-    (apt-get update -qq && apt-get install -y -qq libjna-java) >"$tmp/apt.log" 2>&1 ||
-      { cat "$tmp/apt.log" >&2; exit 1; }
-  else
-    echo "missing $jna: apt-get install libjna-java" >&2
-    exit 1
-  fi
-fi
 mkdir -p "$tmp/java"
 javac -cp "$jna" -d "$tmp/java" examples/java/DrawAndVerify.java
 java -cp "$jna:$tmp/java" -Djna.library.path="$prefix/lib" DrawAndVerify >"$tmp/java.out"

@@ -76,8 +76,8 @@ public final class DrawAndVerify {
                 PointerByReference hexOut);
         int ssj_draw(Pointer frozen, String requestJson, PointerByReference recordOut);
         int ssj_draw_record_counts(Pointer record, DrawCounts countsOut);
-        int ssj_draw_record_copy_selected(Pointer record, SizeT start, SizeT count, Pointer[] ids,
-                double[] probabilities, double[] weights);
+        int ssj_draw_record_selected(Pointer record, SizeT index, PointerByReference idOut,
+                double[] probabilityOut, double[] weightOut, int[] stratumOut);
         int ssj_draw_record_to_json(Pointer record, PointerByReference jsonOut);
         void ssj_draw_record_free(Pointer record);
         int ssj_verify_record_json(Pointer frozen, String recordJson, Pointer mismatchesOut,
@@ -172,15 +172,16 @@ public final class DrawAndVerify {
         System.out.printf("drawn %d of %d (A %d, B %d, C %d, D %d, ungraded %d)%n",
                 counts.selected, counts.pool_size, counts.sample_size[0], counts.sample_size[1],
                 counts.sample_size[2], counts.sample_size[3], counts.sample_size[4]);
-        int shown = 3;
-        Pointer[] selected = new Pointer[shown];
-        double[] probabilities = new double[shown];
-        check(SSJ.ssj_draw_record_copy_selected(record, new SizeT(0), new SizeT(shown), selected,
-                probabilities, null), "selected");
-        for (int i = 0; i < shown; i++) {
-            // The ids are borrowed from the record: copy them before freeing it.
-            System.out.printf("  %s  inclusion probability %.2f%n", selected[i].getString(0, "UTF-8"),
-                    probabilities[i]);
+        String[] stratumNames = {"A", "B", "C", "D", "ungraded"};
+        for (int i = 0; i < 3; i++) {
+            double[] probability = new double[1];
+            int[] stratum = new int[1];
+            check(SSJ.ssj_draw_record_selected(record, new SizeT(i), out, probability, null,
+                    stratum), "selected");
+            // The id is borrowed from the record (not to be freed): copy it while it lives.
+            System.out.printf("  %s  stratum %s, inclusion probability %.2f%n",
+                    out.getValue().getString(0, "UTF-8"), stratumNames[stratum[0]],
+                    probability[0]);
         }
 
         // 4. Publish the record; anyone holding the pool re-runs it.

@@ -344,12 +344,20 @@ static void test_draw(void) {
   ERROR_SAYS("selected targets");
   EXPECT(ssj_draw_record_selected(NULL, 0, &id, NULL, NULL, NULL), SSJ_NULL_POINTER);
 
-  const char **ids = calloc(n, sizeof *ids);
+  ssj_str *ids = calloc(n, sizeof *ids);
   double *probs = calloc(n, sizeof *probs);
   double *weights = calloc(n, sizeof *weights);
   OK(ssj_draw_record_copy_selected(record, 0, n, ids, probs, weights));
-  CHECK(strcmp(ids[0], id) == 0 || n == 1);
-  for (size_t i = 1; i < n; i++) CHECK(strcmp(ids[i - 1], ids[i]) < 0); /* canonical order */
+  CHECK(ids[0].len == strlen(id) && memcmp(ids[0].data, id, ids[0].len) == 0);
+  for (size_t i = 0; i < n; i++) {
+    const char *one = NULL;
+    double p1 = 0, w1 = 0;
+    OK(ssj_draw_record_selected(record, i, &one, &p1, &w1, NULL));
+    CHECK(ids[i].len == strlen(one) && memcmp(ids[i].data, one, ids[i].len) == 0);
+    CHECK(probs[i] == p1 && weights[i] == w1);
+    if (i > 0) CHECK(strcmp(one, id) > 0); /* canonical order */
+    id = one;
+  }
   OK(ssj_draw_record_copy_selected(record, 1, n - 1, ids, NULL, NULL));
   OK(ssj_draw_record_copy_selected(record, n, 0, NULL, NULL, NULL));
   EXPECT(ssj_draw_record_copy_selected(record, 1, n, ids, probs, weights), SSJ_INDEX_OUT_OF_RANGE);
@@ -495,6 +503,23 @@ static void test_inspectors(void) {
   ssj_inspector_pool_free(NULL);
 }
 
+/* A match request for task T-TEAMS: visits to V1-V3 by department `dept`. */
+static void match_request(char *buf, size_t n, const char *seed, const char *policy,
+                          const char *dept) {
+  snprintf(buf, n,
+           "{\"task_id\": \"T-TEAMS\", \"seed\": \"%s\", \"seed_origin\": {\"method\": "
+           "\"public_entropy\", \"source\": \"s\", \"value\": \"v\"}, \"policy\": %s, "
+           "\"visits\": ["
+           "{\"id\": \"v1\", \"target\": \"V1\", \"date\": \"2026-04-07\", \"needs\": "
+           "[{\"department\": \"%s\", \"items\": []}]},"
+           "{\"id\": \"v2\", \"target\": \"V2\", \"date\": \"2026-04-08\", \"needs\": "
+           "[{\"department\": \"%s\", \"items\": []}]},"
+           "{\"id\": \"v3\", \"target\": \"V3\", \"date\": \"2026-04-09\", \"needs\": "
+           "[{\"department\": \"%s\", \"items\": []}]}], \"targets\": {\"V1\": {}, "
+           "\"V2\": {}, \"V3\": {}}}",
+           seed, policy, dept, dept, dept);
+}
+
 /* Draws every target of a three-target pool for task T-TEAMS, logs the draw, matches teams
  * for the three visits, verifies them and logs them. */
 static void test_log_and_teams(void) {
@@ -534,19 +559,10 @@ static void test_log_and_teams(void) {
   ssj_frozen_inspector_pool *people = inspectors();
   char *seed = NULL;
   OK(ssj_seed_from_public_entropy("s", "v", "T-TEAMS", &seed));
-  char match[2048];
-  snprintf(match, sizeof match,
-           "{\"task_id\": \"T-TEAMS\", \"seed\": \"%s\", \"seed_origin\": {\"method\": "
-           "\"public_entropy\", \"source\": \"s\", \"value\": \"v\"}, \"policy\": "
-           "{\"same_region_recusal\": false}, \"visits\": ["
-           "{\"id\": \"v1\", \"target\": \"V1\", \"date\": \"2026-04-07\", \"needs\": "
-           "[{\"department\": \"D01\", \"items\": []}]},"
-           "{\"id\": \"v2\", \"target\": \"V2\", \"date\": \"2026-04-08\", \"needs\": "
-           "[{\"department\": \"D01\", \"items\": []}]},"
-           "{\"id\": \"v3\", \"target\": \"V3\", \"date\": \"2026-04-09\", \"needs\": "
-           "[{\"department\": \"D01\", \"items\": []}]}], \"targets\": {\"V1\": {}, \"V2\": {}, "
-           "\"V3\": {}}}",
-           seed);
+  char match[2048], d99[2048], small[2048];
+  match_request(match, sizeof match, seed, "{\"same_region_recusal\": false}", "D01");
+  match_request(d99, sizeof d99, seed, "{\"same_region_recusal\": false}", "D99");
+  match_request(small, sizeof small, seed, "{\"min_team\": 1}", "D01");
   ssj_string_free(seed);
   char *teams = NULL;
   OK(ssj_match_teams(people, match, &teams));
@@ -555,12 +571,12 @@ static void test_log_and_teams(void) {
   EXPECT(ssj_match_teams(NULL, match, &teams), SSJ_NULL_POINTER);
   EXPECT(ssj_match_teams(people, match, NULL), SSJ_NULL_POINTER);
   /* A department without inspectors: the error names the visit and the department. */
-  char *d99 = strdup(match);
-  for (char *p = d99; (p = strstr(p, "D01")) != NULL;) memcpy(p, "D99", 3);
   EXPECT(ssj_match_teams(people, d99, &teams), SSJ_TEAMS);
   ERROR_SAYS("visit v1");
   ERROR_SAYS("D99");
-  free(d99);
+  /* A policy below the rules (teams of at least two) is refused as such. */
+  EXPECT(ssj_match_teams(people, small, &teams), SSJ_TEAMS);
+  ERROR_SAYS("min_team is 1");
 
   size_t mismatches = 9;
   char *list = NULL;

@@ -205,16 +205,27 @@ fn stratum_index(s: Stratum) -> u32 {
     s.index() as u32
 }
 
-/// Copies `count` selected targets from `start` into caller arrays of at least `count`
-/// elements: ids (borrowed from the record, as in [`ssj_draw_record_selected`]),
-/// probabilities, weights. Any of the arrays may be NULL when not wanted.
-/// `SSJ_INDEX_OUT_OF_RANGE` when `start + count` passes the end.
+/// A borrowed view of UTF-8 text: `len` bytes at `data`, **not** NUL-terminated.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ssj_str {
+    /// The first byte.
+    pub data: *const c_char,
+    /// The number of bytes.
+    pub len: usize,
+}
+
+/// The bulk path: copies `count` selected targets from `start` into caller arrays of at least
+/// `count` elements: ids as [`ssj_str`] views into the record (no copy, **not**
+/// NUL-terminated, valid until the record is freed; [`ssj_draw_record_selected`] gives
+/// NUL-terminated ids one at a time), probabilities, weights. Any of the arrays may be NULL when
+/// not wanted. `SSJ_INDEX_OUT_OF_RANGE` when `start + count` passes the end.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ssj_draw_record_copy_selected(
     record: *const ssj_draw_record,
     start: usize,
     count: usize,
-    ids: *mut *const c_char,
+    ids: *mut ssj_str,
     probabilities: *mut f64,
     weights: *mut f64,
 ) -> ssj_result {
@@ -229,9 +240,12 @@ pub unsafe extern "C" fn ssj_draw_record_copy_selected(
         })?;
         let part = &b.record.selected[start..end];
         if !ids.is_null() {
-            let table = b.ids();
-            for (k, o) in slice_out(ids, count, "ids")?.iter_mut().enumerate() {
-                *o = table.get(start + k);
+            for (o, s) in slice_out(ids, count, "ids")?.iter_mut().zip(part) {
+                let id = s.id.as_str();
+                *o = ssj_str {
+                    data: id.as_ptr().cast(),
+                    len: id.len(),
+                };
             }
         }
         if !probabilities.is_null() {

@@ -3,6 +3,8 @@
 //!
 //! `SSJ_BLESS=1 cargo test -p shuangsuiji-ffi --test header` rewrites the header.
 
+#![allow(unsafe_code)] // reads the C string ssj_version() returns
+
 use std::path::{Path, PathBuf};
 
 fn crate_dir() -> PathBuf {
