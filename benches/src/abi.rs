@@ -52,11 +52,11 @@ impl Rows {
     }
 }
 
-/// The same rows as C string columns.
+/// The same rows as C string columns: one C string per id, and grades pointing to five shared
+/// constants, as the Rust rows hold `&'static str` (and as a C caller would write them).
 #[derive(Debug)]
 pub struct CRows {
     _ids: Vec<CString>,
-    _grades: Vec<CString>,
     id_ptrs: Vec<*const c_char>,
     grade_ptrs: Vec<*const c_char>,
 }
@@ -64,14 +64,25 @@ pub struct CRows {
 impl CRows {
     /// Copies the rows into C strings (not timed).
     pub fn new(rows: &Rows) -> CRows {
-        let c = |s: &str| CString::new(s).expect("no NUL");
-        let ids: Vec<CString> = rows.ids.iter().map(|s| c(s)).collect();
-        let grades: Vec<CString> = rows.grades.iter().map(|s| c(s)).collect();
+        let ids: Vec<CString> = rows
+            .ids
+            .iter()
+            .map(|s| CString::new(s.as_str()).expect("no NUL"))
+            .collect();
+        let grade = |g: &str| -> *const c_char {
+            match g {
+                "A" => c"A",
+                "B" => c"B",
+                "C" => c"C",
+                "D" => c"D",
+                _ => c"",
+            }
+            .as_ptr()
+        };
         CRows {
             id_ptrs: ids.iter().map(|s| s.as_ptr()).collect(),
-            grade_ptrs: grades.iter().map(|s| s.as_ptr()).collect(),
+            grade_ptrs: rows.grades.iter().map(|g| grade(g)).collect(),
             _ids: ids,
-            _grades: grades,
         }
     }
 

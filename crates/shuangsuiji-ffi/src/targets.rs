@@ -321,10 +321,10 @@ pub unsafe extern "C" fn ssj_target_pool_from_columns(
                 Some(col) => opt_text(col[i], what).map_err(|f| Failure::new(f.code, format!("index {i}: {}", f.message))),
             }
         };
-        let mut rows = Vec::with_capacity(n);
-        for i in 0..n {
-            let f = Fields {
-                id: text(ids[i], "ids").map_err(|f| Failure::new(f.code, format!("index {i}: {}", f.message)))?,
+        let row = |i: usize| -> Result<Target, Failure> {
+            let at = |f: Failure| Failure::new(f.code, format!("index {i}: {}", f.message));
+            Fields {
+                id: text(ids[i], "ids").map_err(at)?,
                 credit_code: cell(credit_codes, i, "credit_codes")?,
                 name: cell(names, i, "names")?,
                 kind: cell(kinds, i, "kinds")?,
@@ -335,10 +335,23 @@ pub unsafe extern "C" fn ssj_target_pool_from_columns(
                 tags: cell(tags, i, "tags")?,
                 risk_score: scores.map_or(0, |s| s[i]),
                 positive_list: positive.is_some_and(|p| p[i] != 0),
-            };
-            rows.push(f.target().map_err(|e| Failure::new(e.code, format!("index {i}: {}", e.message)))?);
+            }
+            .target()
+            .map_err(at)
+        };
+        // The rows stream into the pool: collecting them first would write every row twice.
+        let mut bad_row = None;
+        let built = TargetPool::from_entries((0..n).map_while(|i| match row(i) {
+            Ok(t) => Some(t),
+            Err(f) => {
+                bad_row = Some(f);
+                None
+            }
+        }));
+        if let Some(f) = bad_row {
+            return Err(f);
         }
-        pool_out.write(to_handle(TargetPool::from_entries(rows)?));
+        pool_out.write(to_handle(built?));
         Ok(())
     }
 }
