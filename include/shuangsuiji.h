@@ -121,7 +121,8 @@ enum ssj_result
    */
   SSJ_JOINT = 21,
   /**
-   * Inspector teams that cannot be formed, or a bad matching policy.
+   * The core's assignment errors (teams that cannot be formed, a bad matching policy);
+   * `ssj_match_teams` reports them inside `SSJ_TEAMS`.
    */
   SSJ_ASSIGN = 22,
   /**

@@ -28,6 +28,7 @@ need() { # need COMMAND-OR-FILE PACKAGE
   apt-get install -y -qq "$2" >>"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; exit 1; }
 }
 need cc gcc
+need c++ g++
 need pkg-config pkg-config
 need valgrind valgrind
 need javac default-jdk-headless
@@ -66,6 +67,12 @@ memcheck "$tmp/test_ffi"
 memcheck "$tmp/test_threads"
 memcheck "$tmp/example" >"$tmp/example.out"
 grep -q "verification: the record reproduces exactly" "$tmp/example.out"
+
+# The header is valid C++ as well.
+printf '#include "shuangsuiji.h"\nint main() { return ssj_version() == nullptr; }\n' >"$tmp/cpp.cpp"
+# shellcheck disable=SC2046
+c++ -std=c++17 -Wall -Wextra -Werror -pedantic $(pkg-config --cflags shuangsuiji) -fsyntax-only \
+  "$tmp/cpp.cpp"
 
 # The static library links on its own.
 cc "${cflags[@]}" examples/c/draw_and_verify.c -o "$tmp/example_static" \

@@ -56,7 +56,8 @@ pub enum ssj_result {
     SSJ_LIFECYCLE = 20,
     /// A joint task that cannot be drawn.
     SSJ_JOINT = 21,
-    /// Inspector teams that cannot be formed, or a bad matching policy.
+    /// The core's assignment errors (teams that cannot be formed, a bad matching policy);
+    /// `ssj_match_teams` reports them inside `SSJ_TEAMS`.
     SSJ_ASSIGN = 22,
     /// A matching that cannot be made or recorded.
     SSJ_TEAMS = 23,
