@@ -19,9 +19,10 @@ mkdir -p "$1"
 prefix=$(cd "$1" && pwd)
 profile=${SSJ_PROFILE:-release}
 
+target=${CARGO_TARGET_DIR:-target}
 case "$profile" in
-  release) cargo build --release --locked -p shuangsuiji-ffi; dir=target/release ;;
-  debug) cargo build --locked -p shuangsuiji-ffi; dir=target/debug ;;
+  release) cargo build --release --locked -p shuangsuiji-ffi; dir=$target/release ;;
+  debug) cargo build --locked -p shuangsuiji-ffi; dir=$target/debug ;;
   *) echo "SSJ_PROFILE must be release or debug" >&2; exit 2 ;;
 esac
 
