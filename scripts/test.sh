@@ -2,7 +2,8 @@
 # Every test of the project, as CI runs it: formatting, lints, docs, the plain-Python reference
 # implementation against the golden vectors, and all Rust tests (unit, integration, doc tests).
 #
-# Needs only what a fresh machine of this kind has: Rust (cargo, rustfmt, clippy), Python 3.11.
+# Needs what a fresh machine of this kind has: Rust (cargo, rustfmt, clippy), Python 3.11, a C
+# compiler, pkg-config, valgrind and Java 17; scripts/test-c.sh installs JNA (libjna-java) if missing.
 # Slow, exhaustive property runs: SSJ_SLOW=1 scripts/test.sh (raises the proptest case count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,3 +28,6 @@ python3 -m unittest discover -s tests/reference
 
 step "Rust tests"
 cargo test --workspace --locked
+
+step "C ABI: installed library, C tests under valgrind, the C and Java examples"
+bash scripts/test-c.sh

@@ -1,0 +1,175 @@
+//! The hash-chained draw log.
+
+use crate::boundary::{
+    borrow, borrow_mut, c_string, ffi, ffi_value, free, from_json, impl_handle, out, text,
+    to_handle,
+};
+use crate::draw::ssj_draw_record;
+use crate::result::ssj_result;
+use ssj::audit::{DrawLog, LogEntry};
+use ssj::teams::TeamRecord;
+use std::ffi::c_char;
+
+/// An append-only, SM3-chained draw log. Not thread-safe: one thread at a time.
+#[allow(non_camel_case_types)]
+pub struct ssj_draw_log {
+    _private: [u8; 0],
+}
+impl_handle!(ssj_draw_log => DrawLog, 0x5353_4a5f_4c4f_4721);
+
+/// Makes an empty draw log.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_new(log_out: *mut *mut ssj_draw_log) -> ssj_result {
+    ffi! {
+        out(log_out, "log_out")?.write(to_handle(DrawLog::new()));
+        Ok(())
+    }
+}
+
+/// Frees a draw log; NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_free(log: *mut ssj_draw_log) {
+    unsafe { free(log) }
+}
+
+fn seq_of(entry: &LogEntry) -> u64 {
+    entry.seq
+}
+
+unsafe fn write_seq(seq_out: *mut u64, seq: u64) {
+    if !seq_out.is_null() {
+        unsafe { seq_out.write(seq) };
+    }
+}
+
+/// Appends a draw (the record is copied; the handle stays the caller's). `*seq_out` (may be
+/// NULL) is the new entry's sequence number. `SSJ_LOG` when the log refuses it (e.g. a second
+/// plain draw of a task: use [`ssj_draw_log_append_redraw`]).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_append(
+    log: *mut ssj_draw_log,
+    record: *const ssj_draw_record,
+    seq_out: *mut u64,
+) -> ssj_result {
+    ffi! {
+        let log = borrow_mut(log, "log")?;
+        let r = borrow(record, "record")?.record.clone();
+        let seq = seq_of(log.append(r)?);
+        write_seq(seq_out, seq);
+        Ok(())
+    }
+}
+
+/// Appends a re-draw superseding entry `supersedes`, with a reason (required, non-empty as
+/// the log demands).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_append_redraw(
+    log: *mut ssj_draw_log,
+    record: *const ssj_draw_record,
+    supersedes: u64,
+    reason: *const c_char,
+    seq_out: *mut u64,
+) -> ssj_result {
+    ffi! {
+        let log = borrow_mut(log, "log")?;
+        let reason = text(reason, "reason")?;
+        let r = borrow(record, "record")?.record.clone();
+        let seq = seq_of(log.append_redraw(r, supersedes, reason)?);
+        write_seq(seq_out, seq);
+        Ok(())
+    }
+}
+
+/// Appends a task's teams (a team record as JSON, from [`crate::ssj_match_teams`]); they must
+/// staff exactly the targets of the task's current draws.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_append_teams(
+    log: *mut ssj_draw_log,
+    team_record_json: *const c_char,
+    seq_out: *mut u64,
+) -> ssj_result {
+    ffi! {
+        let log = borrow_mut(log, "log")?;
+        let r: TeamRecord = from_json(text(team_record_json, "team_record_json")?, "team_record_json")?;
+        let seq = seq_of(log.append_teams(r)?);
+        write_seq(seq_out, seq);
+        Ok(())
+    }
+}
+
+/// Appends new teams superseding teams entry `supersedes`, with a reason.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_append_rematch(
+    log: *mut ssj_draw_log,
+    team_record_json: *const c_char,
+    supersedes: u64,
+    reason: *const c_char,
+    seq_out: *mut u64,
+) -> ssj_result {
+    ffi! {
+        let log = borrow_mut(log, "log")?;
+        let reason = text(reason, "reason")?;
+        let r: TeamRecord = from_json(text(team_record_json, "team_record_json")?, "team_record_json")?;
+        let seq = seq_of(log.append_rematch(r, supersedes, reason)?);
+        write_seq(seq_out, seq);
+        Ok(())
+    }
+}
+
+/// Number of entries (0 for NULL or a wrong handle, with the last error set).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_len(log: *const ssj_draw_log) -> usize {
+    ffi_value!(0, Ok(borrow(log, "log")?.entries().len()))
+}
+
+/// The log as JSON Lines, one entry per line (free with `ssj_string_free`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_to_jsonl(
+    log: *const ssj_draw_log,
+    jsonl_out: *mut *mut c_char,
+) -> ssj_result {
+    ffi! {
+        let jsonl_out = out(jsonl_out, "jsonl_out")?;
+        let s = borrow(log, "log")?.to_jsonl();
+        jsonl_out.write(c_string(s)?);
+        Ok(())
+    }
+}
+
+/// Reads a log from JSON Lines. `SSJ_LOG` names the line of a bad entry.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_from_jsonl(
+    jsonl: *const c_char,
+    log_out: *mut *mut ssj_draw_log,
+) -> ssj_result {
+    ffi! {
+        let log_out = out(log_out, "log_out")?;
+        let log = DrawLog::from_jsonl(text(jsonl, "jsonl")?)?;
+        log_out.write(to_handle(log));
+        Ok(())
+    }
+}
+
+/// Checks the chain: `SSJ_OK`, or `SSJ_LOG` naming the first broken link or rule.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_verify_chain(log: *const ssj_draw_log) -> ssj_result {
+    ffi! {
+        borrow(log, "log")?.verify_chain()?;
+        Ok(())
+    }
+}
+
+/// The digest of the last entry (the head), 64 hex digits; all zeros for an empty log. Free
+/// with `ssj_string_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_head(
+    log: *const ssj_draw_log,
+    hex_out: *mut *mut c_char,
+) -> ssj_result {
+    ffi! {
+        let hex_out = out(hex_out, "hex_out")?;
+        let h = borrow(log, "log")?.head().to_hex();
+        hex_out.write(c_string(h)?);
+        Ok(())
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The C ABI from the outside, as an integrator uses it: install the library (debug build) into
+# a temporary prefix with scripts/install-c.sh, compile the C tests and the C example against
+# the installed header with pkg-config, run them under valgrind (a leak or an invalid access
+# fails), link the example statically too, and run the Java example through JNA.
+#
+# Needs a C compiler, pkg-config, valgrind, Java 17 (javac) and JNA (/usr/share/java/jna.jar);
+# whichever is missing is installed with apt-get when running as root (as CI does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Tools and the packages that bring them (Debian), installed when missing and running as root.
+apt_updated=
+need() { # need COMMAND-OR-FILE PACKAGE
+  if command -v "$1" >/dev/null 2>&1 || [[ -f $1 ]]; then return; fi
+  if [[ $(id -u) != 0 ]]; then
+    echo "missing $1: apt-get install $2" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if [[ -z $apt_updated ]]; then
+    apt-get update -qq >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; exit 1; }
+    apt_updated=1
+  fi
+  apt-get install -y -qq "$2" >>"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; exit 1; }
+}
+need cc gcc
+need c++ g++
+need pkg-config pkg-config
+need valgrind valgrind
+need javac default-jdk-headless
+jna=/usr/share/java/jna.jar
+need "$jna" libjna-java
+
+prefix="$tmp/prefix"
+SSJ_PROFILE=debug bash scripts/install-c.sh "$prefix" >/dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+
+cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -g)
+build() { # build OUTPUT SOURCE [cc args...]
+  local out=$1 src=$2
+  shift 2
+  # shellcheck disable=SC2046 # pkg-config output is meant to split
+  cc "${cflags[@]}" "$src" -o "$tmp/$out" "$@" $(pkg-config --cflags --libs shuangsuiji) \
+    -Wl,-rpath,"$(pkg-config --variable=libdir shuangsuiji)"
+}
+memcheck() {
+  valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect "$@"
+}
+
+# Every function of the header is called by the C tests.
+missing=$(grep -oE '\bssj_[a-z0-9_]+\(' include/shuangsuiji.h | tr -d '(' | sort -u |
+  while read -r f; do grep -q "$f(" tests/c/*.c || echo "$f"; done)
+if [[ -n "$missing" ]]; then
+  echo "functions of include/shuangsuiji.h no C test calls: $missing" >&2
+  exit 1
+fi
+
+build test_ffi tests/c/test_ffi.c
+build test_threads tests/c/test_threads.c -pthread
+build example examples/c/draw_and_verify.c
+memcheck "$tmp/test_ffi"
+"$tmp/test_threads" # really concurrent (valgrind runs one thread at a time)
+memcheck "$tmp/test_threads"
+memcheck "$tmp/example" >"$tmp/example.out"
+grep -q "verification: the record reproduces exactly" "$tmp/example.out"
+
+# The header is valid C++ as well.
+printf '#include "shuangsuiji.h"\nint main() { return ssj_version() == nullptr; }\n' >"$tmp/cpp.cpp"
+# shellcheck disable=SC2046
+c++ -std=c++17 -Wall -Wextra -Werror -pedantic $(pkg-config --cflags shuangsuiji) -fsyntax-only \
+  "$tmp/cpp.cpp"
+
+# The static library links on its own.
+cc "${cflags[@]}" examples/c/draw_and_verify.c -o "$tmp/example_static" \
+  -I"$prefix/include" "$prefix/lib/libshuangsuiji.a" -lpthread -ldl -lm
+"$tmp/example_static" >/dev/null
+echo "C example: ran clean under valgrind, linked dynamically and statically"
+
+# The Java example (JNA).
+mkdir -p "$tmp/java"
+javac -cp "$jna" -d "$tmp/java" examples/java/DrawAndVerify.java
+java -cp "$jna:$tmp/java" -Djna.library.path="$prefix/lib" DrawAndVerify >"$tmp/java.out"
+for expected in "2 of 3 codes invalid" \
+  "code 91350100M000100Y44: wrong check character at position 18: expected '3', found '4'" \
+  "drawn 390 of 1000 (A 10, B 40, C 120, D 200, ungraded 20)" \
+  "verification: the record reproduces exactly" \
+  "bad request refused: draw: a JSON document that is not valid"; do
+  if ! grep -qF "$expected" "$tmp/java.out"; then
+    echo "Java example: missing \"$expected\" in its output:" >&2
+    cat "$tmp/java.out" >&2
+    exit 1
+  fi
+done
+echo "Java example: validated, drew, verified and reported the bad request"

@@ -1,0 +1,872 @@
+#define _POSIX_C_SOURCE 200809L
+/* Every function of include/shuangsuiji.h, its success and its error paths. Run under
+ * valgrind by scripts/test-c.sh: a leak or an invalid access fails the run. */
+#include <stdint.h>
+
+#include "check.h"
+
+static const char *VALID = "91350100M000100Y43";
+static int sentinel_storage;
+#define SENTINEL ((void *)&sentinel_storage)
+
+static const char *POLICY =
+    "{\"ratios\": {\"A\": \"10%\", \"B\": \"20%\", \"C\": \"50%\", \"D\": \"100%\", "
+    "\"ungraded\": \"10%\"}, \"bounds\": {\"A\": {}, \"B\": {}, \"C\": {}, \"D\": {}, "
+    "\"ungraded\": {}}, \"size\": {\"mode\": \"by_ratio\"}, \"exclusions\": {\"inactive\": "
+    "true, \"positive_list\": true}, \"weighting\": \"uniform\"}";
+
+/* A draw request for `task` with a seed from a public value. Free with ssj_string_free. */
+static char *request_for(const char *task, const char *policy) {
+  char *seed = NULL;
+  OK(ssj_seed_from_public_entropy("双色球 2026130期", "03 07 12 19 25 31 + 09", task, &seed));
+  size_t n = strlen(policy) + strlen(task) + 512;
+  char *json = malloc(n);
+  snprintf(json, n,
+           "{\"task_id\": \"%s\", \"seed\": \"%s\", \"seed_origin\": {\"method\": "
+           "\"public_entropy\", \"source\": \"双色球 2026130期\", \"value\": \"03 07 12 19 25 31 "
+           "+ 09\"}, \"policy\": %s}",
+           task, seed, policy);
+  ssj_string_free(seed);
+  return json;
+}
+
+static void test_basics(void) {
+  CHECK(strcmp(ssj_version(), SSJ_VERSION) == 0);
+  CHECK(SSJ_VERSION_MAJOR == 0 && SSJ_VERSION_MINOR >= 1);
+  CHECK(strcmp(ssj_result_message(SSJ_OK), "success") == 0);
+  CHECK(strcmp(ssj_result_message(9999), "unknown result code") == 0);
+  for (uint32_t c = 0; c <= SSJ_CATALOG; c++) CHECK(strlen(ssj_result_message(c)) > 0);
+  CHECK(ssj_last_error() != NULL);
+  ssj_string_free(NULL);
+}
+
+static void test_credit_codes(void) {
+  OK(ssj_credit_code_validate(VALID));
+  EXPECT(ssj_credit_code_validate("91350100M000100Y44"), SSJ_BAD_CREDIT_CODE);
+  ERROR_SAYS("expected '3', found '4'");
+  EXPECT(ssj_credit_code_validate(NULL), SSJ_NULL_POINTER);
+  ERROR_SAYS("code is NULL");
+  EXPECT(ssj_credit_code_validate("9135\xff"), SSJ_INVALID_UTF8);
+  ERROR_SAYS("byte 5");
+
+  const char *codes[] = {VALID, "91350100M000100Y44", "9135", "91350100M000100I43", "\xfe"};
+  ssj_code_check checks[5];
+  uint32_t positions[5];
+  size_t invalid = 99;
+  OK(ssj_credit_codes_validate(codes, 5, checks, positions, &invalid));
+  CHECK(invalid == 4);
+  CHECK(checks[0] == SSJ_CODE_VALID && positions[0] == 0);
+  CHECK(checks[1] == SSJ_CODE_WRONG_CHECK && positions[1] == 18);
+  CHECK(checks[2] == SSJ_CODE_WRONG_LENGTH && positions[2] == 4);
+  CHECK(checks[3] == SSJ_CODE_INVALID_CHARACTER && positions[3] == 16);
+  CHECK(checks[4] == SSJ_CODE_NOT_UTF8 && positions[4] == 1);
+  OK(ssj_credit_codes_validate(codes, 2, checks, NULL, &invalid)); /* positions optional */
+  CHECK(invalid == 1);
+  OK(ssj_credit_codes_validate(NULL, 0, NULL, NULL, &invalid)); /* empty */
+  CHECK(invalid == 0);
+  EXPECT(ssj_credit_codes_validate(NULL, 2, checks, NULL, &invalid), SSJ_NULL_POINTER);
+  EXPECT(ssj_credit_codes_validate(codes, 2, NULL, NULL, &invalid), SSJ_NULL_POINTER);
+  EXPECT(ssj_credit_codes_validate(codes, 2, checks, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_credit_codes_validate(codes, SIZE_MAX, checks, NULL, &invalid), SSJ_BAD_LENGTH);
+  const char *with_null[] = {VALID, NULL};
+  EXPECT(ssj_credit_codes_validate(with_null, 2, checks, NULL, &invalid), SSJ_NULL_POINTER);
+  ERROR_SAYS("codes[1]");
+}
+
+static void test_target_pool(void) {
+  ssj_target_pool *pool = SENTINEL;
+  EXPECT(ssj_target_pool_new(NULL), SSJ_NULL_POINTER);
+  OK(ssj_target_pool_new(&pool));
+  OK(ssj_target_pool_add(pool, "T1", VALID, "大冶市示例餐饮店", "individual_business", "420281",
+                         "H62", "c", "active", "餐饮服务; 食品经营", 10, false));
+  OK(ssj_target_pool_add(pool, "T2", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, true));
+  OK(ssj_target_pool_add(pool, "T3", "", "", "", "", "", "", "", "", 0, false));
+  EXPECT(ssj_target_pool_add(pool, "T1", NULL, NULL, NULL, NULL, NULL, "A", NULL, NULL, 0, false),
+         SSJ_POOL);
+  ERROR_SAYS("\"T1\" is already in the pool");
+  EXPECT(ssj_target_pool_add(pool, "T9", NULL, NULL, NULL, NULL, NULL, "E", NULL, NULL, 0, false),
+         SSJ_BAD_NAME);
+  ERROR_SAYS("target \"T9\": field grade");
+  EXPECT(ssj_target_pool_add(pool, "T9", NULL, NULL, "shop", NULL, NULL, NULL, NULL, NULL, 0, 0),
+         SSJ_BAD_NAME);
+  ERROR_SAYS("field kind");
+  EXPECT(ssj_target_pool_add(pool, "T9", NULL, NULL, NULL, NULL, NULL, NULL, "gone", NULL, 0, 0),
+         SSJ_BAD_NAME);
+  EXPECT(ssj_target_pool_add(pool, "T9", "123", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0),
+         SSJ_BAD_CREDIT_CODE);
+  ERROR_SAYS("field credit_code");
+  EXPECT(ssj_target_pool_add(pool, "", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0),
+         SSJ_BAD_ID);
+  EXPECT(ssj_target_pool_add(pool, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0),
+         SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_add(pool, "T9", NULL, "\xc3", NULL, NULL, NULL, NULL, NULL, NULL, 0, 0),
+         SSJ_INVALID_UTF8);
+  ERROR_SAYS("name is not valid UTF-8");
+  EXPECT(ssj_target_pool_add(pool, "T9", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 2000000,
+                             0),
+         SSJ_POOL);
+  ERROR_SAYS("risk_score");
+  EXPECT(ssj_target_pool_add(NULL, "T9", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0),
+         SSJ_NULL_POINTER);
+  CHECK(ssj_target_pool_len(pool) == 3);
+
+  OK(ssj_target_pool_add_json(pool, "{\"id\": \"T4\", \"grade\": \"B\", \"tags\": [\"餐饮服务\"]}"));
+  EXPECT(ssj_target_pool_add_json(pool, "{\"id\": \"T5\", \"colour\": 1}"), SSJ_BAD_JSON);
+  ERROR_SAYS("unknown field `colour`");
+  EXPECT(ssj_target_pool_add_json(pool, "{"), SSJ_BAD_JSON);
+  EXPECT(ssj_target_pool_add_json(pool, NULL), SSJ_NULL_POINTER);
+  bool replaced = true;
+  OK(ssj_target_pool_upsert_json(pool, "{\"id\": \"T5\", \"grade\": \"D\"}", &replaced));
+  CHECK(!replaced);
+  OK(ssj_target_pool_upsert_json(pool, "{\"id\": \"T5\", \"grade\": \"A\"}", &replaced));
+  CHECK(replaced);
+  OK(ssj_target_pool_upsert_json(pool, "{\"id\": \"T5\", \"grade\": \"A\"}", NULL));
+  EXPECT(ssj_target_pool_upsert_json(pool, "[]", NULL), SSJ_BAD_JSON);
+  OK(ssj_target_pool_set_grade(pool, "T5", "b"));
+  OK(ssj_target_pool_set_grade(pool, "T5", NULL));
+  EXPECT(ssj_target_pool_set_grade(pool, "nope", "A"), SSJ_POOL);
+  ERROR_SAYS("\"nope\" is not in the pool");
+  EXPECT(ssj_target_pool_set_grade(pool, "T5", "Z"), SSJ_BAD_NAME);
+  OK(ssj_target_pool_set_status(pool, "T5", "revoked"));
+  EXPECT(ssj_target_pool_set_status(pool, "T5", "asleep"), SSJ_BAD_NAME);
+  EXPECT(ssj_target_pool_set_status(pool, "T5", NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_set_status(pool, "nope", "active"), SSJ_POOL);
+  OK(ssj_target_pool_remove(pool, "T5"));
+  EXPECT(ssj_target_pool_remove(pool, "T5"), SSJ_POOL);
+  EXPECT(ssj_target_pool_remove(pool, NULL), SSJ_NULL_POINTER);
+  CHECK(ssj_target_pool_len(pool) == 4);
+  CHECK(ssj_target_pool_len(NULL) == 0);
+  ERROR_SAYS("pool is NULL");
+
+  ssj_frozen_pool *frozen = SENTINEL;
+  EXPECT(ssj_target_pool_freeze(pool, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_freeze(NULL, &frozen), SSJ_NULL_POINTER);
+  CHECK(frozen == SENTINEL); /* out-parameters are written only on success */
+  OK(ssj_target_pool_freeze(pool, &frozen));
+  CHECK(ssj_frozen_pool_len(frozen) == 4);
+  char *hex = NULL;
+  OK(ssj_frozen_pool_digest(frozen, &hex));
+  CHECK(strlen(hex) == 64);
+  EXPECT(ssj_frozen_pool_digest(frozen, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_frozen_pool_digest(NULL, &hex), SSJ_NULL_POINTER);
+
+  /* Wrong handle types are refused, not misread. */
+  CHECK(ssj_frozen_pool_len((const ssj_frozen_pool *)pool) == 0);
+  ERROR_SAYS("not a live ssj_frozen_pool handle");
+  CHECK(ssj_target_pool_len((const ssj_target_pool *)frozen) == 0);
+  ERROR_SAYS("not a live ssj_target_pool handle");
+  ssj_target_pool_free((ssj_target_pool *)frozen); /* refused: frozen stays alive */
+  ERROR_SAYS("not a live ssj_target_pool handle");
+  CHECK(ssj_frozen_pool_len(frozen) == 4);
+  char odd[16] = {0};
+  CHECK(ssj_target_pool_len((const ssj_target_pool *)(odd + 1)) == 0); /* misaligned */
+  ERROR_SAYS("not a live");
+
+  ssj_target_pool *thawed = NULL;
+  OK(ssj_frozen_pool_thaw(frozen, &thawed));
+  CHECK(ssj_target_pool_len(thawed) == 4);
+  EXPECT(ssj_frozen_pool_thaw(frozen, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_frozen_pool_thaw(NULL, &thawed), SSJ_NULL_POINTER);
+
+  /* Freezing the same content loaded in another order gives the same digest. */
+  ssj_target_pool *json_pool = NULL;
+  EXPECT(ssj_target_pool_from_json("[{\"id\": \"X\"}, {\"id\": \"X\"}]", &json_pool),
+         SSJ_POOL);
+  ERROR_SAYS("rows 1 and 2");
+  EXPECT(ssj_target_pool_from_json("{}", &json_pool), SSJ_BAD_JSON);
+  EXPECT(ssj_target_pool_from_json(NULL, &json_pool), SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_from_json("[]", NULL), SSJ_NULL_POINTER);
+  OK(ssj_target_pool_from_json("[{\"id\": \"B\"}, {\"id\": \"A\"}]", &json_pool));
+  ssj_target_pool *json_pool2 = NULL;
+  OK(ssj_target_pool_from_json("[{\"id\": \"A\"}, {\"id\": \"B\"}]", &json_pool2));
+  ssj_frozen_pool *f1 = NULL, *f2 = NULL;
+  OK(ssj_target_pool_freeze(json_pool, &f1));
+  OK(ssj_target_pool_freeze(json_pool2, &f2));
+  char *h1 = NULL, *h2 = NULL;
+  OK(ssj_frozen_pool_digest(f1, &h1));
+  OK(ssj_frozen_pool_digest(f2, &h2));
+  CHECK(strcmp(h1, h2) == 0 && strcmp(h1, hex) != 0);
+
+  ssj_string_free(h1);
+  ssj_string_free(h2);
+  ssj_string_free(hex);
+  ssj_frozen_pool_free(f1);
+  ssj_frozen_pool_free(f2);
+  ssj_target_pool_free(json_pool);
+  ssj_target_pool_free(json_pool2);
+  ssj_target_pool_free(thawed);
+  ssj_frozen_pool_free(frozen);
+  ssj_target_pool_free(pool);
+  ssj_target_pool_free(NULL);
+  ssj_frozen_pool_free(NULL);
+}
+
+/* A pool of `n` targets E0000.. with grades A-D and ungraded, built from columns. */
+static ssj_target_pool *column_pool(size_t n) {
+  const char **ids = calloc(n, sizeof *ids);
+  const char **grades = calloc(n, sizeof *grades);
+  const char **tags = calloc(n, sizeof *tags);
+  uint32_t *scores = calloc(n, sizeof *scores);
+  uint8_t *positive = calloc(n, sizeof *positive);
+  char *buf = calloc(n, 8);
+  static const char *g[] = {"A", "B", "C", "D", ""};
+  for (size_t i = 0; i < n; i++) {
+    snprintf(buf + 8 * i, 8, "E%04u", (unsigned)(i % 10000));
+    ids[i] = buf + 8 * i;
+    grades[i] = i % 7 == 6 ? NULL : g[i % 5]; /* NULL element: the default (ungraded) */
+    tags[i] = i % 2 ? "餐饮服务" : "食品销售;餐饮服务";
+    scores[i] = (uint32_t)(i % 100) + 1;
+  }
+  ssj_target_columns cols = {0};
+  cols.len = n;
+  cols.ids = ids;
+  cols.grades = grades;
+  cols.tags = tags;
+  cols.risk_scores = scores;
+  cols.positive_list = positive;
+  ssj_target_pool *pool = NULL;
+  OK(ssj_target_pool_from_columns(&cols, &pool));
+  free(ids);
+  free(grades);
+  free(tags);
+  free(scores);
+  free(positive);
+  free(buf);
+  return pool;
+}
+
+static void test_columns(void) {
+  ssj_target_pool *pool = column_pool(40);
+  CHECK(ssj_target_pool_len(pool) == 40);
+  ssj_target_pool_free(pool);
+
+  const char *ids[] = {"A1", "A2", "A3", "A4"};
+  const char *grades[] = {"A", "B", "C", "X"};
+  const char *kinds[] = {"enterprise", NULL, "product", "project"};
+  const char *names[] = {"甲", "乙", "丙", "丁"};
+  const char *statuses[] = {"active", "active", "revoked", "moved_out"};
+  const char *codes[] = {VALID, NULL, "", NULL};
+  const char *regions[] = {"420281", "420281", "420282", NULL};
+  const char *industries[] = {"H62", "", NULL, "C14"};
+  ssj_target_columns cols = {0};
+  cols.len = 4;
+  cols.ids = ids;
+  cols.grades = grades;
+  cols.kinds = kinds;
+  cols.names = names;
+  cols.statuses = statuses;
+  cols.credit_codes = codes;
+  cols.regions = regions;
+  cols.industries = industries;
+  ssj_target_pool *out = SENTINEL;
+  EXPECT(ssj_target_pool_from_columns(&cols, &out), SSJ_BAD_NAME);
+  ERROR_SAYS("index 3: target \"A4\": field grade");
+  CHECK(out == SENTINEL);
+  cols.len = 3;
+  OK(ssj_target_pool_from_columns(&cols, &out));
+  CHECK(ssj_target_pool_len(out) == 3);
+  ssj_target_pool_free(out);
+
+  const char *dup[] = {"D1", "D1"};
+  ssj_target_columns d = {0};
+  d.len = 2;
+  d.ids = dup;
+  EXPECT(ssj_target_pool_from_columns(&d, &out), SSJ_POOL);
+  ERROR_SAYS("duplicate target id \"D1\": rows 1 and 2");
+  const char *holes[] = {"H1", NULL};
+  d.ids = holes;
+  EXPECT(ssj_target_pool_from_columns(&d, &out), SSJ_NULL_POINTER);
+  ERROR_SAYS("index 1: ids is NULL");
+  d.ids = NULL;
+  EXPECT(ssj_target_pool_from_columns(&d, &out), SSJ_NULL_POINTER);
+  ERROR_SAYS("columns->ids is NULL");
+  d.ids = dup;
+  d.len = SIZE_MAX;
+  EXPECT(ssj_target_pool_from_columns(&d, &out), SSJ_BAD_LENGTH);
+  EXPECT(ssj_target_pool_from_columns(NULL, &out), SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_from_columns(&d, NULL), SSJ_NULL_POINTER);
+  d.len = 0;
+  d.ids = NULL;
+  OK(ssj_target_pool_from_columns(&d, &out)); /* an empty pool */
+  CHECK(ssj_target_pool_len(out) == 0);
+  ssj_target_pool_free(out);
+}
+
+static void test_draw(void) {
+  ssj_target_pool *pool = column_pool(200);
+  ssj_frozen_pool *frozen = NULL;
+  OK(ssj_target_pool_freeze(pool, &frozen));
+  char *request = request_for("2026-SCJG-001", POLICY);
+
+  ssj_draw_record *record = SENTINEL;
+  EXPECT(ssj_draw(frozen, "{}", &record), SSJ_BAD_JSON);
+  ERROR_SAYS("request_json");
+  CHECK(record == SENTINEL);
+  EXPECT(ssj_draw(NULL, request, &record), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw(frozen, NULL, &record), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw(frozen, request, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw((const ssj_frozen_pool *)pool, request, &record), SSJ_WRONG_HANDLE);
+  /* A seed that does not derive from its stated origin is refused. */
+  char *other = request_for("2026-SCJG-002", POLICY);
+  char *swapped = strstr(other, "2026-SCJG-002");
+  memcpy(swapped, "2026-SCJG-003", 13);
+  EXPECT(ssj_draw(frozen, other, &record), SSJ_DRAW);
+  ERROR_SAYS("seed");
+  ssj_string_free(NULL);
+  free(other);
+
+  OK(ssj_draw(frozen, request, &record));
+  ssj_draw_counts counts;
+  OK(ssj_draw_record_counts(record, &counts));
+  CHECK(counts.pool_size == 200);
+  CHECK(counts.excluded == 0 && counts.out_of_scope == 0);
+  uint64_t eligible = 0, drawn = 0;
+  for (int s = 0; s < 5; s++) {
+    eligible += counts.eligible[s];
+    drawn += counts.sample_size[s];
+  }
+  CHECK(eligible == 200 && drawn == counts.selected);
+  CHECK(counts.sample_size[3] == counts.eligible[3]); /* D: 100% */
+  EXPECT(ssj_draw_record_counts(record, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_record_counts(NULL, &counts), SSJ_NULL_POINTER);
+
+  size_t n = ssj_draw_record_selected_len(record);
+  CHECK(n == counts.selected && n > 0);
+  CHECK(ssj_draw_record_selected_len(NULL) == 0);
+  const char *id = NULL;
+  double p = 0, w = 0;
+  uint32_t stratum = 9;
+  OK(ssj_draw_record_selected(record, 0, &id, &p, &w, &stratum));
+  CHECK(id[0] == 'E' && strlen(id) == 5);
+  CHECK(p > 0 && p <= 1 && w >= 1 && stratum < 5);
+  OK(ssj_draw_record_selected(record, n - 1, NULL, NULL, NULL, NULL));
+  EXPECT(ssj_draw_record_selected(record, n, &id, &p, &w, &stratum), SSJ_INDEX_OUT_OF_RANGE);
+  ERROR_SAYS("selected targets");
+  EXPECT(ssj_draw_record_selected(NULL, 0, &id, NULL, NULL, NULL), SSJ_NULL_POINTER);
+
+  ssj_str *ids = calloc(n, sizeof *ids);
+  double *probs = calloc(n, sizeof *probs);
+  double *weights = calloc(n, sizeof *weights);
+  OK(ssj_draw_record_copy_selected(record, 0, n, ids, probs, weights));
+  CHECK(ids[0].len == strlen(id) && memcmp(ids[0].data, id, ids[0].len) == 0);
+  for (size_t i = 0; i < n; i++) {
+    const char *one = NULL;
+    double p1 = 0, w1 = 0;
+    OK(ssj_draw_record_selected(record, i, &one, &p1, &w1, NULL));
+    CHECK(ids[i].len == strlen(one) && memcmp(ids[i].data, one, ids[i].len) == 0);
+    CHECK(probs[i] == p1 && weights[i] == w1);
+    if (i > 0) CHECK(strcmp(one, id) > 0); /* canonical order */
+    id = one;
+  }
+  OK(ssj_draw_record_copy_selected(record, 1, n - 1, ids, NULL, NULL));
+  OK(ssj_draw_record_copy_selected(record, n, 0, NULL, NULL, NULL));
+  EXPECT(ssj_draw_record_copy_selected(record, 1, n, ids, probs, weights), SSJ_INDEX_OUT_OF_RANGE);
+  EXPECT(ssj_draw_record_copy_selected(record, SIZE_MAX, 2, ids, NULL, NULL),
+         SSJ_INDEX_OUT_OF_RANGE);
+  EXPECT(ssj_draw_record_copy_selected(NULL, 0, 1, ids, NULL, NULL), SSJ_NULL_POINTER);
+  free(ids);
+  free(probs);
+  free(weights);
+
+  char *json = NULL;
+  OK(ssj_draw_record_to_json(record, &json));
+  CONTAINS(json, "shuangsuiji/draw-record");
+  EXPECT(ssj_draw_record_to_json(record, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_record_to_json(NULL, &json), SSJ_NULL_POINTER);
+
+  size_t mismatches = 99;
+  char *list = NULL;
+  OK(ssj_draw_record_verify(record, frozen, &mismatches, &list));
+  CHECK(mismatches == 0 && strcmp(list, "[]") == 0);
+  ssj_string_free(list);
+  OK(ssj_draw_record_verify(record, frozen, &mismatches, NULL));
+  EXPECT(ssj_draw_record_verify(record, frozen, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_record_verify(record, NULL, &mismatches, NULL), SSJ_NULL_POINTER);
+  OK(ssj_verify_record_json(frozen, json, &mismatches, &list));
+  CHECK(mismatches == 0);
+  ssj_string_free(list);
+  EXPECT(ssj_verify_record_json(frozen, "{\"format\": 1}", &mismatches, &list), SSJ_BAD_JSON);
+  EXPECT(ssj_verify_record_json(frozen, NULL, &mismatches, &list), SSJ_NULL_POINTER);
+  EXPECT(ssj_verify_record_json(frozen, json, NULL, &list), SSJ_NULL_POINTER);
+
+  /* Against another pool, the record does not reproduce, and says why. */
+  OK(ssj_target_pool_remove(pool, "E0001"));
+  ssj_frozen_pool *changed = NULL;
+  OK(ssj_target_pool_freeze(pool, &changed));
+  OK(ssj_verify_record_json(changed, json, &mismatches, &list));
+  CHECK(mismatches > 0);
+  CONTAINS(list, "\"message\"");
+  CONTAINS(list, "digest");
+  ssj_string_free(list);
+  OK(ssj_draw_record_verify(record, changed, &mismatches, &list));
+  CHECK(mismatches > 0);
+  ssj_string_free(list);
+
+  ssj_draw_record *again = NULL;
+  OK(ssj_draw_record_from_json(json, &again));
+  CHECK(ssj_draw_record_selected_len(again) == n);
+  EXPECT(ssj_draw_record_from_json("null", &again), SSJ_BAD_JSON);
+  EXPECT(ssj_draw_record_from_json(json, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_record_from_json(NULL, &again), SSJ_NULL_POINTER);
+
+  /* Seeds and policies. */
+  char *seed = NULL;
+  OK(ssj_seed_from_public_entropy("s", "v", "T", &seed));
+  CHECK(strlen(seed) == 64);
+  ssj_string_free(seed);
+  EXPECT(ssj_seed_from_public_entropy("s", "v", "", &seed), SSJ_BAD_ID);
+  EXPECT(ssj_seed_from_public_entropy(NULL, "v", "T", &seed), SSJ_NULL_POINTER);
+  EXPECT(ssj_seed_from_public_entropy("s", "v", "T", NULL), SSJ_NULL_POINTER);
+  OK(ssj_policy_validate(POLICY));
+  EXPECT(ssj_policy_validate("{\"ratios\": 3}"), SSJ_BAD_JSON);
+  EXPECT(ssj_policy_validate(NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_policy_validate(
+             "{\"ratios\": {\"A\": \"10%\", \"B\": \"20%\", \"C\": \"50%\", \"D\": \"100%\", "
+             "\"ungraded\": \"10%\"}, \"bounds\": {\"A\": {\"min\": 5, \"max\": 2}}}"),
+         SSJ_POLICY);
+
+  ssj_draw_record_free(again);
+  ssj_draw_record_free(record);
+  ssj_draw_record_free(NULL);
+  ssj_string_free(json);
+  free(request);
+  ssj_frozen_pool_free(changed);
+  ssj_frozen_pool_free(frozen);
+  ssj_target_pool_free(pool);
+}
+
+static const char *INSPECTORS =
+    "[{\"id\": \"ZF01\", \"name\": \"甲\", \"department\": \"D01\", \"certificate\": \"鄂01\", "
+    "\"region\": \"420281\"},"
+    " {\"id\": \"ZF02\", \"name\": \"乙\", \"department\": \"D01\", \"certificate\": \"鄂02\", "
+    "\"region\": \"420281\"},"
+    " {\"id\": \"ZF03\", \"name\": \"丙\", \"department\": \"D01\", \"certificate\": \"鄂03\", "
+    "\"region\": \"420281\"}]";
+
+static ssj_frozen_inspector_pool *inspectors(void) {
+  ssj_inspector_pool *pool = NULL;
+  OK(ssj_inspector_pool_from_json(INSPECTORS, &pool));
+  ssj_frozen_inspector_pool *frozen = NULL;
+  OK(ssj_inspector_pool_freeze(pool, &frozen));
+  ssj_inspector_pool_free(pool);
+  return frozen;
+}
+
+static void test_inspectors(void) {
+  ssj_inspector_pool *pool = SENTINEL;
+  EXPECT(ssj_inspector_pool_from_json("[{\"id\": \"Z\"}]", &pool), SSJ_BAD_JSON);
+  ERROR_SAYS("department");
+  CHECK(pool == SENTINEL);
+  EXPECT(ssj_inspector_pool_from_json(NULL, &pool), SSJ_NULL_POINTER);
+  EXPECT(ssj_inspector_pool_from_json("[]", NULL), SSJ_NULL_POINTER);
+  OK(ssj_inspector_pool_new(&pool));
+  EXPECT(ssj_inspector_pool_new(NULL), SSJ_NULL_POINTER);
+  OK(ssj_inspector_pool_add_json(pool, "{\"id\": \"ZF09\", \"department\": \"D02\", "
+                                       "\"certificate\": \"鄂09\"}"));
+  EXPECT(ssj_inspector_pool_add_json(pool, "{\"id\": \"ZF09\", \"department\": \"D02\", "
+                                           "\"certificate\": \"鄂09\"}"),
+         SSJ_POOL);
+  ERROR_SAYS("inspector \"ZF09\" is already in the pool");
+  EXPECT(ssj_inspector_pool_add_json(pool, "nope"), SSJ_BAD_JSON);
+  EXPECT(ssj_inspector_pool_add_json(NULL, "{}"), SSJ_NULL_POINTER);
+  bool replaced = false;
+  OK(ssj_inspector_pool_upsert_json(pool, "{\"id\": \"ZF09\", \"department\": \"D03\", "
+                                          "\"certificate\": \"鄂09\"}",
+                                    &replaced));
+  CHECK(replaced);
+  OK(ssj_inspector_pool_upsert_json(pool, "{\"id\": \"ZF10\", \"department\": \"D03\", "
+                                          "\"certificate\": \"鄂10\"}",
+                                    NULL));
+  EXPECT(ssj_inspector_pool_upsert_json(pool, "{", NULL), SSJ_BAD_JSON);
+  CHECK(ssj_inspector_pool_len(pool) == 2);
+  OK(ssj_inspector_pool_remove(pool, "ZF10"));
+  EXPECT(ssj_inspector_pool_remove(pool, "ZF10"), SSJ_POOL);
+  EXPECT(ssj_inspector_pool_remove(pool, NULL), SSJ_NULL_POINTER);
+  CHECK(ssj_inspector_pool_len(pool) == 1);
+  CHECK(ssj_inspector_pool_len(NULL) == 0);
+  ssj_frozen_inspector_pool *frozen = NULL;
+  EXPECT(ssj_inspector_pool_freeze(pool, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_inspector_pool_freeze((const ssj_inspector_pool *)SENTINEL, &frozen),
+         SSJ_WRONG_HANDLE);
+  OK(ssj_inspector_pool_freeze(pool, &frozen));
+  CHECK(ssj_frozen_inspector_pool_len(frozen) == 1);
+  CHECK(ssj_frozen_inspector_pool_len(NULL) == 0);
+  char *hex = NULL;
+  OK(ssj_frozen_inspector_pool_digest(frozen, &hex));
+  CHECK(strlen(hex) == 64);
+  EXPECT(ssj_frozen_inspector_pool_digest(frozen, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_frozen_inspector_pool_digest(NULL, &hex), SSJ_NULL_POINTER);
+  ssj_string_free(hex);
+  ssj_frozen_inspector_pool_free(frozen);
+  ssj_frozen_inspector_pool_free(NULL);
+  ssj_inspector_pool_free(pool);
+  ssj_inspector_pool_free(NULL);
+}
+
+/* A match request for task T-TEAMS: visits to V1-V3 by department `dept`. */
+static void match_request(char *buf, size_t n, const char *seed, const char *policy,
+                          const char *dept) {
+  snprintf(buf, n,
+           "{\"task_id\": \"T-TEAMS\", \"seed\": \"%s\", \"seed_origin\": {\"method\": "
+           "\"public_entropy\", \"source\": \"s\", \"value\": \"v\"}, \"policy\": %s, "
+           "\"visits\": ["
+           "{\"id\": \"v1\", \"target\": \"V1\", \"date\": \"2026-04-07\", \"needs\": "
+           "[{\"department\": \"%s\", \"items\": []}]},"
+           "{\"id\": \"v2\", \"target\": \"V2\", \"date\": \"2026-04-08\", \"needs\": "
+           "[{\"department\": \"%s\", \"items\": []}]},"
+           "{\"id\": \"v3\", \"target\": \"V3\", \"date\": \"2026-04-09\", \"needs\": "
+           "[{\"department\": \"%s\", \"items\": []}]}], \"targets\": {\"V1\": {}, "
+           "\"V2\": {}, \"V3\": {}}}",
+           seed, policy, dept, dept, dept);
+}
+
+/* Draws every target of a three-target pool for task T-TEAMS, logs the draw, matches teams
+ * for the three visits, verifies them and logs them. */
+static void test_log_and_teams(void) {
+  ssj_target_pool *pool = NULL;
+  OK(ssj_target_pool_from_json("[{\"id\": \"V1\", \"grade\": \"A\"}, {\"id\": \"V2\", \"grade\": "
+                               "\"B\"}, {\"id\": \"V3\"}]",
+                               &pool));
+  ssj_frozen_pool *frozen = NULL;
+  OK(ssj_target_pool_freeze(pool, &frozen));
+  const char *all =
+      "{\"ratios\": {\"A\": \"100%\", \"B\": \"100%\", \"C\": \"100%\", \"D\": \"100%\", "
+      "\"ungraded\": \"100%\"}}";
+  char *request = request_for("T-TEAMS", all);
+  ssj_draw_record *record = NULL;
+  OK(ssj_draw(frozen, request, &record));
+  CHECK(ssj_draw_record_selected_len(record) == 3);
+
+  ssj_draw_log *log = SENTINEL;
+  EXPECT(ssj_draw_log_new(NULL), SSJ_NULL_POINTER);
+  OK(ssj_draw_log_new(&log));
+  uint64_t seq = 99;
+  OK(ssj_draw_log_append(log, record, &seq));
+  CHECK(seq == 0);
+  EXPECT(ssj_draw_log_append(log, record, &seq), SSJ_LOG); /* a second plain draw */
+  CHECK(seq == 0);
+  EXPECT(ssj_draw_log_append(log, NULL, &seq), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_log_append(NULL, record, NULL), SSJ_NULL_POINTER);
+  OK(ssj_draw_log_append_redraw(log, record, 0, "第一次抽取时名录库未更新", &seq));
+  CHECK(seq == 1);
+  EXPECT(ssj_draw_log_append_redraw(log, record, 7, "x", NULL), SSJ_LOG);
+  EXPECT(ssj_draw_log_append_redraw(log, record, 1, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_log_append_redraw(NULL, record, 1, "x", NULL), SSJ_NULL_POINTER);
+  CHECK(ssj_draw_log_len(log) == 2);
+  CHECK(ssj_draw_log_len(NULL) == 0);
+
+  /* Teams for the three drawn targets. */
+  ssj_frozen_inspector_pool *people = inspectors();
+  char *seed = NULL;
+  OK(ssj_seed_from_public_entropy("s", "v", "T-TEAMS", &seed));
+  char match[2048], d99[2048], small[2048];
+  match_request(match, sizeof match, seed, "{\"same_region_recusal\": false}", "D01");
+  match_request(d99, sizeof d99, seed, "{\"same_region_recusal\": false}", "D99");
+  match_request(small, sizeof small, seed, "{\"min_team\": 1}", "D01");
+  ssj_string_free(seed);
+  char *teams = NULL;
+  OK(ssj_match_teams(people, match, &teams));
+  CONTAINS(teams, "shuangsuiji/team-record");
+  EXPECT(ssj_match_teams(people, "{}", &teams), SSJ_BAD_JSON);
+  EXPECT(ssj_match_teams(NULL, match, &teams), SSJ_NULL_POINTER);
+  EXPECT(ssj_match_teams(people, match, NULL), SSJ_NULL_POINTER);
+  /* A department without inspectors: the error names the visit and the department. */
+  EXPECT(ssj_match_teams(people, d99, &teams), SSJ_TEAMS);
+  ERROR_SAYS("visit v1");
+  ERROR_SAYS("D99");
+  /* A policy below the rules (teams of at least two) is refused as such. */
+  EXPECT(ssj_match_teams(people, small, &teams), SSJ_TEAMS);
+  ERROR_SAYS("min_team is 1");
+
+  size_t mismatches = 9;
+  char *list = NULL;
+  OK(ssj_verify_teams(people, teams, &mismatches, &list));
+  CHECK(mismatches == 0 && strcmp(list, "[]") == 0);
+  ssj_string_free(list);
+  EXPECT(ssj_verify_teams(people, "[]", &mismatches, &list), SSJ_BAD_JSON);
+  EXPECT(ssj_verify_teams(people, teams, NULL, &list), SSJ_NULL_POINTER);
+  EXPECT(ssj_verify_teams(NULL, teams, &mismatches, &list), SSJ_NULL_POINTER);
+  ssj_inspector_pool *fewer = NULL;
+  OK(ssj_inspector_pool_from_json(INSPECTORS, &fewer));
+  OK(ssj_inspector_pool_remove(fewer, "ZF03"));
+  ssj_frozen_inspector_pool *fewer_frozen = NULL;
+  OK(ssj_inspector_pool_freeze(fewer, &fewer_frozen));
+  OK(ssj_verify_teams(fewer_frozen, teams, &mismatches, NULL));
+  CHECK(mismatches > 0);
+
+  OK(ssj_draw_log_append_teams(log, teams, &seq));
+  CHECK(seq == 2);
+  EXPECT(ssj_draw_log_append_teams(log, "{", NULL), SSJ_BAD_JSON);
+  EXPECT(ssj_draw_log_append_teams(NULL, teams, NULL), SSJ_NULL_POINTER);
+  OK(ssj_draw_log_append_rematch(log, teams, 2, "检查人员病假", &seq));
+  CHECK(seq == 3);
+  EXPECT(ssj_draw_log_append_rematch(log, teams, 0, "x", NULL), SSJ_LOG);
+  EXPECT(ssj_draw_log_append_rematch(log, teams, 3, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_log_append_rematch(log, "{", 3, "x", NULL), SSJ_BAD_JSON);
+  /* Teams of a task the log has no draw for are refused. */
+  ssj_draw_log *empty = NULL;
+  OK(ssj_draw_log_new(&empty));
+  EXPECT(ssj_draw_log_append_teams(empty, teams, NULL), SSJ_LOG);
+  ERROR_SAYS("T-TEAMS");
+  char *zero = NULL;
+  OK(ssj_draw_log_head(empty, &zero));
+  CHECK(strspn(zero, "0") == 64);
+  ssj_string_free(zero);
+
+  OK(ssj_draw_log_verify_chain(log));
+  EXPECT(ssj_draw_log_verify_chain(NULL), SSJ_NULL_POINTER);
+  char *head = NULL, *jsonl = NULL;
+  OK(ssj_draw_log_head(log, &head));
+  CHECK(strlen(head) == 64);
+  EXPECT(ssj_draw_log_head(log, NULL), SSJ_NULL_POINTER);
+  OK(ssj_draw_log_to_jsonl(log, &jsonl));
+  EXPECT(ssj_draw_log_to_jsonl(log, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_log_to_jsonl(NULL, &jsonl), SSJ_NULL_POINTER);
+  ssj_draw_log *read = NULL;
+  OK(ssj_draw_log_from_jsonl(jsonl, &read));
+  CHECK(ssj_draw_log_len(read) == 4);
+  OK(ssj_draw_log_verify_chain(read));
+  char *head2 = NULL;
+  OK(ssj_draw_log_head(read, &head2));
+  CHECK(strcmp(head, head2) == 0);
+  /* A changed reason breaks the chain. */
+  char *edited = strstr(jsonl, "检查人员病假");
+  CHECK(edited != NULL);
+  memcpy(edited, "检查人员事假", strlen("检查人员事假"));
+  ssj_draw_log *tampered = SENTINEL;
+  ssj_result r = ssj_draw_log_from_jsonl(jsonl, &tampered);
+  if (r == SSJ_OK) {
+    EXPECT(ssj_draw_log_verify_chain(tampered), SSJ_LOG);
+    ssj_draw_log_free(tampered);
+  } else {
+    CHECK(r == SSJ_LOG && tampered == SENTINEL);
+  }
+  EXPECT(ssj_draw_log_from_jsonl("not json\n", &read), SSJ_LOG);
+  EXPECT(ssj_draw_log_from_jsonl(NULL, &read), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_log_from_jsonl("", NULL), SSJ_NULL_POINTER);
+
+  ssj_string_free(head);
+  ssj_string_free(head2);
+  ssj_string_free(jsonl);
+  ssj_string_free(teams);
+  ssj_draw_log_free(read);
+  ssj_draw_log_free(empty);
+  ssj_draw_log_free(log);
+  ssj_draw_log_free(NULL);
+  ssj_frozen_inspector_pool_free(fewer_frozen);
+  ssj_inspector_pool_free(fewer);
+  ssj_frozen_inspector_pool_free(people);
+  ssj_draw_record_free(record);
+  free(request);
+  ssj_frozen_pool_free(frozen);
+  ssj_target_pool_free(pool);
+}
+
+static const char *ITEMS =
+    "{\"name\": \"事项清单\", \"version\": \"2026版\", \"items\": ["
+    "{\"id\": \"I1\", \"name\": \"检查一\", \"department\": \"D01\", \"legal_basis\": \"\", "
+    "\"content\": \"\", \"target_kinds\": [\"enterprise\"], \"category\": \"key\", \"method\": "
+    "\"on_site\", \"default_ratio_ppm\": null, \"frequency_per_year\": null, "
+    "\"inspector_requirements\": \"\"},"
+    "{\"id\": \"I2\", \"name\": \"检查二\", \"department\": \"D01\", \"legal_basis\": \"\", "
+    "\"content\": \"\", \"target_kinds\": [\"enterprise\"], \"category\": \"key\", \"method\": "
+    "\"on_site\", \"default_ratio_ppm\": null, \"frequency_per_year\": null, "
+    "\"inspector_requirements\": \"\"}]}";
+static const char *JOINT = "{\"name\": \"联合清单\", \"version\": \"2026版\", \"domains\": []}";
+
+static char *annual_plan(const char *item2, int total2) {
+  char *json = malloc(2048);
+  snprintf(json, 2048,
+           "{\"year\": 2026, \"plans\": ["
+           "{\"id\": \"P1\", \"name\": \"计划一\", \"year\": 2026, \"kind\": {\"type\": "
+           "\"single\", \"department\": \"D01\"}, \"items\": [\"I1\"], \"scope\": {}, \"size\": "
+           "{\"count\": {\"total\": 8}}, \"window\": {\"first\": \"2026-04-01\", \"last\": "
+           "\"2026-05-31\"}, \"frequency_per_year\": 1},"
+           "{\"id\": \"P2\", \"name\": \"计划二\", \"year\": 2026, \"kind\": {\"type\": "
+           "\"single\", \"department\": \"D01\"}, \"items\": [\"%s\"], \"scope\": {}, \"size\": "
+           "{\"count\": {\"total\": %d}}, \"window\": {\"first\": \"2026-04-01\", \"last\": "
+           "\"2026-05-31\"}, \"frequency_per_year\": 1}]}",
+           item2, total2);
+  return json;
+}
+
+static void test_plans_and_merging(void) {
+  ssj_target_pool *pool = column_pool(60);
+  ssj_frozen_pool *frozen = NULL;
+  OK(ssj_target_pool_freeze(pool, &frozen));
+  char *plan = annual_plan("I2", 12);
+  char *unknown_item = annual_plan("I7", 12);
+  char *too_many = annual_plan("I2", 500);
+
+  OK(ssj_plan_validate(plan, ITEMS, JOINT));
+  EXPECT(ssj_plan_validate(unknown_item, ITEMS, JOINT), SSJ_PLAN);
+  ERROR_SAYS("I7");
+  EXPECT(ssj_plan_validate(plan, "{}", JOINT), SSJ_BAD_JSON);
+  ERROR_SAYS("items_json");
+  EXPECT(ssj_plan_validate(plan, ITEMS, NULL), SSJ_NULL_POINTER);
+  OK(ssj_plan_check_pool(plan, frozen));
+  EXPECT(ssj_plan_check_pool(too_many, frozen), SSJ_PLAN);
+  ERROR_SAYS("P2");
+  EXPECT(ssj_plan_check_pool(plan, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_plan_check_pool("[]", frozen), SSJ_BAD_JSON);
+
+  char *proposal = NULL;
+  OK(ssj_propose(plan, JOINT, frozen, NULL, &proposal));
+  CONTAINS(proposal, "\"tasks\"");
+  ssj_string_free(proposal);
+  OK(ssj_propose(plan, JOINT, frozen, "{\"gap_days\": 15}", &proposal));
+  EXPECT(ssj_propose(plan, JOINT, frozen, "{\"gap\": 15}", &proposal), SSJ_BAD_JSON);
+  EXPECT(ssj_propose(plan, JOINT, frozen, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_propose(plan, NULL, frozen, NULL, &proposal), SSJ_NULL_POINTER);
+  EXPECT(ssj_propose(plan, JOINT, NULL, NULL, &proposal), SSJ_NULL_POINTER);
+
+  const char *origin =
+      "{\"method\": \"public_entropy\", \"source\": \"双色球 2026050期\", \"value\": \"01 05 11\"}";
+  char *drawn = NULL;
+  OK(ssj_draw_task(frozen, plan, proposal, 0, origin, NULL, &drawn));
+  CONTAINS(drawn, "\"records\"");
+  CONTAINS(drawn, "\"without_merging\":20");
+  ssj_string_free(drawn);
+  EXPECT(ssj_draw_task(frozen, plan, proposal, 5, origin, NULL, &drawn), SSJ_INDEX_OUT_OF_RANGE);
+  ERROR_SAYS("task_index 5");
+  EXPECT(ssj_draw_task(frozen, plan, proposal, 0, "{\"method\": \"given\"}", NULL, &drawn),
+         SSJ_NULL_POINTER);
+  ERROR_SAYS("seed_hex");
+  OK(ssj_draw_task(frozen, plan, proposal, 0, "{\"method\": \"given\"}",
+                   "0000000000000000000000000000000000000000000000000000000000000001", &drawn));
+  ssj_string_free(drawn);
+  EXPECT(ssj_draw_task(frozen, plan, proposal, 0, "{\"method\": \"given\"}", "12", &drawn),
+         SSJ_BAD_HEX);
+  EXPECT(ssj_draw_task(frozen, plan, "{}", 0, origin, NULL, &drawn), SSJ_BAD_JSON);
+  EXPECT(ssj_draw_task(frozen, plan, proposal, 0, origin, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_task(NULL, plan, proposal, 0, origin, NULL, &drawn), SSJ_NULL_POINTER);
+  /* A task drawn against a plan that does not hold its members. */
+  EXPECT(ssj_draw_task(frozen, "{\"year\": 2026, \"plans\": []}", proposal, 0, origin, NULL,
+                       &drawn),
+         SSJ_JOINT);
+
+  ssj_string_free(proposal);
+  free(plan);
+  free(unknown_item);
+  free(too_many);
+  ssj_frozen_pool_free(frozen);
+  ssj_target_pool_free(pool);
+}
+
+static void test_lifecycle(void) {
+  char *task = NULL, *next = NULL;
+  OK(ssj_task_new("2026-SCJG-001", "2026-03-01", &task));
+  CONTAINS(task, "\"created\"");
+  EXPECT(ssj_task_new("2026-SCJG-001", "2026-3-1", &next), SSJ_BAD_DATE);
+  EXPECT(ssj_task_new("2026-SCJG-001", "2026-02-30", &next), SSJ_BAD_DATE);
+  EXPECT(ssj_task_new("", "2026-03-01", &next), SSJ_BAD_ID);
+  EXPECT(ssj_task_new("T", "2026-03-01", NULL), SSJ_NULL_POINTER);
+  OK(ssj_task_transition(task, "targets_drawn", "2026-03-02", &next));
+  CONTAINS(next, "targets_drawn");
+  EXPECT(ssj_task_transition(next, "published", "2026-03-03", &task), SSJ_LIFECYCLE);
+  EXPECT(ssj_task_transition(next, "sleeping", "2026-03-03", &task), SSJ_BAD_NAME);
+  EXPECT(ssj_task_transition(next, "inspectors_matched", "2026-03-01", &task), SSJ_LIFECYCLE);
+  EXPECT(ssj_task_transition("{}", "in_progress", "2026-03-03", &task), SSJ_BAD_JSON);
+  EXPECT(ssj_task_transition(next, "in_progress", NULL, &task), SSJ_NULL_POINTER);
+  EXPECT(ssj_task_transition(next, "in_progress", "2026-03-03", NULL), SSJ_NULL_POINTER);
+  ssj_string_free(task);
+  ssj_string_free(next);
+
+  char *check = NULL, *moved = NULL;
+  OK(ssj_target_check_new("2026-SCJG-001", "E0001", "2026-03-02", &check));
+  CONTAINS(check, "\"drawn\"");
+  EXPECT(ssj_target_check_new("T", "", "2026-03-02", &moved), SSJ_BAD_ID);
+  EXPECT(ssj_target_check_new("T", "E", "soon", &moved), SSJ_BAD_DATE);
+  EXPECT(ssj_target_check_new("T", "E", "2026-03-02", NULL), SSJ_NULL_POINTER);
+  OK(ssj_target_check_transition(check, "inspected", "2026-04-01", &moved));
+  CONTAINS(moved, "inspected");
+  EXPECT(ssj_target_check_transition(check, "published", "2026-04-01", &moved), SSJ_LIFECYCLE);
+  EXPECT(ssj_target_check_transition(check, "lost", "2026-04-01", &moved), SSJ_BAD_NAME);
+  EXPECT(ssj_target_check_transition("[]", "inspected", "2026-04-01", &moved), SSJ_BAD_JSON);
+  EXPECT(ssj_target_check_transition(check, "inspected", "2026-04-01", NULL), SSJ_NULL_POINTER);
+  ssj_string_free(check);
+  ssj_string_free(moved);
+}
+
+static void test_calendar(void) {
+  ssj_calendar *cal = SENTINEL;
+  EXPECT(ssj_calendar_china(NULL), SSJ_NULL_POINTER);
+  OK(ssj_calendar_china(&cal));
+  int32_t first = 0, last = 0;
+  OK(ssj_calendar_years(cal, &first, &last));
+  CHECK(first == 2020 && last == 2026);
+  EXPECT(ssj_calendar_years(cal, NULL, &last), SSJ_NULL_POINTER);
+  EXPECT(ssj_calendar_years(cal, &first, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_calendar_years(NULL, &first, &last), SSJ_NULL_POINTER);
+  bool working = true;
+  OK(ssj_calendar_is_working_day(cal, "2026-10-01", &working));
+  CHECK(!working);
+  OK(ssj_calendar_is_working_day(cal, "2026-10-10", &working)); /* make-up workday */
+  CHECK(working);
+  EXPECT(ssj_calendar_is_working_day(cal, "2019-01-02", &working), SSJ_CALENDAR);
+  ERROR_SAYS("2019");
+  EXPECT(ssj_calendar_is_working_day(cal, "2026/10/01", &working), SSJ_BAD_DATE);
+  EXPECT(ssj_calendar_is_working_day(cal, NULL, &working), SSJ_NULL_POINTER);
+  EXPECT(ssj_calendar_is_working_day(cal, "2026-10-01", NULL), SSJ_NULL_POINTER);
+  char *day = NULL;
+  OK(ssj_calendar_add_working_days(cal, "2026-09-30", 1, &day));
+  CHECK(strcmp(day, "2026-10-08") == 0);
+  ssj_string_free(day);
+  EXPECT(ssj_calendar_add_working_days(cal, "2026-12-30", 30, &day), SSJ_CALENDAR);
+  EXPECT(ssj_calendar_add_working_days(cal, "x", 1, &day), SSJ_BAD_DATE);
+  EXPECT(ssj_calendar_add_working_days(cal, "2026-09-30", 1, NULL), SSJ_NULL_POINTER);
+  OK(ssj_calendar_publication_deadline(cal, "2026-09-25", &day));
+  CHECK(strcmp(day, "2026-10-29") == 0);
+  ssj_string_free(day);
+  EXPECT(ssj_calendar_publication_deadline(cal, "2026-12-20", &day), SSJ_CALENDAR);
+  EXPECT(ssj_calendar_publication_deadline(cal, "2026-09-25", NULL), SSJ_NULL_POINTER);
+  bool on_time = true;
+  OK(ssj_calendar_published_on_time(cal, "2026-09-25", "2026-10-30", &on_time));
+  CHECK(!on_time);
+  OK(ssj_calendar_published_on_time(cal, "2026-09-25", "2026-10-29", &on_time));
+  CHECK(on_time);
+  EXPECT(ssj_calendar_published_on_time(cal, "2026-09-25", "2026-09-24", &on_time),
+         SSJ_CALENDAR);
+  EXPECT(ssj_calendar_published_on_time(cal, "2026-09-25", NULL, &on_time), SSJ_NULL_POINTER);
+  EXPECT(ssj_calendar_published_on_time(cal, "2026-09-25", "2026-10-29", NULL),
+         SSJ_NULL_POINTER);
+
+  const char *y2027 =
+      "[{\"year\": 2027, \"source\": \"测试\", \"holidays\": [{\"name\": \"元旦\", \"first\": "
+      "\"2027-01-01\", \"last\": \"2027-01-01\"}], \"makeup_workdays\": []}]";
+  ssj_calendar *more = NULL;
+  OK(ssj_calendar_china_with_years(y2027, &more));
+  OK(ssj_calendar_years(more, &first, &last));
+  CHECK(first == 2020 && last == 2027);
+  OK(ssj_calendar_is_working_day(more, "2027-01-01", &working));
+  CHECK(!working);
+  const char *y2029 = "[{\"year\": 2029, \"holidays\": [], \"makeup_workdays\": []}]";
+  ssj_calendar *gap = SENTINEL;
+  EXPECT(ssj_calendar_china_with_years(y2029, &gap), SSJ_CALENDAR);
+  CHECK(gap == SENTINEL);
+  EXPECT(ssj_calendar_china_with_years("{}", &gap), SSJ_BAD_JSON);
+  EXPECT(ssj_calendar_china_with_years(NULL, &gap), SSJ_NULL_POINTER);
+  EXPECT(ssj_calendar_china_with_years("[]", NULL), SSJ_NULL_POINTER);
+  /* A calendar is not a pool. */
+  CHECK(ssj_frozen_pool_len((const ssj_frozen_pool *)cal) == 0);
+  ERROR_SAYS("ssj_frozen_pool");
+
+  ssj_calendar_free(more);
+  ssj_calendar_free(cal);
+  ssj_calendar_free(NULL);
+}
+
+int main(void) {
+  test_basics();
+  test_credit_codes();
+  test_target_pool();
+  test_columns();
+  test_draw();
+  test_inspectors();
+  test_log_and_teams();
+  test_plans_and_merging();
+  test_lifecycle();
+  test_calendar();
+  printf("test_ffi: %d passed, 0 failed\n", checks_passed);
+  return 0;
+}
