@@ -133,6 +133,11 @@ enum ssj_result
    * A bad item list or joint item list.
    */
   SSJ_CATALOG = 24,
+  /**
+   * KPI input that cannot be read or is inconsistent (a result for a target never drawn, a
+   * task of an unknown department, …), or a bad KPI configuration.
+   */
+  SSJ_KPI = 25,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -210,6 +215,11 @@ typedef struct ssj_frozen_pool ssj_frozen_pool;
  * An inspector pool being built or adjusted. Not thread-safe: one thread at a time.
  */
 typedef struct ssj_inspector_pool ssj_inspector_pool;
+
+/**
+ * A computed KPI report. Immutable: may be shared by any number of threads.
+ */
+typedef struct ssj_kpi_report ssj_kpi_report;
 
 /**
  * A target pool being built or adjusted (动态调整). Not thread-safe: use from one thread at
@@ -677,6 +687,47 @@ size_t ssj_frozen_inspector_pool_len(const struct ssj_frozen_inspector_pool *fro
  */
 ssj_result ssj_frozen_inspector_pool_digest(const struct ssj_frozen_inspector_pool *frozen,
                                             char **hex_out);
+
+/**
+ * Computes the report from the CSV texts of the tables: `tables_json` is a JSON object whose
+ * members `departments`, `items`, `plans`, `tasks`, `drawn`, `results`, `follow_ups` and
+ * `unplanned` are each the text of that CSV file (absent: an empty table). `config_json` is
+ * NULL for the default configuration. Bad rows give `SSJ_KPI` with the file, line and field in
+ * `ssj_last_error()`.
+ */
+ssj_result ssj_kpi_report_from_csv(const char *tables_json,
+                                   const char *config_json,
+                                   struct ssj_kpi_report **report_out);
+
+/**
+ * Computes the report from the flat input as JSON (the serde form of `KpiInput`).
+ */
+ssj_result ssj_kpi_report_from_input_json(const char *input_json,
+                                          const char *config_json,
+                                          struct ssj_kpi_report **report_out);
+
+/**
+ * The whole report as JSON: every rate with its exact numerator and denominator, per
+ * department, period and in total; Annex 1; the findings; the estimate; the assessment.
+ * Free the string with `ssj_string_free`.
+ */
+ssj_result ssj_kpi_report_to_json(const struct ssj_kpi_report *report, char **json_out);
+
+/**
+ * Annex 1 (the per-department table, the total last) as CSV. Free with `ssj_string_free`.
+ */
+ssj_result ssj_kpi_report_annex_csv(const struct ssj_kpi_report *report, char **csv_out);
+
+/**
+ * The report as the CLI prints it; with `quarters`, every rate of each quarter as well.
+ * Free with `ssj_string_free`.
+ */
+ssj_result ssj_kpi_report_text(const struct ssj_kpi_report *report, bool quarters, char **text_out);
+
+/**
+ * Frees a report; NULL is a no-op.
+ */
+void ssj_kpi_report_free(struct ssj_kpi_report *report);
 
 /**
  * Makes an empty draw log.

@@ -856,6 +856,79 @@ static void test_calendar(void) {
   ssj_calendar_free(NULL);
 }
 
+static void test_kpi(void) {
+  /* The tables as CSV texts inside one JSON object (departments, plans, tasks, drawn, results,
+   * follow_ups; absent tables are empty). */
+  const char *tables =
+      "{\"departments\": \"id,name\\nD1,市场监管局\\nD2,卫健局\\n\","
+      "\"plans\": \"id,year,department,kind,participants,items,special,deleted,deletion_reason\\n"
+      "P1,2026,D1,joint,D2,,false,false,\\n\","
+      "\"tasks\": \"id,plans,lead,participants,joint,graded,created_on,due_on,completed_on\\n"
+      "T1,P1,D1,D2,true,true,2026-04-01,2026-11-30,2026-05-10\\n\","
+      "\"drawn\": \"task,target,stratum,inclusion_probability\\nT1,E1,B,0.1\\nT1,E2,D,1\\n\","
+      "\"results\": \"task,target,codes,inspected_on,entered_on,mobile,published_on\\n"
+      "T1,E1,未发现问题,2026-04-20,2026-04-20,true,2026-04-22\\n"
+      "T1,E2,发现问题已责令改正,2026-04-21,2026-04-21,true,2026-04-23\\n\","
+      "\"follow_ups\": \"task,target,kind,opened_on,closed_on\\n"
+      "T1,E2,rectified,2026-04-21,2026-05-06\\n\"}";
+  ssj_kpi_report *report = SENTINEL;
+  EXPECT(ssj_kpi_report_from_csv(NULL, NULL, &report), SSJ_NULL_POINTER);
+  EXPECT(ssj_kpi_report_from_csv(tables, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_kpi_report_from_csv("[", NULL, &report), SSJ_BAD_JSON);
+  EXPECT(ssj_kpi_report_from_csv(tables, "{\"nonsense\": 1}", &report), SSJ_BAD_JSON);
+  CHECK(report == SENTINEL);
+  OK(ssj_kpi_report_from_csv(tables, NULL, &report));
+
+  char *json = NULL;
+  OK(ssj_kpi_report_to_json(report, &json));
+  CONTAINS(json, "\"numerator\"");
+  CONTAINS(json, "市场监管局");
+  EXPECT(ssj_kpi_report_to_json(report, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_kpi_report_to_json(NULL, &json), SSJ_NULL_POINTER);
+
+  char *csv = NULL;
+  OK(ssj_kpi_report_annex_csv(report, &csv));
+  CONTAINS(csv, "合计");
+  ssj_string_free(csv);
+  EXPECT(ssj_kpi_report_annex_csv(report, NULL), SSJ_NULL_POINTER);
+
+  char *text = NULL, *quarters = NULL;
+  OK(ssj_kpi_report_text(report, false, &text));
+  OK(ssj_kpi_report_text(report, true, &quarters));
+  CONTAINS(text, "问题发现率 50.0% (1/2)");
+  CHECK(strlen(quarters) > strlen(text));
+  ssj_string_free(text);
+  ssj_string_free(quarters);
+  EXPECT(ssj_kpi_report_text(report, false, NULL), SSJ_NULL_POINTER);
+
+  /* The flat input as JSON gives the same report. */
+  ssj_kpi_report *again = NULL;
+  EXPECT(ssj_kpi_report_from_input_json("{}", NULL, &again), SSJ_BAD_JSON);
+  EXPECT(ssj_kpi_report_from_input_json(NULL, NULL, &again), SSJ_NULL_POINTER);
+  EXPECT(ssj_kpi_report_from_input_json("{}", NULL, NULL), SSJ_NULL_POINTER);
+
+  /* A result for a target never drawn: SSJ_KPI, naming the file and the target. */
+  const char *undrawn =
+      "{\"departments\": \"id,name\\nD1,市场监管局\\n\","
+      "\"tasks\": \"id,plans,lead,participants,joint,graded,created_on,due_on,completed_on\\n"
+      "T1,,D1,,false,false,2026-04-01,,\\n\","
+      "\"results\": \"task,target,codes,inspected_on,entered_on,mobile,published_on\\n"
+      "T1,E9,未发现问题,2026-04-20,2026-04-20,true,\\n\"}";
+  ssj_kpi_report *bad = SENTINEL;
+  EXPECT(ssj_kpi_report_from_csv(undrawn, NULL, &bad), SSJ_KPI);
+  ERROR_SAYS("results.csv");
+  ERROR_SAYS("E9");
+  CHECK(bad == SENTINEL);
+  /* A report is not a calendar. */
+  bool working = false;
+  EXPECT(ssj_calendar_is_working_day((const ssj_calendar *)report, "2026-10-01", &working),
+         SSJ_WRONG_HANDLE);
+
+  ssj_string_free(json);
+  ssj_kpi_report_free(report);
+  ssj_kpi_report_free(NULL);
+}
+
 int main(void) {
   test_basics();
   test_credit_codes();
@@ -867,6 +940,7 @@ int main(void) {
   test_plans_and_merging();
   test_lifecycle();
   test_calendar();
+  test_kpi();
   printf("test_ffi: %d passed, 0 failed\n", checks_passed);
   return 0;
 }

@@ -63,11 +63,14 @@ pub enum ssj_result {
     SSJ_TEAMS = 23,
     /// A bad item list or joint item list.
     SSJ_CATALOG = 24,
+    /// KPI input that cannot be read or is inconsistent (a result for a target never drawn, a
+    /// task of an unknown department, …), or a bad KPI configuration.
+    SSJ_KPI = 25,
 }
 
 impl ssj_result {
     /// Every code, for the uniqueness test and `ssj_result_message`.
-    pub(crate) const ALL: [ssj_result; 25] = {
+    pub(crate) const ALL: [ssj_result; 26] = {
         use ssj_result::*;
         [
             SSJ_OK,
@@ -95,6 +98,7 @@ impl ssj_result {
             SSJ_ASSIGN,
             SSJ_TEAMS,
             SSJ_CATALOG,
+            SSJ_KPI,
         ]
     };
 
@@ -127,6 +131,9 @@ impl ssj_result {
             SSJ_ASSIGN => c"inspector teams that cannot be formed",
             SSJ_TEAMS => c"a matching that cannot be made or recorded",
             SSJ_CATALOG => c"a bad item list or joint item list",
+            SSJ_KPI => {
+                c"KPI input that cannot be read or is inconsistent, or a bad KPI configuration"
+            }
         }
     }
 }
@@ -172,6 +179,7 @@ impl From<ssj::Error> for Failure {
             E::Joint(_) => SSJ_JOINT,
             E::Assign(_) => SSJ_ASSIGN,
             E::Teams(_) => SSJ_TEAMS,
+            E::Kpi(_) => SSJ_KPI,
         };
         Failure::new(code, e.to_string())
     }
@@ -205,6 +213,7 @@ from_core!(
     ssj::joint::JointError,
     ssj::assign::AssignError,
     ssj::teams::TeamError,
+    ssj::kpi::KpiError,
     ssj::target::UnknownName,
 );
 

@@ -6,7 +6,7 @@ use crate::files::{read_json, read_text, write_text};
 use crate::output::{Out, note};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use shuangsuiji::kpi::{KpiConfig, KpiCsv, KpiInput, KpiReport, Period, Table};
+use shuangsuiji::kpi::{KpiConfig, KpiCsv, KpiInput, KpiReport, Table};
 use std::path::{Path, PathBuf};
 
 /// Tables a platform may not export: a missing file is an empty table, said in a note.
@@ -74,21 +74,9 @@ pub(crate) fn read_tables(dir: &Path) -> Result<KpiCsv, Failure> {
     Ok(csv)
 }
 
-/// The readable report the CLI prints: Annex 1 with the headline rates, every rate of the
-/// periods asked for, then the findings and the estimate.
+/// The readable report the CLI prints ([`KpiReport::text`]).
 pub(crate) fn report_text(report: &KpiReport, periods: Periods) -> String {
-    let mut text = report.annex_text();
-    if periods == Periods::Quarters {
-        for q in [Period::Q1, Period::Q2, Period::Q3, Period::Q4] {
-            text.push('\n');
-            text.push_str(&report.kpis_text(q));
-        }
-    }
-    text.push('\n');
-    text.push_str(&report.kpis_text(Period::Year));
-    text.push('\n');
-    text.push_str(&report.findings_text());
-    text
+    report.text(periods == Periods::Quarters)
 }
 
 /// Runs `kpi`.

@@ -244,6 +244,25 @@ impl KpiReport {
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 
+    /// The whole report as the CLI prints it (and the C and Python layers return it): Annex 1
+    /// with the headline rates, every KPI of each quarter when `quarters` is set, every KPI of
+    /// the year, then the findings, the estimate and the assessment.
+    pub fn text(&self, quarters: bool) -> String {
+        use super::report::Period;
+        let mut text = self.annex_text();
+        if quarters {
+            for q in [Period::Q1, Period::Q2, Period::Q3, Period::Q4] {
+                text.push('\n');
+                text.push_str(&self.kpis_text(q));
+            }
+        }
+        text.push('\n');
+        text.push_str(&self.kpis_text(Period::Year));
+        text.push('\n');
+        text.push_str(&self.findings_text());
+        text
+    }
+
     /// The findings and the estimate, as plain text.
     pub fn findings_text(&self) -> String {
         let name = |id: &crate::ids::DeptId| {
