@@ -14,6 +14,8 @@
 //! assert_eq!(sample.len(), 15 + 110 + 60 + 50);
 //! ```
 
+pub mod kpi;
+
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use shuangsuiji::draw::DrawRequest;
