@@ -82,7 +82,19 @@ fn run(dir: &std::path::Path, runs: usize) -> Result<serde_json::Value, String> 
     let input = KpiInput::from_csv(&csv).map_err(|e| e.to_string())?;
     let report = KpiReport::compute(&input, &config).map_err(|e| e.to_string())?;
     let (mut parse_ms, mut compute_ms) = (Vec::new(), Vec::new());
+    // SSJ_KPI_ONLY=compute: time the computation only (for profiling it).
+    let compute_only = std::env::var("SSJ_KPI_ONLY").is_ok_and(|v| v == "compute");
     for _ in 0..runs {
+        if compute_only {
+            let t = Instant::now();
+            let r = std::hint::black_box(
+                KpiReport::compute(&input, &config).map_err(|e| e.to_string())?,
+            );
+            compute_ms.push(ms(t.elapsed()));
+            parse_ms.push(0.0);
+            drop(r);
+            continue;
+        }
         let t = Instant::now();
         let parsed = std::hint::black_box(KpiInput::from_csv(&csv).map_err(|e| e.to_string())?);
         parse_ms.push(ms(t.elapsed()));

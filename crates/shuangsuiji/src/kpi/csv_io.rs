@@ -7,11 +7,13 @@
 //! misspelt optional column would otherwise be read as empty.
 
 use super::codes::ResultCodes;
+use super::hash::{FxMap, map_with_capacity};
 use super::input::{
     DepartmentRow, DrawnRow, FollowUpRow, ItemRow, KpiInput, PlanKindFlag, PlanRow, ResultRow,
     TaskRow, UnplannedRow,
 };
 use super::{KpiError, Table};
+use crate::ids::{TargetId, TaskId};
 use crate::lifecycle::{FollowUpKind, ResultCode};
 use crate::risk::Stratum;
 use chrono::{Datelike, NaiveDate};
@@ -170,6 +172,9 @@ impl Fields<'_> {
     }
 
     fn date(&self, n: usize) -> Result<NaiveDate, KpiError> {
+        if let Some(d) = iso_date(self.s(n)) {
+            return Ok(d);
+        }
         NaiveDate::parse_from_str(self.s(n), "%Y-%m-%d")
             .map_err(|e| self.bad(n, format_args!("not a date YYYY-MM-DD ({e})")))
     }
@@ -196,6 +201,35 @@ impl Fields<'_> {
         T::Err: Display,
     {
         self.s(n).parse().map_err(|e| self.bad(n, e))
+    }
+}
+
+/// `YYYY-MM-DD` with exactly these ten characters, without chrono's format machinery (a
+/// quarter of the time of reading `results.csv` went there). Anything else, including invalid
+/// dates, is left to `NaiveDate::parse_from_str`, which accepts or refuses it and says why.
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// An id read from a field, sharing the `Arc` of an equal id read before when there is one:
+/// ids repeat row after row (a task's drawn targets and results), and a shared id costs no
+/// allocation, and compares equal by pointer in the KPI passes.
+fn shared_id<T>(f: &Fields<'_>, n: usize, known: Option<&T>) -> Result<T, KpiError>
+where
+    T: Clone + AsRef<str> + TryFrom<String, Error = crate::ids::IdError>,
+{
+    match known {
+        Some(id) if id.as_ref() == f.s(n) => Ok(id.clone()),
+        _ => f.id(n),
     }
 }
 
@@ -345,9 +379,28 @@ impl KpiInput {
                 completed_on: f.opt_date(8)?,
             })
         })?;
+        // Task ids of the later tables share the `Arc`s of tasks.csv: the row's task is
+        // looked up when it differs from the previous row's.
+        let task_ids: FxMap<&str, &TaskId> = {
+            let mut m = map_with_capacity(tasks.len());
+            for t in &tasks {
+                m.entry(t.id.as_str()).or_insert(&t.id);
+            }
+            m
+        };
+        let task_of = |f: &Fields<'_>, prev: &mut Option<TaskId>| -> Result<TaskId, KpiError> {
+            let known = match prev.take() {
+                Some(p) if p.as_str() == f.s(0) => Some(p),
+                _ => task_ids.get(f.s(0)).map(|&t| t.clone()),
+            };
+            let id = shared_id(f, 0, known.as_ref())?;
+            *prev = Some(id.clone());
+            Ok(id)
+        };
+        let mut prev = None;
         let drawn = read(Table::Drawn, &csv.drawn, DRAWN, &mut lines, |f| {
             Ok(DrawnRow {
-                task: f.id(0)?,
+                task: task_of(f, &mut prev)?,
                 target: f.id(1)?,
                 stratum: if f.s(2).is_empty() {
                     None
@@ -361,10 +414,22 @@ impl KpiInput {
                 },
             })
         })?;
+        // A result's target shares the `Arc` of the drawn row after the previous result's
+        // (results usually follow the draw).
+        let mut prev = None;
+        let mut next = 0usize;
         let results = read(Table::Results, &csv.results, RESULTS, &mut lines, |f| {
+            // Codes first: their errors come before the ids', as they always have.
             let mut codes = ResultCodes::new();
             for part in split(f.s(2)) {
-                match codes.insert(&ResultCode::from(part)) {
+                let known = ResultCodes::bit_of_text(part)
+                    .map(|b| codes.insert_bit(b))
+                    .ok_or(());
+                let inserted = match known {
+                    Ok(new) => Ok(new),
+                    Err(()) => codes.insert(&ResultCode::from(part)),
+                };
+                match inserted {
                     Ok(true) => {}
                     Ok(false) => {
                         return Err(f.bad(2, format_args!("result code {part:?} is repeated")));
@@ -372,9 +437,30 @@ impl KpiInput {
                     Err(e) => return Err(f.bad(2, e)),
                 }
             }
+            let task = task_of(f, &mut prev)?;
+            let target = match drawn.get(next) {
+                Some(d) if d.task == task && d.target.as_str() == f.s(1) => {
+                    next += 1;
+                    d.target.clone()
+                }
+                _ => {
+                    let t: TargetId = f.id(1)?;
+                    // Resynchronise on the drawn row of the same task and target, if it is
+                    // the next one of this task's rows.
+                    next = drawn
+                        .get(next..)
+                        .and_then(|rest| {
+                            rest.iter()
+                                .take(64)
+                                .position(|d| d.task == task && d.target == t)
+                        })
+                        .map_or(next, |p| next + p + 1);
+                    t
+                }
+            };
             Ok(ResultRow {
-                task: f.id(0)?,
-                target: f.id(1)?,
+                task,
+                target,
                 codes,
                 inspected_on: f.date(3)?,
                 entered_on: f.date(4)?,
@@ -382,6 +468,7 @@ impl KpiInput {
                 published_on: f.opt_date(6)?,
             })
         })?;
+        let mut prev = None;
         let follow_ups = read(
             Table::FollowUps,
             &csv.follow_ups,
@@ -389,7 +476,7 @@ impl KpiInput {
             &mut lines,
             |f| {
                 Ok(FollowUpRow {
-                    task: f.id(0)?,
+                    task: task_of(f, &mut prev)?,
                     target: f.id(1)?,
                     kind: match f.s(2) {
                         "none_needed" | "无需后续处置" => FollowUpKind::NoneNeeded,
