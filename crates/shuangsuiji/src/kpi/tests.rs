@@ -669,3 +669,41 @@ fn fast_path_equals_the_reference() {
     assert!(matches!(err, KpiError::Duplicate { .. }), "{err}");
     assert!(matches!(dup.validate(), Err(KpiError::Duplicate { .. })));
 }
+
+/// Large tables are read in two halves (`csv_io::read_split`; in tests from 64 bytes): an error
+/// in the second half, and a quoted field spanning the middle line, give the error and the line
+/// that one reader gives.
+#[test]
+fn tables_read_in_halves_give_the_same_rows_errors_and_lines() {
+    let csv = daye_2022().to_csv();
+    assert_eq!(KpiInput::from_csv(&csv).unwrap(), daye_2022());
+    let lines: Vec<&str> = csv.results.lines().collect();
+    for at in [lines.len() / 2, lines.len() / 2 + 1, lines.len() * 3 / 4] {
+        let mut bad = csv.clone();
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        l[at] = l[at].replacen("no_problem_found", "bogus", 1).replacen(
+            "problem_ordered_to_correct",
+            "bogus",
+            1,
+        );
+        bad.results = l.join("\n") + "\n";
+        match KpiInput::from_csv(&bad).unwrap_err() {
+            KpiError::BadValue { line, field, .. } => {
+                assert_eq!((line, field), (at as u64 + 1, "codes"));
+            }
+            e => panic!("{e}"),
+        }
+        // A quoted target spanning two lines around the middle: the id has a control
+        // character, reported on the line the row starts on.
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        let fields: Vec<&str> = lines[at].split(',').collect();
+        l[at] = format!("{},\"E\nX\",{}", fields[0], fields[2..].join(","));
+        bad.results = l.join("\n") + "\n";
+        match KpiInput::from_csv(&bad).unwrap_err() {
+            KpiError::BadValue { line, field, .. } => {
+                assert_eq!((line, field), (at as u64 + 1, "target"));
+            }
+            e => panic!("{e}"),
+        }
+    }
+}
