@@ -8,27 +8,32 @@
 //! reference to find and name it: errors are exactly the reference's, and a valid input gives
 //! exactly the reference's report (the test `fast_path_equals_the_reference` compares them).
 //!
-//! What makes it fast, for an export whose rows are grouped by task, each task's drawn targets
-//! in one run and results in the order of the draw (what platforms write, and what
-//! [`KpiInput::to_csv`] writes):
+//! What makes it fast (best for an export whose drawn rows are grouped by task and whose
+//! results follow the draw, as platforms write them and as [`KpiInput::to_csv`] does):
 //!
-//! - no global hash table of `(task, target)`: a duplicate target is looked for in a small
-//!   table of the current task's run, reused from run to run, which stays in cache;
-//! - a result finds its drawn row by comparing it with the row after the previous match, and
-//!   otherwise by a scan of its task's run; a follow-up likewise, from its previous match;
+//! - no global hash table of `(task, target)`: the drawn rows are taken as runs of one task
+//!   (or, when a task's rows are scattered, sorted by task with a counting sort), and a
+//!   duplicate target is looked for in a small table of one task's rows, reused from task to
+//!   task, which stays in cache; the drawn rows are scanned in two halves on two threads;
+//! - every drawn row gets 32 bits of its target's hash (`Runs::tags`), so that looking a
+//!   target up in its task compares strings only where the tags agree;
+//! - a result finds its drawn row by comparing it with the row after the previous match (ids
+//!   shared by [`KpiInput::from_csv`] compare by pointer), otherwise by a scan of its task's
+//!   rows from the task's previous match; a follow-up likewise;
 //! - one pass over the results validates, finds the drawn row and counts, in two halves on
-//!   two threads (`std::thread::scope`) with their own counts, added afterwards;
+//!   two threads (`std::thread::scope`) with their own counts, added afterwards; then the
+//!   follow-ups on one thread and the drawn targets with the estimate on the other;
 //! - the period, December flag and publication deadline of a day come from a table of the
 //!   days of the year before, the year and the year after, computed once.
 //!
-//! An input that does not have that shape (a task's drawn rows in several runs, results far
-//! from the order of the draw) is handed to the reference, which is slower but exact.
+//! Results far from the order of the draw (more than 64 rows compared per result on average)
+//! are handed to the reference, which is slower but exact.
 
 use super::{BUCKETS, Counts, HeadCounts, finish, head_counts};
 use crate::calendar::HolidayCalendar;
 use crate::ids::{TargetId, TaskId};
 use crate::kpi::codes::ResultCodes;
-use crate::kpi::estimate::{Estimate, Observation, hajek};
+use crate::kpi::estimate::{Estimate, HajekSums, Observation};
 use crate::kpi::hash::FxHasher;
 use crate::kpi::input::{Head, KpiInput, ResultRow, bucket};
 use crate::kpi::report::{KpiConfig, KpiReport, LatePublication};
@@ -123,8 +128,21 @@ fn drawn_pass(
     task_bucket: &[u8],
 ) -> (Vec<(u64, u64)>, Estimate) {
     let mut counts = vec![(0u64, 0u64); input.departments.len() * BUCKETS];
-    let mut observations = Vec::with_capacity(input.results.len());
+    // Two passes over the drawn rows, in the order of the draw, as `hajek` makes over the
+    // observations (the same figures to the last bit), without holding 10⁷ observations.
+    let mut sums = HajekSums::default();
     let (mut without_probability, mut not_inspected) = (0, 0);
+    let observation = |d: usize, row: &crate::kpi::input::DrawnRow| {
+        let x = results.problem_of_drawn[d].load(Relaxed);
+        row.inclusion_probability
+            .filter(|_| x != 0)
+            .map(|p| Observation {
+                stratum: row.stratum.unwrap_or(Stratum::Ungraded),
+                inclusion_probability: p,
+                problem: x == 2,
+            })
+            .filter(Observation::usable)
+    };
     for (d, row) in input.drawn.iter().enumerate() {
         let k = runs.drawn_task[d] as usize;
         let n = &mut counts[head.task_lead[k] as usize * BUCKETS + task_bucket[k] as usize];
@@ -136,14 +154,23 @@ fn drawn_pass(
         ) {
             (None, _) => without_probability += 1,
             (Some(_), 0) => not_inspected += 1,
-            (Some(p), x) => observations.push(Observation {
-                stratum: row.stratum.unwrap_or(Stratum::Ungraded),
-                inclusion_probability: p,
-                problem: x == 2,
-            }),
+            (Some(_), _) => {}
+        }
+        if let Some(o) = observation(d, row) {
+            sums.add(&o);
         }
     }
-    let mut estimate = hajek(observations);
+    let mut estimate = match sums.residuals() {
+        None => Estimate::default(),
+        Some(mut residuals) => {
+            for (d, row) in input.drawn.iter().enumerate() {
+                if let Some(o) = observation(d, row) {
+                    residuals.add(&o);
+                }
+            }
+            residuals.finish()
+        }
+    };
     estimate.without_probability = without_probability;
     estimate.not_inspected = not_inspected;
     (counts, estimate)
@@ -446,6 +473,9 @@ struct Part {
 }
 
 struct Results {
+    /// Per result: the inspection day (read here by the follow-ups rather than from the
+    /// result rows, which are cold by then).
+    inspected: Vec<NaiveDate>,
     parts: Vec<Part>,
     /// Per drawn row: 0 not inspected, 1 inspected without problem, 2 with a problem.
     problem_of_drawn: Vec<AtomicU8>,
@@ -479,13 +509,15 @@ fn results(
         problem_of_drawn: &problem_of_drawn,
         result_of_drawn: &result_of_drawn,
     };
+    let mut inspected = vec![NaiveDate::MIN; n];
     let parts: Vec<Option<Part>> = if threads == 1 {
-        vec![shared.part(0, n)]
+        vec![shared.part(0, n, &mut inspected)]
     } else {
         let mid = n / 2;
         std::thread::scope(|s| {
-            let second = s.spawn(|| shared.part(mid, n));
-            let first = shared.part(0, mid);
+            let (a, b) = inspected.split_at_mut(mid);
+            let second = s.spawn(|| shared.part(mid, n, b));
+            let first = shared.part(0, mid, a);
             vec![first, second.join().unwrap_or(None)]
         })
     };
@@ -506,6 +538,7 @@ fn results(
         return None;
     }
     Some(Results {
+        inspected,
         parts,
         problem_of_drawn,
         result_of_drawn,
@@ -524,7 +557,7 @@ struct Shared<'a, 'h> {
 
 impl Shared<'_, '_> {
     /// Validates and counts the results `lo..hi`; `None` on any problem.
-    fn part(&self, lo: usize, hi: usize) -> Option<Part> {
+    fn part(&self, lo: usize, hi: usize, inspected: &mut [NaiveDate]) -> Option<Part> {
         let input = self.input;
         let year = input.year;
         let drawn = &input.drawn;
@@ -583,6 +616,7 @@ impl Shared<'_, '_> {
             if !valid_result(r, problem_mask, no_problem) {
                 return None;
             }
+            inspected[i - lo] = r.inspected_on;
             let problem = r.codes.bits() & problem_mask != 0;
             self.problem_of_drawn[d as usize].store(1 + u8::from(problem), Relaxed);
             if config.is_none() {
@@ -673,12 +707,12 @@ fn follow_ups(
         if r == u32::MAX || std::mem::replace(&mut has_follow_up[r as usize], true) {
             return None;
         }
-        let result = &input.results[r as usize];
-        if f.closed_on.is_some_and(|c| c < f.opened_on) || f.opened_on < result.inspected_on {
+        let inspected_on = results.inspected[r as usize];
+        if f.closed_on.is_some_and(|c| c < f.opened_on) || f.opened_on < inspected_on {
             return None;
         }
         if f.closed_on.is_some() && results.problem_of_drawn[d].load(Relaxed) == 2 {
-            let b = bucket(year, result.inspected_on);
+            let b = bucket(year, inspected_on);
             problems_closed[head.task_lead[k as usize] as usize * BUCKETS + b] += 1;
         }
     }
