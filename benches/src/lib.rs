@@ -15,6 +15,7 @@
 //! ```
 
 pub mod abi;
+pub mod kpi;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};

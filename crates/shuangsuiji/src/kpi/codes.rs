@@ -80,6 +80,35 @@ impl ResultCodes {
         self.0 & problem_mask() != 0
     }
 
+    /// The set as bits, in the order of [`ResultCode::KNOWN`].
+    #[inline]
+    pub(crate) fn bits(self) -> u16 {
+        self.0
+    }
+
+    /// The bit of a code given by name or label, without allocating; `None` when unknown.
+    pub(crate) fn bit_of_text(text: &str) -> Option<u16> {
+        ResultCode::KNOWN
+            .iter()
+            .position(|c| c.as_str() == text || c.label() == text)
+            .map(|i| 1u16 << i)
+    }
+
+    /// Adds the code of `bit` (from [`ResultCodes::bit_of_text`]); `false` when it was there.
+    pub(crate) fn insert_bit(&mut self, bit: u16) -> bool {
+        let new = self.0 & bit == 0;
+        self.0 |= bit;
+        new
+    }
+
+    /// The bits of the problem codes and the bit of [`ResultCode::NoProblemFound`].
+    pub(crate) fn masks() -> (u16, u16) {
+        (
+            problem_mask(),
+            bit(&ResultCode::NoProblemFound).unwrap_or_default(),
+        )
+    }
+
     /// The number of codes.
     pub fn len(&self) -> usize {
         self.0.count_ones() as usize

@@ -8,7 +8,7 @@
 
 use super::assess::Assessment;
 use super::estimate::Observation;
-use super::input::{KpiInput, PlanKindFlag, bucket};
+use super::input::{Head, KpiInput, PlanKindFlag, bucket};
 use super::rate::Rate;
 use super::report::{
     AnnexRow, DepartmentReport, Findings, KpiConfig, KpiReport, Kpis, LatePublication, Note,
@@ -19,12 +19,18 @@ use crate::calendar::HolidayCalendar;
 use crate::risk::Stratum;
 use chrono::{Datelike, NaiveDate};
 
+mod fast;
+
+#[cfg(test)]
+pub(crate) use fast::compute as fast_compute;
+pub(crate) use fast::validate as fast_validate;
+
 /// The number of period buckets: four quarters and “outside the year”.
-const BUCKETS: usize = 5;
+pub(crate) const BUCKETS: usize = 5;
 
 /// Additive counts of one department in one bucket.
 #[derive(Debug, Clone, Copy, Default)]
-struct Counts {
+pub(crate) struct Counts {
     tasks_single_all: u64,
     tasks_joint_all: u64,
     tasks: u64,
@@ -74,7 +80,7 @@ impl Counts {
 
 /// The year-only counts of one department.
 #[derive(Debug, Clone, Default)]
-struct PlanCounts {
+pub(crate) struct PlanCounts {
     single: u64,
     joint: u64,
     special: u64,
@@ -110,105 +116,31 @@ impl KpiReport {
         calendar: &HolidayCalendar,
     ) -> Result<KpiReport, KpiError> {
         config.assessment.check()?;
+        if let Some(report) = fast::compute(input, config, calendar) {
+            return Ok(report);
+        }
+        Self::compute_reference(input, config, calendar)
+    }
+
+    /// The sequential computation, which names the first error of an input: the reference
+    /// for the fast path (`super::fast`), which falls back to it on any error.
+    pub(crate) fn compute_reference(
+        input: &KpiInput,
+        config: &KpiConfig,
+        calendar: &HolidayCalendar,
+    ) -> Result<KpiReport, KpiError> {
         let c = input.check()?;
-        let nd = input.departments.len();
         let year = input.year;
-        let mut counts = vec![Counts::default(); nd * BUCKETS];
-        let mut plan_counts = vec![PlanCounts::default(); nd];
-        let mut findings = Findings {
-            unplanned: Vec::new(),
-            year_end: Vec::new(),
-            no_joint_led: Vec::new(),
-            zero_problems: Vec::new(),
-            late_publications: 0,
-            late_listed: Vec::new(),
-            unpublished: 0,
-            overdue_unpublished: 0,
-        };
-
-        // Plans and items: the year only.
-        let mut item_used = vec![false; input.items.len()];
-        for (k, p) in input.plans.iter().enumerate() {
-            let pc = &mut plan_counts[c.plan_dept[k] as usize];
-            if p.special {
-                pc.special += 1;
-                continue;
-            }
-            match p.kind {
-                PlanKindFlag::Single => pc.single += 1,
-                PlanKindFlag::Joint => pc.joint += 1,
-            }
-            if p.deleted {
-                pc.deleted.push(p.deletion_reason.clone());
-                continue;
-            }
-            pc.active += 1;
-            pc.done += u64::from(c.plan_done[k]);
-            for &it in &c.plan_items[k] {
-                item_used[it as usize] = true;
-            }
-        }
-        for (k, &d) in c.item_dept.iter().enumerate() {
-            let pc = &mut plan_counts[d as usize];
-            pc.items += 1;
-            pc.items_used += u64::from(item_used[k]);
-        }
-        for (k, u) in input.unplanned.iter().enumerate() {
-            let d = c.unplanned_dept[k] as usize;
-            plan_counts[d].unplanned_rows += 1;
-            findings.unplanned.push(UnplannedFinding {
-                department: u.department.clone(),
-                id: u.id.clone(),
-                source: Table::Unplanned,
-                date: u.date,
-            });
-        }
-
-        // Tasks.
-        let mut task_bucket = Vec::with_capacity(input.tasks.len());
-        for (k, t) in input.tasks.iter().enumerate() {
-            let b = bucket(year, t.created_on);
-            task_bucket.push(b as u8);
-            let lead = c.task_lead[k] as usize;
-            let n = &mut counts[lead * BUCKETS + b];
-            if t.joint {
-                n.tasks_joint_all += 1;
-                n.took_part = true;
-            } else {
-                n.tasks_single_all += 1;
-            }
-            if !c.task_special[k] {
-                n.tasks += 1;
-                n.joint_tasks += u64::from(t.joint);
-                n.graded_tasks += u64::from(t.graded);
-            }
-            if t.plans.is_empty() {
-                n.unplanned_tasks += 1;
-                findings.unplanned.push(UnplannedFinding {
-                    department: t.lead.clone(),
-                    id: t.id.to_string(),
-                    source: Table::Tasks,
-                    date: t.created_on,
-                });
-            }
-            if let Some(due) = t.due_on {
-                let due_now = config.as_of.is_none_or(|a| due <= a) || t.completed_on.is_some();
-                if due_now {
-                    n.due += 1;
-                    n.done_by_due += u64::from(t.completed_on.is_some_and(|d| d <= due));
-                }
-            }
-            for &p in &c.task_participants[k] {
-                let n = &mut counts[p as usize * BUCKETS + b];
-                n.participated += 1;
-                n.took_part = true;
-            }
-        }
-
+        let HeadCounts {
+            mut counts,
+            plan_counts,
+            mut findings,
+            task_bucket,
+        } = head_counts(input, &c.head, &c.unplanned_dept, config);
         // Drawn targets.
         for &k in &c.drawn_task {
-            let n = &mut counts
-                [c.task_lead[k as usize] as usize * BUCKETS + task_bucket[k as usize] as usize];
+            let n = &mut counts[c.head.task_lead[k as usize] as usize * BUCKETS
+                + task_bucket[k as usize] as usize];
             n.drawn += 1;
             n.drawn_joint += u64::from(input.tasks[k as usize].joint);
         }
@@ -222,7 +154,7 @@ impl KpiReport {
         for (i, r) in input.results.iter().enumerate() {
             let d = c.result_drawn[i] as usize;
             let task = c.drawn_task[d] as usize;
-            let dept = c.task_lead[task] as usize;
+            let dept = c.head.task_lead[task] as usize;
             let b = bucket(year, r.inspected_on);
             let n = &mut counts[dept * BUCKETS + b];
             n.inspected += 1;
@@ -311,110 +243,248 @@ impl KpiReport {
         estimate.without_probability = without_probability;
         estimate.not_inspected = not_inspected;
 
-        // Rates.
-        let member = nd as u64;
-        let mut departments = Vec::with_capacity(nd);
-        let mut total_annex = AnnexRow::default();
-        let mut total_buckets = [Counts::default(); BUCKETS];
-        let mut took_part = [0u64; BUCKETS + 1];
-        let mut total_plans = PlanCounts::default();
-        for (k, dept) in input.departments.iter().enumerate() {
-            let b = &counts[k * BUCKETS..(k + 1) * BUCKETS];
-            let mut year_counts = Counts::default();
-            for (i, x) in b.iter().enumerate() {
-                year_counts.add(x);
-                total_buckets[i].add(x);
-                took_part[i] += u64::from(x.took_part);
-            }
-            took_part[BUCKETS] += u64::from(year_counts.took_part);
-            let pc = &plan_counts[k];
-            total_plans.single += pc.single;
-            total_plans.joint += pc.joint;
-            total_plans.active += pc.active;
-            total_plans.done += pc.done;
-            total_plans.items += pc.items;
-            total_plans.items_used += pc.items_used;
-            let mut periods = Vec::with_capacity(5);
-            for (i, p) in Period::ALL.iter().enumerate() {
-                let (n, part, plans) = if *p == Period::Year {
-                    (&year_counts, year_counts.took_part, Some(pc))
-                } else {
-                    (&b[i], b[i].took_part, None)
-                };
-                periods.push(PeriodKpis {
-                    period: *p,
-                    kpis: kpis(n, Rate::new(u64::from(part), 1), plans),
-                });
-            }
-            let annex = annex_row(&year_counts, pc);
-            add_annex(&mut total_annex, &annex);
-            let y = &year_counts;
-            if y.tasks_joint_all == 0 {
-                findings.no_joint_led.push(dept.id.clone());
-            }
-            if y.inspected > 0 && y.problems == 0 {
-                findings.zero_problems.push(dept.id.clone());
-            }
-            let in_year: u64 = b[..4].iter().map(|x| x.inspected).sum();
-            if in_year > 0 {
-                let q4 = Rate::new(b[3].inspected, in_year);
-                let december = Rate::new(b[3].december, in_year);
-                let flagged = q4.value().unwrap_or(0.0) > config.year_end.q4_share_above
-                    || december.value().unwrap_or(0.0) > config.year_end.december_share_above;
-                findings.year_end.push(YearEnd {
-                    department: dept.id.clone(),
-                    q4,
-                    december,
-                    flagged,
-                });
-            }
-            departments.push(DepartmentReport {
-                id: dept.id.clone(),
-                name: dept.name.clone(),
-                annex,
-                periods,
-            });
-        }
-        let mut year_total = Counts::default();
-        for x in &total_buckets {
-            year_total.add(x);
-        }
-        let mut periods = Vec::with_capacity(5);
-        for (i, p) in Period::ALL.iter().enumerate() {
-            let (n, plans) = if *p == Period::Year {
-                (&year_total, Some(&total_plans))
-            } else {
-                (&total_buckets[i], None)
-            };
-            periods.push(PeriodKpis {
-                period: *p,
-                kpis: kpis(n, Rate::new(took_part[i.min(BUCKETS)], member), plans),
-            });
-        }
-        // The year's participation counts departments, not the sum of quarters.
-        if let Some(last) = periods.last_mut() {
-            last.kpis.participation = Rate::new(took_part[BUCKETS], member);
-        }
-        let total = TotalReport {
-            annex: total_annex,
-            periods,
-        };
-        let mut report = KpiReport {
-            year,
-            departments,
-            total,
+        Ok(finish(
+            input,
+            config,
+            counts,
+            plan_counts,
             findings,
             estimate,
-            assessment: Assessment::default(),
-        };
-        report.assessment = config.assessment.assess(&report);
-        Ok(report)
+        ))
     }
 
     /// The report as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// The counts of the small tables (plans, items, unplanned checks, tasks) and the findings
+/// they give, shared by the reference and the fast path.
+pub(crate) struct HeadCounts {
+    pub(crate) counts: Vec<Counts>,
+    pub(crate) plan_counts: Vec<PlanCounts>,
+    pub(crate) findings: Findings,
+    pub(crate) task_bucket: Vec<u8>,
+}
+
+pub(crate) fn head_counts(
+    input: &KpiInput,
+    head: &Head<'_>,
+    unplanned_dept: &[u32],
+    config: &KpiConfig,
+) -> HeadCounts {
+    let nd = input.departments.len();
+    let year = input.year;
+    let mut counts = vec![Counts::default(); nd * BUCKETS];
+    let mut plan_counts = vec![PlanCounts::default(); nd];
+    let mut findings = Findings {
+        unplanned: Vec::new(),
+        year_end: Vec::new(),
+        no_joint_led: Vec::new(),
+        zero_problems: Vec::new(),
+        late_publications: 0,
+        late_listed: Vec::new(),
+        unpublished: 0,
+        overdue_unpublished: 0,
+    };
+
+    // Plans and items: the year only.
+    let mut item_used = vec![false; input.items.len()];
+    for (k, p) in input.plans.iter().enumerate() {
+        let pc = &mut plan_counts[head.plan_dept[k] as usize];
+        if p.special {
+            pc.special += 1;
+            continue;
+        }
+        match p.kind {
+            PlanKindFlag::Single => pc.single += 1,
+            PlanKindFlag::Joint => pc.joint += 1,
+        }
+        if p.deleted {
+            pc.deleted.push(p.deletion_reason.clone());
+            continue;
+        }
+        pc.active += 1;
+        pc.done += u64::from(head.plan_done[k]);
+        for &it in &head.plan_items[k] {
+            item_used[it as usize] = true;
+        }
+    }
+    for (k, &d) in head.item_dept.iter().enumerate() {
+        let pc = &mut plan_counts[d as usize];
+        pc.items += 1;
+        pc.items_used += u64::from(item_used[k]);
+    }
+    for (k, u) in input.unplanned.iter().enumerate() {
+        let d = unplanned_dept[k] as usize;
+        plan_counts[d].unplanned_rows += 1;
+        findings.unplanned.push(UnplannedFinding {
+            department: u.department.clone(),
+            id: u.id.clone(),
+            source: Table::Unplanned,
+            date: u.date,
+        });
+    }
+
+    // Tasks.
+    let mut task_bucket = Vec::with_capacity(input.tasks.len());
+    for (k, t) in input.tasks.iter().enumerate() {
+        let b = bucket(year, t.created_on);
+        task_bucket.push(b as u8);
+        let lead = head.task_lead[k] as usize;
+        let n = &mut counts[lead * BUCKETS + b];
+        if t.joint {
+            n.tasks_joint_all += 1;
+            n.took_part = true;
+        } else {
+            n.tasks_single_all += 1;
+        }
+        if !head.task_special[k] {
+            n.tasks += 1;
+            n.joint_tasks += u64::from(t.joint);
+            n.graded_tasks += u64::from(t.graded);
+        }
+        if t.plans.is_empty() {
+            n.unplanned_tasks += 1;
+            findings.unplanned.push(UnplannedFinding {
+                department: t.lead.clone(),
+                id: t.id.to_string(),
+                source: Table::Tasks,
+                date: t.created_on,
+            });
+        }
+        if let Some(due) = t.due_on {
+            let due_now = config.as_of.is_none_or(|a| due <= a) || t.completed_on.is_some();
+            if due_now {
+                n.due += 1;
+                n.done_by_due += u64::from(t.completed_on.is_some_and(|d| d <= due));
+            }
+        }
+        for &p in &head.task_participants[k] {
+            let n = &mut counts[p as usize * BUCKETS + b];
+            n.participated += 1;
+            n.took_part = true;
+        }
+    }
+
+    HeadCounts {
+        counts,
+        plan_counts,
+        findings,
+        task_bucket,
+    }
+}
+
+/// The rates, Annex 1, the per-department findings and the assessment from the counts.
+pub(crate) fn finish(
+    input: &KpiInput,
+    config: &KpiConfig,
+    counts: Vec<Counts>,
+    plan_counts: Vec<PlanCounts>,
+    mut findings: Findings,
+    estimate: super::estimate::Estimate,
+) -> KpiReport {
+    let nd = input.departments.len();
+    let year = input.year;
+    // Rates.
+    let member = nd as u64;
+    let mut departments = Vec::with_capacity(nd);
+    let mut total_annex = AnnexRow::default();
+    let mut total_buckets = [Counts::default(); BUCKETS];
+    let mut took_part = [0u64; BUCKETS + 1];
+    let mut total_plans = PlanCounts::default();
+    for (k, dept) in input.departments.iter().enumerate() {
+        let b = &counts[k * BUCKETS..(k + 1) * BUCKETS];
+        let mut year_counts = Counts::default();
+        for (i, x) in b.iter().enumerate() {
+            year_counts.add(x);
+            total_buckets[i].add(x);
+            took_part[i] += u64::from(x.took_part);
+        }
+        took_part[BUCKETS] += u64::from(year_counts.took_part);
+        let pc = &plan_counts[k];
+        total_plans.single += pc.single;
+        total_plans.joint += pc.joint;
+        total_plans.active += pc.active;
+        total_plans.done += pc.done;
+        total_plans.items += pc.items;
+        total_plans.items_used += pc.items_used;
+        let mut periods = Vec::with_capacity(5);
+        for (i, p) in Period::ALL.iter().enumerate() {
+            let (n, part, plans) = if *p == Period::Year {
+                (&year_counts, year_counts.took_part, Some(pc))
+            } else {
+                (&b[i], b[i].took_part, None)
+            };
+            periods.push(PeriodKpis {
+                period: *p,
+                kpis: kpis(n, Rate::new(u64::from(part), 1), plans),
+            });
+        }
+        let annex = annex_row(&year_counts, pc);
+        add_annex(&mut total_annex, &annex);
+        let y = &year_counts;
+        if y.tasks_joint_all == 0 {
+            findings.no_joint_led.push(dept.id.clone());
+        }
+        if y.inspected > 0 && y.problems == 0 {
+            findings.zero_problems.push(dept.id.clone());
+        }
+        let in_year: u64 = b[..4].iter().map(|x| x.inspected).sum();
+        if in_year > 0 {
+            let q4 = Rate::new(b[3].inspected, in_year);
+            let december = Rate::new(b[3].december, in_year);
+            let flagged = q4.value().unwrap_or(0.0) > config.year_end.q4_share_above
+                || december.value().unwrap_or(0.0) > config.year_end.december_share_above;
+            findings.year_end.push(YearEnd {
+                department: dept.id.clone(),
+                q4,
+                december,
+                flagged,
+            });
+        }
+        departments.push(DepartmentReport {
+            id: dept.id.clone(),
+            name: dept.name.clone(),
+            annex,
+            periods,
+        });
+    }
+    let mut year_total = Counts::default();
+    for x in &total_buckets {
+        year_total.add(x);
+    }
+    let mut periods = Vec::with_capacity(5);
+    for (i, p) in Period::ALL.iter().enumerate() {
+        let (n, plans) = if *p == Period::Year {
+            (&year_total, Some(&total_plans))
+        } else {
+            (&total_buckets[i], None)
+        };
+        periods.push(PeriodKpis {
+            period: *p,
+            kpis: kpis(n, Rate::new(took_part[i.min(BUCKETS)], member), plans),
+        });
+    }
+    // The year's participation counts departments, not the sum of quarters.
+    if let Some(last) = periods.last_mut() {
+        last.kpis.participation = Rate::new(took_part[BUCKETS], member);
+    }
+    let total = TotalReport {
+        annex: total_annex,
+        periods,
+    };
+    let mut report = KpiReport {
+        year,
+        departments,
+        total,
+        findings,
+        estimate,
+        assessment: Assessment::default(),
+    };
+    report.assessment = config.assessment.assess(&report);
+    report
 }
 
 fn kpis(n: &Counts, participation: Rate, plans: Option<&PlanCounts>) -> Kpis {

@@ -7,11 +7,13 @@
 //! misspelt optional column would otherwise be read as empty.
 
 use super::codes::ResultCodes;
+use super::hash::{FxMap, map_with_capacity};
 use super::input::{
     DepartmentRow, DrawnRow, FollowUpRow, ItemRow, KpiInput, PlanKindFlag, PlanRow, ResultRow,
     TaskRow, UnplannedRow,
 };
 use super::{KpiError, Table};
+use crate::ids::TaskId;
 use crate::lifecycle::{FollowUpKind, ResultCode};
 use crate::risk::Stratum;
 use chrono::{Datelike, NaiveDate};
@@ -170,6 +172,9 @@ impl Fields<'_> {
     }
 
     fn date(&self, n: usize) -> Result<NaiveDate, KpiError> {
+        if let Some(d) = iso_date(self.s(n)) {
+            return Ok(d);
+        }
         NaiveDate::parse_from_str(self.s(n), "%Y-%m-%d")
             .map_err(|e| self.bad(n, format_args!("not a date YYYY-MM-DD ({e})")))
     }
@@ -199,6 +204,35 @@ impl Fields<'_> {
     }
 }
 
+/// `YYYY-MM-DD` with exactly these ten characters, without chrono's format machinery (a
+/// quarter of the time of reading `results.csv` went there). Anything else, including invalid
+/// dates, is left to `NaiveDate::parse_from_str`, which accepts or refuses it and says why.
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// An id read from a field, sharing the `Arc` of an equal id read before when there is one:
+/// ids repeat row after row (a task's drawn targets and results), and a shared id costs no
+/// allocation, and compares equal by pointer in the KPI passes.
+fn shared_id<T>(f: &Fields<'_>, n: usize, known: Option<&T>) -> Result<T, KpiError>
+where
+    T: Clone + AsRef<str> + TryFrom<String, Error = crate::ids::IdError>,
+{
+    match known {
+        Some(id) if id.as_ref() == f.s(n) => Ok(id.clone()),
+        _ => f.id(n),
+    }
+}
+
 /// The parts of a `;`-separated list; an empty field is an empty list.
 fn split(s: &str) -> impl Iterator<Item = &str> {
     s.split([';', '；'])
@@ -210,26 +244,58 @@ fn split(s: &str) -> impl Iterator<Item = &str> {
 #[derive(Default)]
 struct Lines([Vec<u64>; Table::ALL.len()]);
 
-fn read<T>(
+fn read<T: Send>(
     table: Table,
     text: &str,
     columns: &'static [(&'static str, bool)],
     lines: &mut Lines,
-    mut row: impl FnMut(&Fields<'_>) -> Result<T, KpiError>,
+    row: impl FnMut(&Fields<'_>) -> Result<T, KpiError>,
 ) -> Result<Vec<T>, KpiError> {
+    read_split(table, text, columns, lines, 0, || row_never::<T>, row)
+}
+
+/// A row reader that is never called (for tables read on one thread).
+fn row_never<T>(_: &Fields<'_>) -> Result<T, KpiError> {
+    unreachable!("tables below the split size are read on one thread")
+}
+
+/// Below this size a table is read on one thread.
+const SPLIT_FROM: usize = if cfg!(test) { 64 } else { 4 << 20 };
+
+/// Reads a table; a table of at least `split_from` bytes in two halves on two threads.
+///
+/// How the halves stay exact: the second half starts after the newline nearest the middle and
+/// is read speculatively (with a row reader from `second`) while this thread reads the first
+/// half from the start. The split is a record boundary when this thread's reader, which sees
+/// every quote from the start, begins a record exactly there; then the second half's rows are
+/// the rows the first reader would have read. Otherwise, or when the second half met any
+/// error, its work is dropped and this thread reads on to the end, so that every error is the
+/// one a single reader gives, on the same line.
+fn read_split<T: Send, R>(
+    table: Table,
+    text: &str,
+    columns: &'static [(&'static str, bool)],
+    lines: &mut Lines,
+    split_from: usize,
+    second: impl FnOnce() -> R + Send,
+    mut row: impl FnMut(&Fields<'_>) -> Result<T, KpiError>,
+) -> Result<Vec<T>, KpiError>
+where
+    R: FnMut(&Fields<'_>) -> Result<T, KpiError>,
+{
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let starts = &mut lines.0[table as usize];
     let csv_error = |e: csv::Error| KpiError::Csv {
         table,
         line: e.position().map_or(0, |p| p.line()),
         message: e.to_string(),
     };
+    let body = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(body.as_bytes());
     let headers = reader.headers().map_err(csv_error)?.clone();
     let mut pos = vec![None; columns.len()];
     for (p, h) in headers.iter().enumerate() {
@@ -263,24 +329,104 @@ fn read<T>(
             });
         }
     }
-    let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(e)),
+    let width = headers.len();
+    // Rows per byte from the first 64 KiB, to reserve the vectors once.
+    let sample = &body.as_bytes()[..body.len().min(1 << 16)];
+    let per_row = sample.len() / sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    let expected = body.len() / per_row.max(1) + 16;
+    let split = if split_from > 0 && body.len() >= split_from {
+        body.as_bytes()[body.len() / 2..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| body.len() / 2 + i + 1)
+            .filter(|&s| s < body.len())
+    } else {
+        None
+    };
+    let pos = &pos;
+    let read_second = |split: usize| -> Option<(Vec<T>, Vec<u64>)> {
+        let offset = body.as_bytes()[..split]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        let mut row = second();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&body.as_bytes()[split..]);
+        let mut out = Vec::with_capacity(expected / 2 + 16);
+        let mut starts = Vec::with_capacity(expected / 2 + 16);
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record).ok()? {
+            if record.len() != width {
+                return None;
+            }
+            let fields = Fields {
+                table,
+                line: record.position().map_or(0, |p| p.line()) + offset,
+                columns,
+                pos,
+                record: &record,
+            };
+            starts.push(fields.line);
+            out.push(row(&fields).ok()?);
         }
-        let fields = Fields {
-            table,
-            line: record.position().map_or(0, |p| p.line()),
-            columns,
-            pos: &pos,
-            record: &record,
-        };
-        starts.push(fields.line);
-        out.push(row(&fields)?);
+        Some((out, starts))
+    };
+    let mut out = Vec::with_capacity(expected);
+    let mut starts = std::mem::take(&mut lines.0[table as usize]);
+    starts.reserve(expected);
+    let mut record = csv::StringRecord::new();
+    // Reads rows (from the one in `record` when `resume`) up to `stop`: `Some(exact)` when
+    // it stopped there, `exact` when the record there starts exactly at it.
+    let mut first = |stop: Option<usize>, resume: bool| -> Result<Option<bool>, KpiError> {
+        let mut pending = resume;
+        loop {
+            if !pending {
+                match reader.read_record(&mut record) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => {}
+                    Err(e) => return Err(csv_error(e)),
+                }
+            }
+            pending = false;
+            let at = record.position().map_or(0, |p| p.byte()) as usize;
+            if let Some(s) = stop.filter(|&s| at >= s) {
+                return Ok(Some(at == s));
+            }
+            let fields = Fields {
+                table,
+                line: record.position().map_or(0, |p| p.line()),
+                columns,
+                pos,
+                record: &record,
+            };
+            starts.push(fields.line);
+            out.push(row(&fields)?);
+        }
+    };
+    let (stopped, rest) = match split {
+        None => (first(None, false)?, None),
+        Some(split) => std::thread::scope(|s| {
+            let other = s.spawn(|| read_second(split));
+            let stopped = first(Some(split), false);
+            let rest = other.join().unwrap_or(None);
+            stopped.map(|e| (e, rest))
+        })?,
+    };
+    match (stopped, rest) {
+        (Some(true), Some((rows, lines_rest))) => {
+            out.extend(rows);
+            starts.extend(lines_rest);
+        }
+        // Not a boundary, or the second half met an error: read on from the record read
+        // last on this thread.
+        (Some(_), _) => {
+            first(None, true)?;
+        }
+        (None, _) => {}
     }
+    lines.0[table as usize] = starts;
     Ok(out)
 }
 
@@ -345,9 +491,27 @@ impl KpiInput {
                 completed_on: f.opt_date(8)?,
             })
         })?;
-        let drawn = read(Table::Drawn, &csv.drawn, DRAWN, &mut lines, |f| {
+        // Task ids of the later tables share the `Arc`s of tasks.csv: the row's task is
+        // looked up when it differs from the previous row's.
+        let task_ids: FxMap<&str, &TaskId> = {
+            let mut m = map_with_capacity(tasks.len());
+            for t in &tasks {
+                m.entry(t.id.as_str()).or_insert(&t.id);
+            }
+            m
+        };
+        let task_of = |f: &Fields<'_>, prev: &mut Option<TaskId>| -> Result<TaskId, KpiError> {
+            let known = match prev.take() {
+                Some(p) if p.as_str() == f.s(0) => Some(p),
+                _ => task_ids.get(f.s(0)).map(|&t| t.clone()),
+            };
+            let id = shared_id(f, 0, known.as_ref())?;
+            *prev = Some(id.clone());
+            Ok(id)
+        };
+        let drawn_row = |prev: &mut Option<TaskId>, f: &Fields<'_>| {
             Ok(DrawnRow {
-                task: f.id(0)?,
+                task: task_of(f, prev)?,
                 target: f.id(1)?,
                 stratum: if f.s(2).is_empty() {
                     None
@@ -360,11 +524,40 @@ impl KpiInput {
                     Some(f.number::<f64>(3)?)
                 },
             })
-        })?;
-        let results = read(Table::Results, &csv.results, RESULTS, &mut lines, |f| {
+        };
+        let mut prev = None;
+        let drawn = read_split(
+            Table::Drawn,
+            &csv.drawn,
+            DRAWN,
+            &mut lines,
+            SPLIT_FROM,
+            || {
+                let mut prev = None;
+                move |f: &Fields<'_>| drawn_row(&mut prev, f)
+            },
+            |f| drawn_row(&mut prev, f),
+        )?;
+        // A result's target shares the `Arc` of its drawn row, found after the previous
+        // result's (results usually follow the draw) or from its task's first drawn row.
+        let mut first_drawn: FxMap<&str, usize> = map_with_capacity(tasks.len());
+        for (i, d) in drawn.iter().enumerate() {
+            if i == 0 || drawn[i - 1].task != d.task {
+                first_drawn.entry(d.task.as_str()).or_insert(i);
+            }
+        }
+        let result_row = |state: &mut (Option<TaskId>, usize), f: &Fields<'_>| {
+            // Codes first: their errors come before the ids', as they always have.
             let mut codes = ResultCodes::new();
             for part in split(f.s(2)) {
-                match codes.insert(&ResultCode::from(part)) {
+                let known = ResultCodes::bit_of_text(part)
+                    .map(|b| codes.insert_bit(b))
+                    .ok_or(());
+                let inserted = match known {
+                    Ok(new) => Ok(new),
+                    Err(()) => codes.insert(&ResultCode::from(part)),
+                };
+                match inserted {
                     Ok(true) => {}
                     Ok(false) => {
                         return Err(f.bad(2, format_args!("result code {part:?} is repeated")));
@@ -372,16 +565,54 @@ impl KpiInput {
                     Err(e) => return Err(f.bad(2, e)),
                 }
             }
+            let task = task_of(f, &mut state.0)?;
+            let next = state.1;
+            let text = f.s(1);
+            let hit = |i: usize| {
+                drawn
+                    .get(i)
+                    .is_some_and(|d| d.task == task && d.target.as_str() == text)
+            };
+            let found = if hit(next) {
+                Some(next)
+            } else {
+                let base = match drawn.get(next) {
+                    Some(d) if d.task == task => next,
+                    _ => first_drawn.get(task.as_str()).copied().unwrap_or(next),
+                };
+                (base..(base + 64).min(drawn.len())).find(|&i| hit(i))
+            };
+            let target = match found {
+                Some(i) => {
+                    state.1 = i + 1;
+                    drawn[i].target.clone()
+                }
+                None => f.id(1)?,
+            };
             Ok(ResultRow {
-                task: f.id(0)?,
-                target: f.id(1)?,
+                task,
+                target,
                 codes,
                 inspected_on: f.date(3)?,
                 entered_on: f.date(4)?,
                 mobile: f.flag(5)?,
                 published_on: f.opt_date(6)?,
             })
-        })?;
+        };
+        let mut state = (None, 0);
+        let results = read_split(
+            Table::Results,
+            &csv.results,
+            RESULTS,
+            &mut lines,
+            SPLIT_FROM,
+            || {
+                let mut state = (None, 0);
+                move |f: &Fields<'_>| result_row(&mut state, f)
+            },
+            |f| result_row(&mut state, f),
+        )?;
+        let mut prev = None;
         let follow_ups = read(
             Table::FollowUps,
             &csv.follow_ups,
@@ -389,7 +620,7 @@ impl KpiInput {
             &mut lines,
             |f| {
                 Ok(FollowUpRow {
-                    task: f.id(0)?,
+                    task: task_of(f, &mut prev)?,
                     target: f.id(1)?,
                     kind: match f.s(2) {
                         "none_needed" | "无需后续处置" => FollowUpKind::NoneNeeded,

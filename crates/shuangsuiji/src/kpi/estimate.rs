@@ -103,11 +103,41 @@ struct Sums {
 pub fn hajek(observations: impl IntoIterator<Item = Observation>) -> Estimate {
     let obs: Vec<Observation> = observations
         .into_iter()
-        .filter(|o| o.inclusion_probability > 0.0 && o.inclusion_probability <= 1.0)
+        .filter(Observation::usable)
         .collect();
-    let mut sums = [Sums::default(); Stratum::COUNT];
+    let mut sums = HajekSums::default();
     for o in &obs {
-        let s = &mut sums[o.stratum.index()];
+        sums.add(o);
+    }
+    let Some(mut residuals) = sums.residuals() else {
+        return Estimate::default();
+    };
+    for o in &obs {
+        residuals.add(o);
+    }
+    residuals.finish()
+}
+
+impl Observation {
+    /// An inclusion probability in (0, 1]: the others are left out of the estimate.
+    #[inline]
+    pub(crate) fn usable(&self) -> bool {
+        self.inclusion_probability > 0.0 && self.inclusion_probability <= 1.0
+    }
+}
+
+/// The first pass of [`hajek`]: the sums per stratum, in the order of the observations.
+/// Two passes over the same observations in the same order give exactly [`hajek`]'s figures,
+/// without holding the observations (`compute::fast` streams them from the drawn rows).
+#[derive(Default)]
+pub(crate) struct HajekSums {
+    sums: [Sums; Stratum::COUNT],
+}
+
+impl HajekSums {
+    #[inline]
+    pub(crate) fn add(&mut self, o: &Observation) {
+        let s = &mut self.sums[o.stratum.index()];
         let w = 1.0 / o.inclusion_probability;
         s.n += 1;
         s.problems += u64::from(o.problem);
@@ -115,75 +145,107 @@ pub fn hajek(observations: impl IntoIterator<Item = Observation>) -> Estimate {
         s.wy += if o.problem { w } else { 0.0 };
         s.pi += o.inclusion_probability;
     }
-    let mut total = Sums::default();
-    for s in &sums {
-        total.n += s.n;
-        total.problems += s.problems;
-        total.w += s.w;
-        total.wy += s.wy;
+
+    /// The second pass; `None` without observations.
+    pub(crate) fn residuals(self) -> Option<HajekResiduals> {
+        let sums = self.sums;
+        let mut total = Sums::default();
+        for s in &sums {
+            total.n += s.n;
+            total.problems += s.problems;
+            total.w += s.w;
+            total.wy += s.wy;
+        }
+        if total.n == 0 {
+            return None;
+        }
+        Some(HajekResiduals {
+            sums,
+            total,
+            p_total: total.wy / total.w,
+            own: [(0.0, 0.0); Stratum::COUNT],
+            tot: [(0.0, 0.0); Stratum::COUNT],
+        })
     }
-    if total.n == 0 {
-        return Estimate::default();
-    }
-    let p_total = total.wy / total.w;
-    // Linearised residuals, per stratum: for the stratum's own estimate and for the total.
-    let mut own = [(0.0f64, 0.0f64); Stratum::COUNT]; // (Σz, Σz²)
-    let mut tot = [(0.0f64, 0.0f64); Stratum::COUNT];
-    for o in &obs {
+}
+
+/// The second pass of [`hajek`]: linearised residuals, per stratum, for the stratum's own
+/// estimate and for the total, as (Σz, Σz²).
+pub(crate) struct HajekResiduals {
+    sums: [Sums; Stratum::COUNT],
+    total: Sums,
+    p_total: f64,
+    own: [(f64, f64); Stratum::COUNT],
+    tot: [(f64, f64); Stratum::COUNT],
+}
+
+impl HajekResiduals {
+    #[inline]
+    pub(crate) fn add(&mut self, o: &Observation) {
         let h = o.stratum.index();
-        let s = &sums[h];
+        let s = &self.sums[h];
         let w = 1.0 / o.inclusion_probability;
         let y = if o.problem { 1.0 } else { 0.0 };
         let z = w * (y - s.wy / s.w) / s.w;
-        own[h].0 += z;
-        own[h].1 += z * z;
-        let z = w * (y - p_total) / total.w;
-        tot[h].0 += z;
-        tot[h].1 += z * z;
+        self.own[h].0 += z;
+        self.own[h].1 += z * z;
+        let z = w * (y - self.p_total) / self.total.w;
+        self.tot[h].0 += z;
+        self.tot[h].1 += z * z;
     }
-    let stratum_variance = |h: usize, (sz, szz): (f64, f64)| -> f64 {
-        let s = &sums[h];
-        if s.n < 2 {
-            return 0.0;
+
+    pub(crate) fn finish(self) -> Estimate {
+        let HajekResiduals {
+            sums,
+            total,
+            own,
+            tot,
+            ..
+        } = self;
+        let stratum_variance = |h: usize, (sz, szz): (f64, f64)| -> f64 {
+            let s = &sums[h];
+            if s.n < 2 {
+                return 0.0;
+            }
+            let n = s.n as f64;
+            let f = (s.pi / n).min(1.0);
+            let ss = (szz - sz * sz / n).max(0.0);
+            (1.0 - f) * n / (n - 1.0) * ss
+        };
+        let build = |stratum: Option<Stratum>, s: &Sums, v: f64| {
+            let p = s.wy / s.w;
+            let se = v.sqrt();
+            StratumEstimate {
+                stratum,
+                raw: Rate::new(s.problems, s.n),
+                population: s.w,
+                estimate: Some(p),
+                std_error: Some(se),
+                ci_low: Some((p - Z95 * se).max(0.0)),
+                ci_high: Some((p + Z95 * se).min(1.0)),
+            }
+        };
+        let mut strata = Vec::new();
+        let mut single_unit_strata = Vec::new();
+        let mut v_total = 0.0;
+        for stratum in Stratum::ALL {
+            let h = stratum.index();
+            let s = &sums[h];
+            if s.n == 0 {
+                continue;
+            }
+            if s.n == 1 && s.pi < 1.0 {
+                single_unit_strata.push(stratum);
+            }
+            strata.push(build(Some(stratum), s, stratum_variance(h, own[h])));
+            v_total += stratum_variance(h, tot[h]);
         }
-        let n = s.n as f64;
-        let f = (s.pi / n).min(1.0);
-        let ss = (szz - sz * sz / n).max(0.0);
-        (1.0 - f) * n / (n - 1.0) * ss
-    };
-    let build = |stratum: Option<Stratum>, s: &Sums, v: f64| {
-        let p = s.wy / s.w;
-        let se = v.sqrt();
-        StratumEstimate {
-            stratum,
-            raw: Rate::new(s.problems, s.n),
-            population: s.w,
-            estimate: Some(p),
-            std_error: Some(se),
-            ci_low: Some((p - Z95 * se).max(0.0)),
-            ci_high: Some((p + Z95 * se).min(1.0)),
+        Estimate {
+            strata,
+            total: Some(build(None, &total, v_total)),
+            single_unit_strata,
+            without_probability: 0,
+            not_inspected: 0,
         }
-    };
-    let mut strata = Vec::new();
-    let mut single_unit_strata = Vec::new();
-    let mut v_total = 0.0;
-    for stratum in Stratum::ALL {
-        let h = stratum.index();
-        let s = &sums[h];
-        if s.n == 0 {
-            continue;
-        }
-        if s.n == 1 && s.pi < 1.0 {
-            single_unit_strata.push(stratum);
-        }
-        strata.push(build(Some(stratum), s, stratum_variance(h, own[h])));
-        v_total += stratum_variance(h, tot[h]);
-    }
-    Estimate {
-        strata,
-        total: Some(build(None, &total, v_total)),
-        single_unit_strata,
-        without_probability: 0,
-        not_inspected: 0,
     }
 }

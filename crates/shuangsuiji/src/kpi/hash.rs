@@ -59,9 +59,14 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// Mixed (MurmurHash3's finaliser): the last multiplication leaves its best bits at the
+    /// top, and hashbrown takes the bucket from the bottom bits and a 7-bit tag from the top
+    /// ones. Without it, ids that differ in their last bytes (`E0104729`, `E0209458`) cluster
+    /// in buckets and share tags, and lookups end in `memcmp`s.
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        let x = (self.hash ^ (self.hash >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^ (x >> 33)
     }
 }
 

@@ -205,8 +205,14 @@ pub struct KpiInput {
     pub unplanned: Vec<UnplannedRow>,
 }
 
-/// The input validated, with every reference resolved to a dense index.
-pub(crate) struct Checked {
+/// The small tables validated (departments, items, plans, tasks), with every reference
+/// resolved to a dense index: shared by the exact sequential check ([`KpiInput::check`]) and
+/// the fast one (`super::fast`).
+pub(crate) struct Head<'a> {
+    /// Department id → department index.
+    pub(crate) depts: FxMap<&'a str, u32>,
+    /// Task id → task index.
+    pub(crate) tasks: FxMap<&'a str, u32>,
     /// Per plan: its department.
     pub(crate) plan_dept: Vec<u32>,
     /// Per plan: whether some completed task carries it.
@@ -221,6 +227,12 @@ pub(crate) struct Checked {
     pub(crate) task_participants: Vec<Vec<u32>>,
     /// Per task: carries a special plan only.
     pub(crate) task_special: Vec<bool>,
+}
+
+/// The input validated, with every reference resolved to a dense index.
+pub(crate) struct Checked<'a> {
+    /// The small tables.
+    pub(crate) head: Head<'a>,
     /// Per drawn row: its task.
     pub(crate) drawn_task: Vec<u32>,
     /// Per result row: its drawn row.
@@ -327,10 +339,15 @@ impl KpiInput {
     /// inspection, …), unknown or conflicting result codes, a joint flag that disagrees with
     /// the participants, a plan of another year, a bad inclusion probability.
     pub fn validate(&self) -> Result<(), KpiError> {
+        // The fast check finds whether there is an error; the sequential one which comes first.
+        if super::compute::fast_validate(self) {
+            return Ok(());
+        }
         self.check().map(|_| ())
     }
 
-    pub(crate) fn check(&self) -> Result<Checked, KpiError> {
+    /// The small tables checked, in the order of the exact check.
+    pub(crate) fn check_head(&self) -> Result<Head<'_>, KpiError> {
         let depts = index_unique(
             Table::Departments,
             "department",
@@ -478,7 +495,24 @@ impl KpiInput {
             task_participants.push(parts);
             task_special.push(special);
         }
+        Ok(Head {
+            depts,
+            tasks,
+            plan_dept,
+            plan_done,
+            plan_items,
+            item_dept,
+            task_lead,
+            task_participants,
+            task_special,
+        })
+    }
 
+    /// Every table checked sequentially: the first error in the order of `docs/KPI.md`'s
+    /// tables and rows. The reference for the fast path, which calls it to name an error.
+    pub(crate) fn check(&self) -> Result<Checked<'_>, KpiError> {
+        let head = self.check_head()?;
+        let tasks = &head.tasks;
         let t = Table::Drawn;
         let mut drawn: FxMap<(u32, &str), u32> = map_with_capacity(self.drawn.len());
         let mut drawn_task = Vec::with_capacity(self.drawn.len());
@@ -615,6 +649,18 @@ impl KpiInput {
             }
         }
 
+        let unplanned_dept = self.check_unplanned(&head.depts)?;
+        Ok(Checked {
+            head,
+            drawn_task,
+            result_drawn,
+            result_follow_up,
+            unplanned_dept,
+        })
+    }
+
+    /// `unplanned.csv` checked: the departments of its rows.
+    pub(crate) fn check_unplanned(&self, depts: &FxMap<&str, u32>) -> Result<Vec<u32>, KpiError> {
         let t = Table::Unplanned;
         index_unique(t, "check", self.unplanned.iter().map(|u| u.id.as_str()))?;
         let mut unplanned_dept = Vec::with_capacity(self.unplanned.len());
@@ -633,24 +679,11 @@ impl KpiInput {
             }
             unplanned_dept.push(d);
         }
-
-        Ok(Checked {
-            plan_dept,
-            plan_done,
-            plan_items,
-            item_dept,
-            task_lead,
-            task_participants,
-            task_special,
-            drawn_task,
-            result_drawn,
-            result_follow_up,
-            unplanned_dept,
-        })
+        Ok(unplanned_dept)
     }
 }
 
-fn check_result(i: usize, r: &ResultRow) -> Result<(), KpiError> {
+pub(crate) fn check_result(i: usize, r: &ResultRow) -> Result<(), KpiError> {
     let t = Table::Results;
     if r.codes.is_empty() {
         return Err(KpiError::BadValue {

@@ -621,3 +621,89 @@ fn awkward_text_survives_the_csv_round_trip_and_lines_still_point_at_the_row() {
     bom.departments.insert(0, '\u{feff}');
     assert_eq!(KpiInput::from_csv(&bom).expect("readable"), input);
 }
+
+/// The fast path (`compute::fast`) gives the reference's report on valid inputs of every
+/// shape: rows in the order of the draw, results shuffled, a task's drawn rows split in two
+/// runs (handed to the reference), with `as_of` set; and the reference's errors on bad ones.
+#[test]
+fn fast_path_equals_the_reference() {
+    use crate::calendar::HolidayCalendar;
+    let cal = HolidayCalendar::china();
+    let county = crate::demo::DemoCounty::build();
+    let demo = KpiInput::from_year(&county, &county.year()).expect("known codes");
+    let mut shuffled = daye_2022();
+    // A fixed permutation: reversed halves, interleaved.
+    let n = shuffled.results.len();
+    let order: Vec<usize> = (0..n)
+        .map(|i| if i % 2 == 0 { n - 1 - i / 2 } else { i / 2 })
+        .collect();
+    shuffled.results = order.iter().map(|&i| shuffled.results[i].clone()).collect();
+    let mut split = daye_2022();
+    let moved = split.drawn.remove(3);
+    split.drawn.push(moved);
+    let as_of = KpiConfig {
+        as_of: chrono::NaiveDate::from_ymd_opt(2023, 1, 10),
+        max_listed: 3,
+        ..KpiConfig::default()
+    };
+    for (input, fast_path) in [
+        (daye_2022(), true),
+        (demo, true),
+        (shuffled, true),
+        (split, true),
+    ] {
+        for config in [KpiConfig::default(), as_of.clone()] {
+            let taken = super::compute::fast_compute(&input, &config, &cal).is_some();
+            assert_eq!(taken, fast_path, "{}", input.results.len());
+            let fast = KpiReport::compute(&input, &config).expect("valid");
+            let reference = KpiReport::compute_reference(&input, &config, &cal).expect("valid");
+            assert_eq!(fast, reference);
+        }
+        assert!(input.validate().is_ok());
+    }
+    // A duplicate result across the two halves of the parallel pass is found.
+    let mut dup = daye_2022();
+    let last = dup.results.len() - 1;
+    dup.results[last] = dup.results[0].clone();
+    let err = KpiReport::compute(&dup, &KpiConfig::default()).unwrap_err();
+    assert!(matches!(err, KpiError::Duplicate { .. }), "{err}");
+    assert!(matches!(dup.validate(), Err(KpiError::Duplicate { .. })));
+}
+
+/// Large tables are read in two halves (`csv_io::read_split`; in tests from 64 bytes): an error
+/// in the second half, and a quoted field spanning the middle line, give the error and the line
+/// that one reader gives.
+#[test]
+fn tables_read_in_halves_give_the_same_rows_errors_and_lines() {
+    let csv = daye_2022().to_csv();
+    assert_eq!(KpiInput::from_csv(&csv).unwrap(), daye_2022());
+    let lines: Vec<&str> = csv.results.lines().collect();
+    for at in [lines.len() / 2, lines.len() / 2 + 1, lines.len() * 3 / 4] {
+        let mut bad = csv.clone();
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        l[at] = l[at].replacen("no_problem_found", "bogus", 1).replacen(
+            "problem_ordered_to_correct",
+            "bogus",
+            1,
+        );
+        bad.results = l.join("\n") + "\n";
+        match KpiInput::from_csv(&bad).unwrap_err() {
+            KpiError::BadValue { line, field, .. } => {
+                assert_eq!((line, field), (at as u64 + 1, "codes"));
+            }
+            e => panic!("{e}"),
+        }
+        // A quoted target spanning two lines around the middle: the id has a control
+        // character, reported on the line the row starts on.
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        let fields: Vec<&str> = lines[at].split(',').collect();
+        l[at] = format!("{},\"E\nX\",{}", fields[0], fields[2..].join(","));
+        bad.results = l.join("\n") + "\n";
+        match KpiInput::from_csv(&bad).unwrap_err() {
+            KpiError::BadValue { line, field, .. } => {
+                assert_eq!((line, field), (at as u64 + 1, "target"));
+            }
+            e => panic!("{e}"),
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Properties: totals are sums, rates are shares, rounding is half up, round trips.
 
+use crate::calendar::HolidayCalendar;
 use crate::ids::{DeptId, PlanId, TargetId, TaskId};
 use crate::kpi::*;
 use crate::lifecycle::ResultCode;
@@ -140,6 +141,9 @@ proptest! {
     #[test]
     fn totals_are_sums_and_rates_are_shares(input in input()) {
         let report = KpiReport::compute(&input, &KpiConfig::default()).unwrap();
+        let reference =
+            KpiReport::compute_reference(&input, &KpiConfig::default(), &HolidayCalendar::china());
+        prop_assert_eq!(&report, &reference.unwrap());
         let t = &report.total.annex;
         let sum = |f: fn(&AnnexRow) -> u64| report.departments.iter().map(|d| f(&d.annex)).sum::<u64>();
         prop_assert_eq!(t.plans_single, sum(|a| a.plans_single));
