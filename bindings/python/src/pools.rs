@@ -57,13 +57,16 @@ impl PyTargetPool {
     ) -> PyResult<Self> {
         let frame = Frame::import("targets", targets)?;
         let history = history.map(|h| Frame::import("history", h)).transpose()?;
-        let mut rows = targets_of(&frame)?;
-        if let Some(h) = &history {
-            add_history(h, &mut rows)?;
-        }
-        let pool = py
-            .detach(move || TargetPool::from_entries(rows).map(TargetPool::into_frozen))
-            .map_err(errors::pool)?;
+        // The rows are read, checked and frozen without the GIL: other Python threads run on.
+        let pool = py.detach(move || -> PyResult<FrozenPool> {
+            let mut rows = targets_of(&frame)?;
+            if let Some(h) = &history {
+                add_history(h, &mut rows)?;
+            }
+            TargetPool::from_entries(rows)
+                .map(TargetPool::into_frozen)
+                .map_err(errors::pool)
+        })?;
         Ok(PyTargetPool { pool })
     }
 
