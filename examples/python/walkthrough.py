@@ -94,8 +94,9 @@ def main() -> int:
                label=f"problem discovery, all ({total['problem_discovery']:.1%})")
     ax.set_xticks(list(x), depts["department"], rotation=90)
     ax.set_ylabel("%")
+    ax.set_ylim(0, 118)  # room above 100% for the legend
     ax.set_title(f"Rates per department, {report.year}")
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="upper center", ncol=3, fontsize="small", frameon=False)
     fig.tight_layout()
     png = args.out / "rates.png"
     fig.savefig(png, dpi=100)
