@@ -2,8 +2,10 @@
 # Every test of the project, as CI runs it: formatting, lints, docs, the plain-Python reference
 # implementation against the golden vectors, and all Rust tests (unit, integration, doc tests).
 #
-# Needs what a fresh machine of this kind has: Rust (cargo, rustfmt, clippy), Python 3.11, a C
-# compiler, pkg-config, valgrind and Java 17; scripts/test-c.sh installs JNA (libjna-java) if missing.
+# Needs what a fresh machine of this kind has: Rust (cargo, rustfmt, clippy), Python 3.11 with
+# venv and pip, a C compiler, pkg-config, valgrind and Java 17; scripts/test-c.sh installs JNA
+# (libjna-java) if missing. The Python package's tools (maturin, pytest, mypy, pandas, polars,
+# pyarrow, matplotlib, pinned in bindings/python/requirements-dev.txt) go into bindings/python/.venv.
 # Slow, exhaustive property runs: SSJ_SLOW=1 scripts/test.sh (raises the proptest case count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,3 +33,17 @@ cargo test --workspace --locked
 
 step "C ABI: installed library, C tests under valgrind, the C and Java examples"
 bash scripts/test-c.sh
+
+step "Python package: lint the extension crate, build the wheel (debug), pytest with stubtest, doctests and the walk-through"
+PY=bindings/python
+cargo fmt --manifest-path "$PY/Cargo.toml" --check
+cargo clippy --manifest-path "$PY/Cargo.toml" --all-targets --locked -- -D warnings
+if [[ ! -x "$PY/.venv/bin/python" ]]; then
+  python3 -m venv "$PY/.venv"
+fi
+"$PY/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$PY/requirements-dev.txt"
+rm -rf "$PY/target/wheels"
+"$PY/.venv/bin/maturin" build --quiet --manifest-path "$PY/Cargo.toml" --locked --out "$PY/target/wheels"
+"$PY/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$PY"/target/wheels/shuangsuiji-*.whl
+# Run from outside the source tree so that the installed wheel, not python/shuangsuiji, is tested.
+(cd "$PY/tests" && ../.venv/bin/python -m pytest -q -p no:cacheprovider .)

@@ -1,0 +1,162 @@
+"""The two pools (两库) from data frames, frozen into canonical, digested snapshots."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyarrow as pa
+
+from . import _arrow, _native
+
+__all__ = ["TargetPool", "InspectorPool", "TARGET_COLUMNS", "HISTORY_COLUMNS", "INSPECTOR_COLUMNS"]
+
+#: The columns of a target table (``id`` is required; others default as in the CLI's files).
+TARGET_COLUMNS = (
+    "id", "credit_code", "name", "kind", "region", "industry", "grid",
+    "status", "grade", "risk_score", "positive_list", "tags",
+)
+#: The columns of an inspection-history table (the first three are required).
+HISTORY_COLUMNS = ("target_id", "date", "department", "item", "inspectors")
+#: The columns of an inspector table (``id`` and ``department`` are required).
+INSPECTOR_COLUMNS = (
+    "id", "name", "department", "unit", "certificate", "certificate_expiry",
+    "region", "items", "tags", "expert", "active",
+)
+
+
+class TargetPool:
+    """A frozen target pool (检查对象名录库): canonical id order and its SM3 digest.
+
+    Build it with :meth:`from_frame` from a pandas or polars data frame, a pyarrow table or
+    any object with the Arrow PyCapsule interface, in the columns of :data:`TARGET_COLUMNS`
+    (as the CLI's pool files): ``grade`` A–D or empty (ungraded), ``tags`` ``;``-separated
+    (or a list column), ``positive_list`` boolean or 是/否. Rows are read in one native pass;
+    a bad row raises :class:`~shuangsuiji.PoolError` naming its ``row`` (1-based), ``id`` and
+    ``field``.
+
+    >>> import pandas as pd, shuangsuiji as ssj
+    >>> df = pd.DataFrame({"id": ["E1", "E2", "E3"], "grade": ["A", "B", None]})
+    >>> pool = ssj.TargetPool.from_frame(df)
+    >>> len(pool), "E2" in pool, len(pool.digest)
+    (3, True, 64)
+    >>> pool.to_arrow().column("grade").to_pylist()
+    ['A', 'B', None]
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _native.TargetPool) -> None:
+        self._native = native
+
+    @classmethod
+    def from_frame(cls, targets: Any, history: Any = None) -> TargetPool:
+        """Builds and freezes the pool; ``history`` is an optional table of past inspections
+        (:data:`HISTORY_COLUMNS`; ``inspectors`` ``;``-separated)."""
+        h = None if history is None else _arrow.frame(history)
+        return cls(_native.TargetPool.from_arrow(_arrow.frame(targets), h))
+
+    @classmethod
+    def from_csv(cls, path: str, history: str | None = None) -> TargetPool:
+        """Reads the CLI's pool file (and history file) with pyarrow's CSV reader, every
+        column as text."""
+        return cls.from_frame(_read_csv_text(path), None if history is None else _read_csv_text(history))
+
+    @classmethod
+    def from_json(cls, text: str) -> TargetPool:
+        """The pool of a JSON array of targets (the core's serde form)."""
+        return cls(_native.TargetPool.from_json(text))
+
+    def to_json(self) -> str:
+        """The targets in canonical order as JSON (history included)."""
+        return self._native.to_json()
+
+    @property
+    def digest(self) -> str:
+        """The SM3 digest a draw record publishes (64 hex characters)."""
+        return self._native.digest
+
+    def to_arrow(self) -> pa.Table:
+        """The targets in canonical order, in the columns :meth:`from_frame` reads."""
+        return _arrow.table(self._native.to_arrow())
+
+    def history_to_arrow(self) -> pa.Table:
+        """The past inspections, one row each, in the columns of :data:`HISTORY_COLUMNS`."""
+        return _arrow.table(self._native.history_to_arrow())
+
+    def to_pandas(self) -> Any:
+        """:meth:`to_arrow` as a pandas DataFrame."""
+        return self.to_arrow().to_pandas()
+
+    def to_polars(self) -> Any:
+        """:meth:`to_arrow` as a polars DataFrame."""
+        return _arrow.to_polars(self.to_arrow())
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    def __contains__(self, target_id: object) -> bool:
+        return isinstance(target_id, str) and target_id in self._native
+
+    def __repr__(self) -> str:
+        return repr(self._native)
+
+
+class InspectorPool:
+    """A frozen inspector pool (执法检查人员名录库), for :func:`~shuangsuiji.matching`.
+
+    Columns as :data:`INSPECTOR_COLUMNS`: ``items`` and ``tags`` ``;``-separated, ``expert``
+    and ``active`` yes/no (``active`` defaults to yes), ``certificate_expiry`` a date.
+
+    >>> import shuangsuiji as ssj
+    >>> pool = ssj.InspectorPool.from_frame({"id": ["P1", "P2"], "department": ["D01", "D01"],
+    ...                                    "certificate": ["鄂A0001", "鄂A0002"]})
+    >>> len(pool)
+    2
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _native.InspectorPool) -> None:
+        self._native = native
+
+    @classmethod
+    def from_frame(cls, inspectors: Any) -> InspectorPool:
+        """Builds and freezes the pool from a data frame or Arrow table."""
+        return cls(_native.InspectorPool.from_arrow(_arrow.frame(inspectors)))
+
+    @classmethod
+    def from_json(cls, text: str) -> InspectorPool:
+        """The pool of a JSON array of inspectors (the core's serde form)."""
+        return cls(_native.InspectorPool.from_json(text))
+
+    def to_json(self) -> str:
+        """The inspectors in canonical order as JSON."""
+        return self._native.to_json()
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The inspectors as dicts, in canonical order."""
+        return list(json.loads(self.to_json()))
+
+    @property
+    def digest(self) -> str:
+        """The SM3 digest of the canonical encoding."""
+        return self._native.digest
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    def __repr__(self) -> str:
+        return repr(self._native)
+
+
+def _read_csv_text(path: str) -> pa.Table:
+    import pyarrow.csv as pacsv
+
+    with open(path, "rb") as f:
+        header = f.readline().decode("utf-8-sig").strip()
+    names = [c.strip() for c in header.split(",")]
+    return pacsv.read_csv(
+        path,
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
+    )

@@ -1,0 +1,478 @@
+//! The two pools from data frames, frozen into the snapshots draws and matchings use.
+
+use crate::columns::{Frame, StrColumn, table};
+use crate::errors;
+use arrow_array::{ArrayRef, BooleanArray, StringArray, UInt32Array};
+use chrono::NaiveDate;
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+use pyo3_arrow::input::AnyRecordBatch;
+use shuangsuiji::credit::CreditCode;
+use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
+use shuangsuiji::inspector::{FrozenInspectorPool, Inspector, InspectorPool};
+use shuangsuiji::risk::RiskGrade;
+use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetPool};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+type Cells<'a> = Box<dyn Iterator<Item = Option<&'a str>> + 'a>;
+
+/// The values of an optional text column, or `None` for every row when it is absent.
+fn cells<'a>(col: &'a Option<StrColumn>) -> Cells<'a> {
+    match col {
+        Some(c) => Box::new(c.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    }
+}
+
+fn parse_flag(value: &str) -> Result<bool, String> {
+    match value.trim().to_lowercase().as_str() {
+        "" | "false" | "0" | "no" | "n" | "否" => Ok(false),
+        "true" | "1" | "yes" | "y" | "是" => Ok(true),
+        other => Err(format!(
+            "{other:?} is not a yes/no value: use true/false, 1/0 or 是/否"
+        )),
+    }
+}
+
+fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(';').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A frozen target pool (canonical order, SM3 digest): what a draw reads and a record names.
+#[pyclass(module = "shuangsuiji._native", name = "TargetPool", frozen)]
+pub(crate) struct PyTargetPool {
+    pub(crate) pool: FrozenPool,
+}
+
+#[pymethods]
+impl PyTargetPool {
+    /// Builds and freezes a pool from Arrow tables; see the Python wrapper for the columns.
+    #[staticmethod]
+    #[pyo3(signature = (targets, history=None))]
+    fn from_arrow(
+        py: Python<'_>,
+        targets: AnyRecordBatch,
+        history: Option<AnyRecordBatch>,
+    ) -> PyResult<Self> {
+        let frame = Frame::import("targets", targets)?;
+        let history = history.map(|h| Frame::import("history", h)).transpose()?;
+        // The rows are read, checked and frozen without the GIL: other Python threads run on.
+        let pool = py.detach(move || -> PyResult<FrozenPool> {
+            let mut rows = targets_of(&frame)?;
+            if let Some(h) = &history {
+                add_history(h, &mut rows)?;
+            }
+            TargetPool::from_entries(rows)
+                .map(TargetPool::into_frozen)
+                .map_err(errors::pool)
+        })?;
+        Ok(PyTargetPool { pool })
+    }
+
+    /// The pool of a JSON array of targets (the serde form of the core crate).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        let pool: TargetPool =
+            serde_json::from_str(text).map_err(|e| errors::json("target pool", e))?;
+        Ok(PyTargetPool {
+            pool: pool.into_frozen(),
+        })
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self.pool.entries()).expect("targets serialize")
+    }
+
+    #[getter]
+    fn digest(&self) -> String {
+        self.pool.digest().to_string()
+    }
+
+    fn __len__(&self) -> usize {
+        self.pool.len()
+    }
+
+    fn __contains__(&self, id: &str) -> bool {
+        TargetId::new(id).is_ok_and(|id| self.pool.position(&id).is_some())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<TargetPool {} targets, digest {}>",
+            self.pool.len(),
+            self.pool.digest()
+        )
+    }
+
+    /// The inspection history in canonical order, in the columns `from_arrow` reads.
+    fn history_to_arrow(&self) -> PyResult<PyTable> {
+        let rows: Vec<(&Target, &Inspection)> = self
+            .pool
+            .entries()
+            .iter()
+            .flat_map(|t| t.history.iter().map(move |h| (t, h)))
+            .collect();
+        let s = |f: &dyn Fn(&(&Target, &Inspection)) -> Option<String>| -> ArrayRef {
+            Arc::new(rows.iter().map(f).collect::<StringArray>())
+        };
+        table(vec![
+            ("target_id", s(&|r| Some(r.0.id.to_string()))),
+            ("date", s(&|r| Some(r.1.date.to_string()))),
+            ("department", s(&|r| Some(r.1.department.to_string()))),
+            ("item", s(&|r| r.1.item.as_ref().map(ToString::to_string))),
+            (
+                "inspectors",
+                s(&|r| {
+                    Some(
+                        r.1.inspectors
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(";"),
+                    )
+                }),
+            ),
+        ])
+    }
+
+    /// The pool in canonical order, in the columns `from_arrow` reads.
+    fn to_arrow(&self) -> PyResult<PyTable> {
+        let e = self.pool.entries();
+        let s = |f: &dyn Fn(&Target) -> Option<String>| -> ArrayRef {
+            Arc::new(e.iter().map(f).collect::<StringArray>())
+        };
+        table(vec![
+            ("id", s(&|t| Some(t.id.to_string()))),
+            (
+                "credit_code",
+                s(&|t| t.credit_code.as_ref().map(|c| c.as_str().to_owned())),
+            ),
+            ("name", s(&|t| Some(t.name.clone()))),
+            ("kind", s(&|t| Some(t.kind.name().to_owned()))),
+            ("region", s(&|t| Some(t.region.clone()))),
+            ("industry", s(&|t| Some(t.industry.clone()))),
+            ("grid", s(&|t| Some(t.grid.clone()))),
+            ("status", s(&|t| Some(t.status.name().to_owned()))),
+            ("grade", s(&|t| t.grade.map(|g| g.to_string()))),
+            (
+                "risk_score",
+                Arc::new(e.iter().map(|t| t.risk_score).collect::<UInt32Array>()),
+            ),
+            (
+                "positive_list",
+                Arc::new(
+                    e.iter()
+                        .map(|t| Some(t.positive_list))
+                        .collect::<BooleanArray>(),
+                ),
+            ),
+            (
+                "tags",
+                s(&|t| Some(t.tags.iter().cloned().collect::<Vec<_>>().join(";"))),
+            ),
+        ])
+    }
+}
+
+/// The targets of a table, in its row order, each field checked.
+fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
+    f.require("id")?;
+    let ids = f.strings("id")?.expect("required");
+    let [
+        codes,
+        names,
+        kinds,
+        regions,
+        industries,
+        grids,
+        statuses,
+        grades,
+        tags,
+    ] = [
+        "credit_code",
+        "name",
+        "kind",
+        "region",
+        "industry",
+        "grid",
+        "status",
+        "grade",
+        "tags",
+    ]
+    .map(|c| f.strings(c));
+    let (codes, names, kinds, regions) = (codes?, names?, kinds?, regions?);
+    let (industries, grids, statuses, grades, tags) =
+        (industries?, grids?, statuses?, grades?, tags?);
+    let scores = f.ints("risk_score")?;
+    let positive_bools = f.bools("positive_list");
+    let positive_text = match positive_bools {
+        Some(_) => None,
+        None => f.strings("positive_list")?,
+    };
+    let mut bool_iter = positive_bools.iter().flatten().flat_map(|c| c.iter());
+    let mut text_iter = cells(&positive_text);
+
+    let mut cols: [Cells<'_>; 9] = [
+        cells(&codes),
+        cells(&names),
+        cells(&kinds),
+        cells(&regions),
+        cells(&industries),
+        cells(&grids),
+        cells(&statuses),
+        cells(&grades),
+        cells(&tags),
+    ];
+    let mut out = Vec::with_capacity(f.num_rows());
+    for (row, id) in ids.iter().enumerate() {
+        let mut next = |k: usize| cols[k].next().flatten();
+        let [code, name, kind, region, industry, grid, status, grade, tag] =
+            [0, 1, 2, 3, 4, 5, 6, 7, 8].map(&mut next);
+        let id_text = id.unwrap_or("");
+        let bad = |field: &str, problem: String| {
+            f.row_error("PoolError", row, field, Some(id_text), problem)
+        };
+        let id = TargetId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
+        let mut t = Target::new(id);
+        if let Some(name) = name {
+            t.name = name.to_owned();
+        }
+        if let Some(code) = code.filter(|c| !c.is_empty()) {
+            t.credit_code = Some(CreditCode::parse(code).map_err(|e| {
+                let mut d = errors::credit_details(&e);
+                d.push(("row", (row + 1).into()));
+                d.push(("field", "credit_code".into()));
+                d.push(("id", id_text.into()));
+                errors::raise(
+                    "InvalidCreditCode",
+                    format!(
+                        "{}, row {}, credit_code: {code:?} is not a valid code: {e}",
+                        f.what,
+                        row + 1
+                    ),
+                    d,
+                )
+            })?);
+        }
+        if let Some(kind) = kind.filter(|k| !k.trim().is_empty()) {
+            t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
+        }
+        if let Some(v) = region {
+            t.region = v.to_owned();
+        }
+        if let Some(v) = industry {
+            t.industry = v.to_owned();
+        }
+        if let Some(v) = grid {
+            t.grid = v.to_owned();
+        }
+        if let Some(status) = status.filter(|s| !s.trim().is_empty()) {
+            t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
+        }
+        if let Some(grade) = grade.filter(|g| !g.trim().is_empty()) {
+            t.grade = Some(
+                grade
+                    .parse::<RiskGrade>()
+                    .map_err(|e| bad("grade", e.to_string()))?,
+            );
+        }
+        if let Some(score) = scores.as_ref().and_then(|s| s[row]) {
+            let n = u32::try_from(score)
+                .ok()
+                .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "risk_score",
+                        format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
+                    )
+                })?;
+            t.risk_score = Some(n);
+        }
+        t.positive_list = if positive_bools.is_some() {
+            bool_iter.next().flatten().unwrap_or(false)
+        } else {
+            match text_iter.next().flatten() {
+                Some(v) => parse_flag(v).map_err(|e| bad("positive_list", e))?,
+                None => false,
+            }
+        };
+        if let Some(tag) = tag {
+            for tag in split_list(tag) {
+                t.tags.insert(tag.to_owned());
+            }
+        }
+        out.push(t);
+    }
+    Ok(out)
+}
+
+fn parse_date(f: &Frame, class: &str, row: usize, field: &str, v: &str) -> PyResult<NaiveDate> {
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+        f.row_error(
+            class,
+            row,
+            field,
+            None,
+            format!("{v:?} is not a date (YYYY-MM-DD)"),
+        )
+    })
+}
+
+/// Adds the inspections of a history table (`target_id`, `date`, `department`, `item`,
+/// `inspectors`) to the targets they name.
+fn add_history(h: &Frame, rows: &mut [Target]) -> PyResult<()> {
+    for c in ["target_id", "date", "department"] {
+        h.require(c)?;
+    }
+    let index: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let index: HashMap<String, usize> = index.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let targets = h.strings("target_id")?.expect("required");
+    let dates = h.strings("date")?.expect("required");
+    let depts = h.strings("department")?.expect("required");
+    let items = h.strings("item")?;
+    let inspectors = h.strings("inspectors")?;
+    let (mut items, mut inspectors) = (cells(&items), cells(&inspectors));
+    for (row, ((target, date), dept)) in targets
+        .iter()
+        .zip(dates.iter())
+        .zip(depts.iter())
+        .enumerate()
+    {
+        let (item, people) = (items.next().flatten(), inspectors.next().flatten());
+        let target = target.unwrap_or("");
+        let bad = |field: &str, problem: String| {
+            h.row_error("PoolError", row, field, Some(target), problem)
+        };
+        let &at = index
+            .get(target)
+            .ok_or_else(|| bad("target_id", format!("no target {target:?} in the pool")))?;
+        let date = parse_date(h, "PoolError", row, "date", date.unwrap_or(""))?;
+        let department =
+            DeptId::new(dept.unwrap_or("")).map_err(|e| bad("department", e.to_string()))?;
+        let item = item
+            .filter(|i| !i.trim().is_empty())
+            .map(|i| ItemId::new(i.trim()).map_err(|e| bad("item", e.to_string())))
+            .transpose()?;
+        let inspectors = people
+            .map(|p| {
+                split_list(p)
+                    .map(|p| InspectorId::new(p).map_err(|e| bad("inspectors", e.to_string())))
+                    .collect::<PyResult<Vec<_>>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        rows[at].history.push(Inspection {
+            date,
+            department,
+            item,
+            inspectors,
+        });
+    }
+    Ok(())
+}
+
+/// A frozen inspector pool (执法检查人员库), for matching.
+#[pyclass(module = "shuangsuiji._native", name = "InspectorPool", frozen)]
+pub(crate) struct PyInspectorPool {
+    pub(crate) pool: FrozenInspectorPool,
+}
+
+#[pymethods]
+impl PyInspectorPool {
+    #[staticmethod]
+    fn from_arrow(inspectors: AnyRecordBatch) -> PyResult<Self> {
+        let f = Frame::import("inspectors", inspectors)?;
+        f.require("id")?;
+        f.require("department")?;
+        let ids = f.strings("id")?.expect("required");
+        let names = [
+            "name",
+            "department",
+            "unit",
+            "certificate",
+            "certificate_expiry",
+            "region",
+            "items",
+            "tags",
+            "expert",
+            "active",
+        ];
+        let cols = names.map(|c| f.strings(c));
+        let mut kept = Vec::new();
+        for c in cols {
+            kept.push(c?);
+        }
+        let mut it: Vec<Cells<'_>> = kept.iter().map(cells).collect();
+        let mut out = Vec::with_capacity(f.num_rows());
+        for (row, id) in ids.iter().enumerate() {
+            let v: Vec<Option<&str>> = it.iter_mut().map(|c| c.next().flatten()).collect();
+            let id_text = id.unwrap_or("");
+            let bad = |field: &str, problem: String| {
+                f.row_error("PoolError", row, field, Some(id_text), problem)
+            };
+            let id = InspectorId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
+            let dept =
+                DeptId::new(v[1].unwrap_or("")).map_err(|e| bad("department", e.to_string()))?;
+            let mut p = Inspector::new(id, dept, v[3].unwrap_or(""));
+            p.name = v[0].unwrap_or("").to_owned();
+            p.unit = v[2].unwrap_or("").to_owned();
+            if let Some(d) = v[4].filter(|d| !d.trim().is_empty()) {
+                p.certificate_expiry =
+                    Some(parse_date(&f, "PoolError", row, "certificate_expiry", d)?);
+            }
+            p.region = v[5].unwrap_or("").to_owned();
+            for item in split_list(v[6].unwrap_or("")) {
+                p.items
+                    .insert(ItemId::new(item).map_err(|e| bad("items", e.to_string()))?);
+            }
+            for tag in split_list(v[7].unwrap_or("")) {
+                p.tags.insert(tag.to_owned());
+            }
+            p.expert = parse_flag(v[8].unwrap_or("")).map_err(|e| bad("expert", e))?;
+            p.active = match v[9] {
+                Some(a) if !a.trim().is_empty() => parse_flag(a).map_err(|e| bad("active", e))?,
+                _ => true,
+            };
+            out.push(p);
+        }
+        let pool = InspectorPool::from_entries(out).map_err(errors::pool)?;
+        Ok(PyInspectorPool {
+            pool: pool.into_frozen(),
+        })
+    }
+
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        let pool: InspectorPool =
+            serde_json::from_str(text).map_err(|e| errors::json("inspector pool", e))?;
+        Ok(PyInspectorPool {
+            pool: pool.into_frozen(),
+        })
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self.pool.entries()).expect("inspectors serialize")
+    }
+
+    #[getter]
+    fn digest(&self) -> String {
+        self.pool.digest().to_string()
+    }
+
+    fn __len__(&self) -> usize {
+        self.pool.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<InspectorPool {} inspectors, digest {}>",
+            self.pool.len(),
+            self.pool.digest()
+        )
+    }
+}

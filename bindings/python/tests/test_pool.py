@@ -1,0 +1,101 @@
+"""Pools from data frames (mirrors pool.rs, target.rs, inspector.rs)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import shuangsuiji as ssj
+from conftest import grades_pool
+
+
+def test_same_digest_from_pandas_polars_pyarrow_and_json() -> None:
+    data = grades_pool(1000)
+    pools = [
+        ssj.TargetPool.from_frame(pd.DataFrame(data)),
+        ssj.TargetPool.from_frame(pl.DataFrame(data)),
+        ssj.TargetPool.from_frame(pa.table(data)),
+        ssj.TargetPool.from_frame(pd.DataFrame(data)[::-1]),  # row order does not matter
+    ]
+    assert len({p.digest for p in pools}) == 1
+    assert ssj.TargetPool.from_json(pools[0].to_json()).digest == pools[0].digest
+
+
+def test_round_trip_through_arrow_keeps_every_field(county: ssj.DemoCounty) -> None:
+    table = county.targets.to_arrow()
+    assert table.column_names == list(ssj.TARGET_COLUMNS)
+    history = county.targets.history_to_arrow()
+    assert history.num_rows > 0
+    assert ssj.TargetPool.from_frame(table, history).digest == county.targets.digest
+    assert ssj.TargetPool.from_frame(county.targets.to_polars(), history.to_pandas()).digest == county.targets.digest
+    assert ssj.TargetPool.from_frame(table).digest != county.targets.digest
+
+
+def test_all_columns_and_history() -> None:
+    targets = pd.DataFrame({
+        "id": ["E1", "E2"],
+        "credit_code": ["91350100M000100Y43", None],
+        "name": ["甲", "乙"],
+        "kind": ["enterprise", "individual_business"],
+        "status": ["active", "revoked"],
+        "grade": ["A", ""],
+        "risk_score": [3, None],
+        "positive_list": ["是", "否"],
+        "tags": ["食品经营;餐饮服务", ""],
+    })
+    history = pl.DataFrame({"target_id": ["E1"], "date": ["2026-03-01"], "department": ["D01"],
+                            "item": ["I-1"], "inspectors": ["P1;P2"]})
+    pool = ssj.TargetPool.from_frame(targets, history)
+    back = pool.to_arrow().to_pylist()
+    assert back[0]["tags"] == "食品经营;餐饮服务" and back[0]["positive_list"] is True
+    assert back[0]["risk_score"] == 3 and back[1]["grade"] is None
+    assert '"inspectors":["P1","P2"]' in pool.to_json()
+
+
+@pytest.mark.parametrize(
+    "column,value,field",
+    [("grade", "E", "grade"), ("risk_score", 0, "risk_score"), ("positive_list", "maybe", "positive_list"),
+     ("kind", "alien", "kind")],
+)
+def test_bad_cell_names_row_id_and_field(column: str, value: object, field: str) -> None:
+    data = {"id": ["E1", "E2", "E3"], "grade": ["A", "B", "C"], column: [None, value, None]}
+    if column == "grade":
+        data["grade"] = ["A", value, "C"]
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(pa.table(data))
+    assert (e.value.row, e.value.id, e.value.field) == (2, "E2", field)
+    assert isinstance(e.value, ValueError)
+
+
+def test_bad_credit_code_is_an_invalid_credit_code_with_row() -> None:
+    with pytest.raises(ssj.InvalidCreditCode) as e:
+        ssj.TargetPool.from_frame({"id": ["E1"], "credit_code": ["91350100M000100Y44"]})
+    assert (e.value.row, e.value.field, e.value.reason) == (1, "credit_code", "check_mismatch")
+
+
+def test_duplicate_id() -> None:
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame({"id": ["E1", "E2", "E1"]})
+    assert (e.value.id, e.value.first_row, e.value.row) == ("E1", 1, 3)
+
+
+def test_missing_id_column() -> None:
+    with pytest.raises(ssj.InvalidInputError) as e:
+        ssj.TargetPool.from_frame({"grade": ["A"]})
+    assert e.value.field == "id"
+
+
+def test_csv_file(tmp_path) -> None:
+    paths = ssj.write_demo(tmp_path)
+    pool = ssj.TargetPool.from_csv(paths["pool"], paths["history"])
+    assert pool.digest == ssj.demo_county().targets.digest
+
+
+def test_inspector_pool(county: ssj.DemoCounty) -> None:
+    again = ssj.InspectorPool.from_json(county.inspectors.to_json())
+    assert again.digest == county.inspectors.digest and len(again) == len(county.inspectors)
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.InspectorPool.from_frame({"id": ["P1"], "department": ["D01"], "certificate": ["X"], "expert": ["perhaps"]})
+    assert e.value.field == "expert"
