@@ -33,6 +33,22 @@ pub struct Algorithm {
 }
 
 impl Algorithm {
+    /// Why a record made by this algorithm cannot be checked by `here`, the one this library
+    /// implements (the message of a draw or team record's algorithm mismatch).
+    pub(crate) fn not_implemented(&self, here: &Algorithm) -> String {
+        format!(
+            "algorithm {} v{} (keys {}, digest {}) is not implemented here (this is {} v{}, keys {}, digest {})",
+            self.id,
+            self.version,
+            self.prf,
+            self.digest,
+            here.id,
+            here.version,
+            here.prf,
+            here.digest
+        )
+    }
+
     /// The algorithm of this library.
     pub fn current() -> Algorithm {
         Algorithm {
@@ -255,19 +271,7 @@ impl fmt::Display for Mismatch {
                 write!(f, "format is {found:?}, expected {RECORD_FORMAT:?}")
             }
             Mismatch::Algorithm { found } => {
-                let here = Algorithm::current();
-                write!(
-                    f,
-                    "algorithm {} v{} (keys {}, digest {}) is not implemented here (this is {} v{}, keys {}, digest {})",
-                    found.id,
-                    found.version,
-                    found.prf,
-                    found.digest,
-                    here.id,
-                    here.version,
-                    here.prf,
-                    here.digest
-                )
+                f.write_str(&found.not_implemented(&Algorithm::current()))
             }
             Mismatch::Seed { recorded, derived } => write!(
                 f,

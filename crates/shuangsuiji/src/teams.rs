@@ -304,21 +304,7 @@ impl fmt::Display for TeamMismatch {
             TeamMismatch::Format { found } => {
                 write!(f, "format is {found:?}, expected {TEAM_RECORD_FORMAT:?}")
             }
-            TeamMismatch::Algorithm { found } => {
-                let here = algorithm();
-                write!(
-                    f,
-                    "algorithm {} v{} (keys {}, digest {}) is not implemented here (this is {} v{}, keys {}, digest {})",
-                    found.id,
-                    found.version,
-                    found.prf,
-                    found.digest,
-                    here.id,
-                    here.version,
-                    here.prf,
-                    here.digest
-                )
-            }
+            TeamMismatch::Algorithm { found } => f.write_str(&found.not_implemented(&algorithm())),
             TeamMismatch::Seed { recorded, derived } => write!(
                 f,
                 "seed {recorded} does not match its public-entropy origin, which derives {derived}"
