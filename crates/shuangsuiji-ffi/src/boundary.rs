@@ -293,6 +293,31 @@ pub(crate) fn from_json<'a, T: serde::Deserialize<'a>>(
     serde_json::from_str(json).map_err(|e| Failure::json(what, &e))
 }
 
+/// Reads a NUL-terminated JSON argument into `T`, naming the argument in every error.
+///
+/// # Safety
+/// As [`text`].
+pub(crate) unsafe fn json_arg<T: serde::de::DeserializeOwned>(
+    p: *const c_char,
+    what: &str,
+) -> Result<T, Failure> {
+    from_json(unsafe { text(p, what)? }, what)
+}
+
+/// As [`json_arg`] for an optional argument: NULL is `T::default()`.
+///
+/// # Safety
+/// As [`text`].
+pub(crate) unsafe fn opt_json_arg<T: serde::de::DeserializeOwned + Default>(
+    p: *const c_char,
+    what: &str,
+) -> Result<T, Failure> {
+    match unsafe { opt_text(p, what)? } {
+        Some(json) => from_json(json, what),
+        None => Ok(T::default()),
+    }
+}
+
 /// Serialises a result to JSON (our types always serialise).
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string(value)

@@ -1,8 +1,6 @@
 //! China's working-day calendar and the publication deadline. Dates are `YYYY-MM-DD` text.
 
-use crate::boundary::{
-    borrow, c_string, date, ffi, free, from_json, impl_handle, out, text, to_handle,
-};
+use crate::boundary::{borrow, c_string, date, ffi, free, impl_handle, json_arg, out, to_handle};
 use crate::result::ssj_result;
 use ssj::calendar::{HolidayCalendar, YearRules};
 use std::ffi::c_char;
@@ -34,7 +32,7 @@ pub unsafe extern "C" fn ssj_calendar_china_with_years(
 ) -> ssj_result {
     ffi! {
         let calendar_out = out(calendar_out, "calendar_out")?;
-        let extra: Vec<YearRules> = from_json(text(years_json, "years_json")?, "years_json")?;
+        let extra: Vec<YearRules> = json_arg(years_json, "years_json")?;
         let mut rules = HolidayCalendar::china().rules().to_vec();
         for year in extra {
             match rules.iter_mut().find(|r| r.year == year.year) {

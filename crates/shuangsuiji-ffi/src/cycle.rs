@@ -1,7 +1,9 @@
 //! The year's cycle: plans, merging, the draw of joint tasks, inspector matching, the life
 //! cycle. Rich objects are JSON documents in the core's serde form.
 
-use crate::boundary::{borrow, c_string, date, ffi, from_json, opt_text, out, text, to_json};
+use crate::boundary::{
+    borrow, c_string, date, ffi, json_arg, opt_json_arg, opt_text, out, text, to_json,
+};
 use crate::draw::report;
 use crate::inspectors::ssj_frozen_inspector_pool;
 use crate::result::{Failure, ssj_result};
@@ -24,9 +26,9 @@ pub unsafe extern "C" fn ssj_plan_validate(
     joint_items_json: *const c_char,
 ) -> ssj_result {
     ffi! {
-        let plan: AnnualPlan = from_json(text(annual_plan_json, "annual_plan_json")?, "annual_plan_json")?;
-        let items: ItemList = from_json(text(items_json, "items_json")?, "items_json")?;
-        let joint: JointItemList = from_json(text(joint_items_json, "joint_items_json")?, "joint_items_json")?;
+        let plan: AnnualPlan = json_arg(annual_plan_json, "annual_plan_json")?;
+        let items: ItemList = json_arg(items_json, "items_json")?;
+        let joint: JointItemList = json_arg(joint_items_json, "joint_items_json")?;
         plan.validate(&items, &joint)?;
         Ok(())
     }
@@ -41,7 +43,7 @@ pub unsafe extern "C" fn ssj_plan_check_pool(
 ) -> ssj_result {
     ffi! {
         let pool = borrow(frozen, "frozen")?;
-        let plan: AnnualPlan = from_json(text(annual_plan_json, "annual_plan_json")?, "annual_plan_json")?;
+        let plan: AnnualPlan = json_arg(annual_plan_json, "annual_plan_json")?;
         plan.check_pool(pool)?;
         Ok(())
     }
@@ -61,13 +63,9 @@ pub unsafe extern "C" fn ssj_propose(
     ffi! {
         let json_out = out(proposal_json_out, "proposal_json_out")?;
         let pool = borrow(frozen, "frozen")?;
-        let plan: AnnualPlan = from_json(text(annual_plan_json, "annual_plan_json")?, "annual_plan_json")?;
-        let joint: JointItemList = from_json(text(joint_items_json, "joint_items_json")?, "joint_items_json")?;
-        let config: MergeConfig = if config_json.is_null() {
-            MergeConfig::default()
-        } else {
-            from_json(text(config_json, "config_json")?, "config_json")?
-        };
+        let plan: AnnualPlan = json_arg(annual_plan_json, "annual_plan_json")?;
+        let joint: JointItemList = json_arg(joint_items_json, "joint_items_json")?;
+        let config: MergeConfig = opt_json_arg(config_json, "config_json")?;
         let proposal = ssj::joint::propose(&plan, &joint, pool, &config);
         json_out.write(c_string(to_json(&proposal)?)?);
         Ok(())
@@ -94,9 +92,9 @@ pub unsafe extern "C" fn ssj_draw_task(
     ffi! {
         let json_out = out(result_json_out, "result_json_out")?;
         let pool = borrow(frozen, "frozen")?;
-        let plan: AnnualPlan = from_json(text(annual_plan_json, "annual_plan_json")?, "annual_plan_json")?;
-        let proposal: MergeProposal = from_json(text(proposal_json, "proposal_json")?, "proposal_json")?;
-        let origin: SeedOrigin = from_json(text(seed_origin_json, "seed_origin_json")?, "seed_origin_json")?;
+        let plan: AnnualPlan = json_arg(annual_plan_json, "annual_plan_json")?;
+        let proposal: MergeProposal = json_arg(proposal_json, "proposal_json")?;
+        let origin: SeedOrigin = json_arg(seed_origin_json, "seed_origin_json")?;
         let task = proposal.tasks.get(task_index).ok_or_else(|| {
             Failure::new(
                 ssj_result::SSJ_INDEX_OUT_OF_RANGE,
@@ -136,7 +134,7 @@ pub unsafe extern "C" fn ssj_match_teams(
     ffi! {
         let json_out = out(team_record_json_out, "team_record_json_out")?;
         let pool = borrow(frozen_inspectors, "frozen_inspectors")?;
-        let r: MatchRequest = from_json(text(match_request_json, "match_request_json")?, "match_request_json")?;
+        let r: MatchRequest = json_arg(match_request_json, "match_request_json")?;
         let record = ssj::teams::matching(pool, &r)?;
         json_out.write(c_string(record.to_json())?);
         Ok(())
@@ -156,7 +154,7 @@ pub unsafe extern "C" fn ssj_verify_teams(
     ffi! {
         let count_out = out(mismatches_out, "mismatches_out")?;
         let pool = borrow(frozen_inspectors, "frozen_inspectors")?;
-        let r: TeamRecord = from_json(text(team_record_json, "team_record_json")?, "team_record_json")?;
+        let r: TeamRecord = json_arg(team_record_json, "team_record_json")?;
         let v = ssj::teams::verify(&r, pool);
         let json = || {
             let list: Vec<serde_json::Value> = v
@@ -203,7 +201,7 @@ pub unsafe extern "C" fn ssj_task_transition(
 ) -> ssj_result {
     ffi! {
         let json_out = out(task_json_out, "task_json_out")?;
-        let mut task: Task = from_json(text(task_json, "task_json")?, "task_json")?;
+        let mut task: Task = json_arg(task_json, "task_json")?;
         task.transition(state(text(next, "next")?, "next")?, date(on, "on")?)?;
         json_out.write(c_string(to_json(&task)?)?);
         Ok(())
@@ -240,7 +238,7 @@ pub unsafe extern "C" fn ssj_target_check_transition(
 ) -> ssj_result {
     ffi! {
         let json_out = out(check_json_out, "check_json_out")?;
-        let mut check: TargetCheck = from_json(text(check_json, "check_json")?, "check_json")?;
+        let mut check: TargetCheck = json_arg(check_json, "check_json")?;
         check.transition(state(text(next, "next")?, "next")?, date(on, "on")?)?;
         json_out.write(c_string(to_json(&check)?)?);
         Ok(())

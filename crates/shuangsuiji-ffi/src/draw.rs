@@ -1,8 +1,8 @@
 //! The draw, its record and its verification.
 
 use crate::boundary::{
-    borrow, c_string, ffi, ffi_value, free, from_json, impl_handle, out, slice_out, text,
-    to_handle, to_json,
+    borrow, c_string, ffi, ffi_value, free, impl_handle, json_arg, out, slice_out, text, to_handle,
+    to_json,
 };
 use crate::result::{Failure, ssj_result};
 use crate::targets::ssj_frozen_pool;
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn ssj_draw(
     ffi! {
         let record_out = out(record_out, "record_out")?;
         let pool = borrow(frozen, "frozen")?;
-        let request: DrawRequest = from_json(text(request_json, "request_json")?, "request_json")?;
+        let request: DrawRequest = json_arg(request_json, "request_json")?;
         let record = draw(pool, &request)?;
         record_out.write(to_handle(RecordBox::new(record)));
         Ok(())
@@ -114,7 +114,7 @@ pub unsafe extern "C" fn ssj_draw_record_from_json(
 ) -> ssj_result {
     ffi! {
         let record_out = out(record_out, "record_out")?;
-        let record: DrawRecord = from_json(text(record_json, "record_json")?, "record_json")?;
+        let record: DrawRecord = json_arg(record_json, "record_json")?;
         record_out.write(to_handle(RecordBox::new(record)));
         Ok(())
     }
@@ -323,7 +323,7 @@ pub unsafe extern "C" fn ssj_verify_record_json(
     ffi! {
         let count_out = out(mismatches_out, "mismatches_out")?;
         let pool = borrow(frozen, "frozen")?;
-        let r: DrawRecord = from_json(text(record_json, "record_json")?, "record_json")?;
+        let r: DrawRecord = json_arg(record_json, "record_json")?;
         let v = verify(&r, pool);
         report(v.mismatches.len(), || mismatches_json(&v), count_out, mismatches_json_out)
     }
@@ -353,7 +353,7 @@ pub unsafe extern "C" fn ssj_seed_from_public_entropy(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ssj_policy_validate(policy_json: *const c_char) -> ssj_result {
     ffi! {
-        let p: ssj::policy::SamplingPolicy = from_json(text(policy_json, "policy_json")?, "policy_json")?;
+        let p: ssj::policy::SamplingPolicy = json_arg(policy_json, "policy_json")?;
         p.validate()?;
         Ok(())
     }

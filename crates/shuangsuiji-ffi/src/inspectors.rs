@@ -1,8 +1,7 @@
 //! Inspector pools (执法检查人员名录库): JSON rows, adjusted, frozen.
 
 use crate::boundary::{
-    borrow, borrow_mut, c_string, ffi, ffi_value, free, from_json, impl_handle, out, text,
-    to_handle,
+    borrow, borrow_mut, c_string, ffi, ffi_value, free, impl_handle, json_arg, out, text, to_handle,
 };
 use crate::result::ssj_result;
 use ssj::ids::InspectorId;
@@ -49,7 +48,7 @@ pub unsafe extern "C" fn ssj_inspector_pool_from_json(
 ) -> ssj_result {
     ffi! {
         let pool_out = out(pool_out, "pool_out")?;
-        let rows: Vec<Inspector> = from_json(text(rows_json, "rows_json")?, "rows_json")?;
+        let rows: Vec<Inspector> = json_arg(rows_json, "rows_json")?;
         pool_out.write(to_handle(InspectorPool::from_entries(rows)?));
         Ok(())
     }
@@ -63,7 +62,7 @@ pub unsafe extern "C" fn ssj_inspector_pool_add_json(
 ) -> ssj_result {
     ffi! {
         let pool = borrow_mut(pool, "pool")?;
-        let row: Inspector = from_json(text(row_json, "row_json")?, "row_json")?;
+        let row: Inspector = json_arg(row_json, "row_json")?;
         pool.insert(row)?;
         Ok(())
     }
@@ -79,7 +78,7 @@ pub unsafe extern "C" fn ssj_inspector_pool_upsert_json(
 ) -> ssj_result {
     ffi! {
         let pool = borrow_mut(pool, "pool")?;
-        let row: Inspector = from_json(text(row_json, "row_json")?, "row_json")?;
+        let row: Inspector = json_arg(row_json, "row_json")?;
         let replaced = pool.upsert(row)?.is_some();
         if !replaced_out.is_null() {
             replaced_out.write(replaced);

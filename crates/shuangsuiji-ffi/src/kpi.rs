@@ -2,7 +2,7 @@
 //! the report out as JSON, Annex 1 as CSV, or the text the CLI prints.
 
 use crate::boundary::{
-    borrow, c_string, ffi, free, from_json, impl_handle, opt_text, out, text, to_handle,
+    borrow, c_string, ffi, free, impl_handle, json_arg, opt_json_arg, out, to_handle,
 };
 use crate::result::ssj_result;
 use ssj::kpi::{KpiConfig, KpiCsv, KpiInput, KpiReport};
@@ -14,14 +14,6 @@ pub struct ssj_kpi_report {
     _private: [u8; 0],
 }
 impl_handle!(ssj_kpi_report => KpiReport, 0x5353_4a5f_4b50_4921);
-
-/// The configuration: NULL for the default, else `KpiConfig` JSON.
-unsafe fn config(config_json: *const c_char) -> Result<KpiConfig, crate::result::Failure> {
-    match unsafe { opt_text(config_json, "config_json")? } {
-        Some(json) => from_json(json, "config_json"),
-        None => Ok(KpiConfig::default()),
-    }
-}
 
 /// Computes the report from the CSV texts of the tables: `tables_json` is a JSON object whose
 /// members `departments`, `items`, `plans`, `tasks`, `drawn`, `results`, `follow_ups` and
@@ -36,8 +28,8 @@ pub unsafe extern "C" fn ssj_kpi_report_from_csv(
 ) -> ssj_result {
     ffi! {
         let report_out = out(report_out, "report_out")?;
-        let tables: KpiCsv = from_json(unsafe { text(tables_json, "tables_json")? }, "tables_json")?;
-        let config = unsafe { config(config_json)? };
+        let tables: KpiCsv = unsafe { json_arg(tables_json, "tables_json")? };
+        let config: KpiConfig = unsafe { opt_json_arg(config_json, "config_json")? };
         let input = KpiInput::from_csv(&tables)?;
         report_out.write(to_handle(KpiReport::compute(&input, &config)?));
         Ok(())
@@ -53,8 +45,8 @@ pub unsafe extern "C" fn ssj_kpi_report_from_input_json(
 ) -> ssj_result {
     ffi! {
         let report_out = out(report_out, "report_out")?;
-        let input: KpiInput = from_json(unsafe { text(input_json, "input_json")? }, "input_json")?;
-        let config = unsafe { config(config_json)? };
+        let input: KpiInput = unsafe { json_arg(input_json, "input_json")? };
+        let config: KpiConfig = unsafe { opt_json_arg(config_json, "config_json")? };
         report_out.write(to_handle(KpiReport::compute(&input, &config)?));
         Ok(())
     }

@@ -1,8 +1,7 @@
 //! The hash-chained draw log.
 
 use crate::boundary::{
-    borrow, borrow_mut, c_string, ffi, ffi_value, free, from_json, impl_handle, out, text,
-    to_handle,
+    borrow, borrow_mut, c_string, ffi, ffi_value, free, impl_handle, json_arg, out, text, to_handle,
 };
 use crate::draw::ssj_draw_record;
 use crate::result::ssj_result;
@@ -90,7 +89,7 @@ pub unsafe extern "C" fn ssj_draw_log_append_teams(
 ) -> ssj_result {
     ffi! {
         let log = borrow_mut(log, "log")?;
-        let r: TeamRecord = from_json(text(team_record_json, "team_record_json")?, "team_record_json")?;
+        let r: TeamRecord = json_arg(team_record_json, "team_record_json")?;
         let seq = seq_of(log.append_teams(r)?);
         write_seq(seq_out, seq);
         Ok(())
@@ -109,7 +108,7 @@ pub unsafe extern "C" fn ssj_draw_log_append_rematch(
     ffi! {
         let log = borrow_mut(log, "log")?;
         let reason = text(reason, "reason")?;
-        let r: TeamRecord = from_json(text(team_record_json, "team_record_json")?, "team_record_json")?;
+        let r: TeamRecord = json_arg(team_record_json, "team_record_json")?;
         let seq = seq_of(log.append_rematch(r, supersedes, reason)?);
         write_seq(seq_out, seq);
         Ok(())

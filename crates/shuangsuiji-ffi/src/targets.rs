@@ -1,7 +1,7 @@
 //! Target pools: built row by row or in bulk, adjusted, frozen.
 
 use crate::boundary::{
-    borrow, borrow_mut, c_string, ffi, ffi_value, free, from_json, impl_handle, opt_text, out,
+    borrow, borrow_mut, c_string, ffi, ffi_value, free, impl_handle, json_arg, opt_text, out,
     slice, text, to_handle,
 };
 use crate::result::{Failure, ssj_result};
@@ -188,7 +188,7 @@ pub unsafe extern "C" fn ssj_target_pool_add_json(
 ) -> ssj_result {
     ffi! {
         let pool = borrow_mut(pool, "pool")?;
-        let t: Target = from_json(text(row_json, "row_json")?, "row_json")?;
+        let t: Target = json_arg(row_json, "row_json")?;
         pool.insert(t)?;
         Ok(())
     }
@@ -204,7 +204,7 @@ pub unsafe extern "C" fn ssj_target_pool_upsert_json(
 ) -> ssj_result {
     ffi! {
         let pool = borrow_mut(pool, "pool")?;
-        let t: Target = from_json(text(row_json, "row_json")?, "row_json")?;
+        let t: Target = json_arg(row_json, "row_json")?;
         let replaced = pool.upsert(t)?.is_some();
         if !replaced_out.is_null() {
             replaced_out.write(replaced);
@@ -278,7 +278,7 @@ pub unsafe extern "C" fn ssj_target_pool_from_json(
 ) -> ssj_result {
     ffi! {
         let pool_out = out(pool_out, "pool_out")?;
-        let rows: Vec<Target> = from_json(text(rows_json, "rows_json")?, "rows_json")?;
+        let rows: Vec<Target> = json_arg(rows_json, "rows_json")?;
         pool_out.write(to_handle(TargetPool::from_entries(rows)?));
         Ok(())
     }
