@@ -29,45 +29,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_common import ensure_modules, timed  # noqa: E402
 
 BENCHES = Path(__file__).resolve().parent
 ROOT = BENCHES.parent
-VENV = BENCHES / ".venv"
 GRADES = "ABCD"
 MIX_PERCENT = (30, 55, 10, 5)
 RATIO_PPM = (50_000, 200_000, 600_000, 1_000_000)
-
-
-def ensure_modules() -> None:
-    """Import numpy and polars, or set up benches/.venv and re-run this script in it."""
-    try:
-        import numpy  # noqa: F401
-        import polars  # noqa: F401
-
-        return
-    except ImportError:
-        pass
-    python = VENV / "bin" / "python"
-    if os.environ.get("SSJ_COMPARE_REEXEC") == "1":
-        sys.exit(f"numpy/polars still missing in {sys.executable}; delete {VENV} and retry")
-    if not python.exists():
-        print(f"[setup] creating {VENV}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    has_modules = subprocess.run([str(python), "-c", "import numpy, polars"], capture_output=True)
-    if has_modules.returncode != 0:
-        print(f"[setup] installing {BENCHES / 'requirements.txt'} into {VENV}", file=sys.stderr)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "-r", str(BENCHES / "requirements.txt")],
-            check=True,
-        )
-    env = dict(os.environ, SSJ_COMPARE_REEXEC="1")
-    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
 
 
 def grade_counts(n: int) -> list[int]:
@@ -81,18 +54,6 @@ def sample_size(eligible: int, ppm: int) -> int:
     return -(-eligible * ppm // 1_000_000)
 
 
-def timed(fn, runs: int) -> tuple[float, list[float], object]:
-    """Median ms of `runs` calls after one warm-up; results are freed outside the timing."""
-    last = fn()
-    times = []
-    for _ in range(runs):
-        del last
-        start = time.perf_counter()
-        last = fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times), times, last
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=10_000_000)
@@ -103,7 +64,7 @@ def main() -> None:
     ap.add_argument("--json", help="also write all figures to this file")
     args = ap.parse_args()
 
-    ensure_modules()
+    ensure_modules(("numpy", "polars"), __file__)
     import numpy as np
     import polars as pl
 

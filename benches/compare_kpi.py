@@ -47,16 +47,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_common import ensure_modules, timed  # noqa: E402
 
 BENCHES = Path(__file__).resolve().parent
 ROOT = BENCHES.parent
-VENV = BENCHES / ".venv"
 MODULES = ("pandas", "polars", "pyarrow")
 TABLES = ("departments", "plans", "tasks", "drawn", "results", "follow_ups", "deadlines")
 PROBLEM_CODES = (
@@ -102,43 +101,6 @@ PAIRS = {
     "joint_target_share": ("drawn_joint", "drawn"),
 }
 COLUMNS = sorted(set(COUNTS) | {c for p in PAIRS.values() for c in p})
-
-
-def ensure_modules() -> None:
-    """Import pandas, polars and pyarrow, or set up benches/.venv and re-run in it."""
-    try:
-        for m in MODULES:
-            __import__(m)
-        return
-    except ImportError:
-        pass
-    python = VENV / "bin" / "python"
-    if os.environ.get("SSJ_COMPARE_REEXEC") == "1":
-        sys.exit(f"{', '.join(MODULES)} still missing in {sys.executable}; delete {VENV} and retry")
-    if not python.exists():
-        print(f"[setup] creating {VENV}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    has = subprocess.run([str(python), "-c", "import " + ", ".join(MODULES)], capture_output=True)
-    if has.returncode != 0:
-        print(f"[setup] installing {BENCHES / 'requirements.txt'} into {VENV}", file=sys.stderr)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "-r", str(BENCHES / "requirements.txt")],
-            check=True,
-        )
-    env = dict(os.environ, SSJ_COMPARE_REEXEC="1")
-    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
-
-
-def timed(fn, runs: int) -> tuple[float, list[float], object]:
-    """Median ms of `runs` calls after one warm-up; results are freed outside the timing."""
-    last = fn()
-    times = []
-    for _ in range(runs):
-        del last
-        start = time.perf_counter()
-        last = fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times), times, last
 
 
 def cargo_bin(name: str, given: str | None) -> list[str]:
@@ -400,7 +362,7 @@ def main() -> None:
     ap.add_argument("--json", help="also write all figures to this file")
     args = ap.parse_args()
 
-    ensure_modules()
+    ensure_modules(MODULES, __file__)
     import pandas as pd
     import polars as pl
     import pyarrow
