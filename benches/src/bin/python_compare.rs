@@ -7,7 +7,7 @@
 //!
 //! Builds the pool the script builds (ids `E00000000`…, grade by `i % 20`: 6 A, 11 B, 2 C,
 //! 1 D, i.e. 30/55/10/5%), then times, the best of RUNS after one warm-up (as the script does):
-//! `TargetPool::from_entries` + `into_frozen` from ready `Target`s, and `record::draw` with the
+//! `FrozenPool::from_entries` (the one-step load) from ready `Target`s, and `record::draw` with the
 //! standard policy and the script's public entropy; with KPI_DIR, `KpiInput::from_csv` of its
 //! CSV files and `KpiReport::compute`. Prints the pool digest and sample size so the script can check that
 //! both sides did the same work.
@@ -17,7 +17,7 @@ use shuangsuiji::ids::{TargetId, TaskId};
 use shuangsuiji::kpi::{KpiConfig, KpiCsv, KpiInput, KpiReport, Table};
 use shuangsuiji::record::draw;
 use shuangsuiji::risk::RiskGrade;
-use shuangsuiji::target::{Target, TargetPool};
+use shuangsuiji::target::{FrozenPool, Target};
 use shuangsuiji_benches::standard_policy;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -70,16 +70,12 @@ fn main() -> ExitCode {
     // As the script times: one untimed warm-up, then RUNS timed calls; the draws all on the
     // last pool built.
     let mut build = Vec::new();
-    let mut pool = TargetPool::from_entries(targets(n))
-        .expect("unique ids")
-        .into_frozen();
+    let mut pool = FrozenPool::from_entries(targets(n)).expect("unique ids");
     for _ in 0..runs {
         let rows = targets(n);
         drop(pool);
         let t = Instant::now();
-        pool = TargetPool::from_entries(rows)
-            .expect("unique ids")
-            .into_frozen();
+        pool = FrozenPool::from_entries(rows).expect("unique ids");
         build.push(t.elapsed());
     }
     let mut record = draw(&pool, &request).expect("the draw succeeds");

@@ -74,10 +74,10 @@ macro_rules! string_id {
         pub struct $name(Arc<str>);
 
         impl $name {
-            /// Validates and wraps an id.
-            pub fn new(s: impl Into<String>) -> Result<Self, IdError> {
-                let s = s.into();
-                check_id($kind, &s)?;
+            /// Validates and wraps an id (one allocation, whether from `&str` or `String`).
+            pub fn new(s: impl AsRef<str>) -> Result<Self, IdError> {
+                let s = s.as_ref();
+                check_id($kind, s)?;
                 Ok(Self(Arc::from(s)))
             }
 
@@ -91,6 +91,13 @@ macro_rules! string_id {
             /// The id as a string slice.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+
+            /// Where the text lives (compared, never read, to tell whether a frozen pool's ids
+            /// already lie in canonical order in memory).
+            #[allow(dead_code)] // only the ids of pool entries are compared
+            pub(crate) fn address(&self) -> *const u8 {
+                self.0.as_ptr()
             }
         }
 

@@ -111,6 +111,10 @@ impl PoolEntry for Inspector {
         self.id = self.id.relocated();
     }
 
+    fn id_address(&self) -> *const u8 {
+        self.id.address()
+    }
+
     fn encode(&self, h: &mut EncoderHandle<'_>) {
         let e = &mut *h.0;
         e.str(self.id.as_str());

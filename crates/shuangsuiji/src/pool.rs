@@ -35,6 +35,13 @@ pub trait PoolEntry: Clone {
     #[doc(hidden)]
     fn relocate_id(&mut self) {}
 
+    /// Where the id's text lives, compared (never read) to skip the relocation when the ids
+    /// already lie in canonical order in memory, as they do when sorted rows were read in order.
+    #[doc(hidden)]
+    fn id_address(&self) -> *const u8 {
+        std::ptr::null()
+    }
+
     /// A byte summarising what a draw needs to know of the entry without reading it (for
     /// targets: stratum and exclusion flags), kept in a dense column of the snapshot.
     #[doc(hidden)]
@@ -142,8 +149,11 @@ impl<T: PoolEntry> Pool<T> {
 
     /// Builds a pool from rows; a duplicate id names both rows (1-based, in input order).
     pub fn from_entries(rows: impl IntoIterator<Item = T>) -> Result<Self, PoolError> {
+        let rows = rows.into_iter();
         let mut pool = Pool::new();
-        for (i, mut row) in rows.into_iter().enumerate() {
+        pool.entries.reserve(rows.size_hint().0);
+        pool.index.reserve(rows.size_hint().0);
+        for (i, mut row) in rows.enumerate() {
             check(&row, i + 1)?;
             if let Some(&first) = pool.index.get(row.id()) {
                 return Err(PoolError::DuplicateId {
@@ -279,7 +289,8 @@ impl<T: PoolEntry> From<Pool<T>> for Vec<T> {
 /// Cloning is cheap (the entries are shared).
 #[derive(Debug, Clone)]
 pub struct Frozen<T: PoolEntry> {
-    entries: Arc<[T]>,
+    /// (An `Arc<Vec<_>>`, not an `Arc<[_]>`: the rows are moved in, never copied.)
+    entries: Arc<Vec<T>>,
     /// The ids again, densely: samples, records and look-ups walk these, not the entries.
     ids: Arc<[T::Id]>,
     classes: Arc<[u8]>,
@@ -293,10 +304,79 @@ pub struct Frozen<T: PoolEntry> {
 pub(crate) const CLASS_BLOCK: usize = 1 << 16;
 
 impl<T: PoolEntry> Frozen<T> {
+    /// Builds and freezes in one step, from rows in any order: the result and the errors are
+    /// those of [`Pool::from_entries`] then [`Pool::into_frozen`], without the adjustable
+    /// pool's id index (for large pools loaded once, e.g. from a data frame).
+    ///
+    /// # Errors
+    ///
+    /// The first problem in row order, as [`Pool::from_entries`] reports it: a row whose fields
+    /// are not acceptable, or a row whose id an earlier row has.
+    pub fn from_entries(mut rows: Vec<T>) -> Result<Frozen<T>, PoolError> {
+        // The first row that is not acceptable, normalising the rest.
+        let mut first_bad = None;
+        for (i, row) in rows.iter_mut().enumerate() {
+            if first_bad.is_none() {
+                if let Err(e) = check(row, i + 1) {
+                    first_bad = Some((i, e));
+                }
+            }
+            row.normalize();
+        }
+        let ascending = rows.windows(2).all(|w| w[0].id() < w[1].id());
+        if ascending {
+            return match first_bad {
+                Some((_, e)) => Err(e),
+                None => Ok(Frozen::from_sorted_unique(rows)),
+            };
+        }
+        // Rows out of order: sort (id, row) pairs, so that equal ids stand together in row
+        // order, and find the duplicate whose second row comes first.
+        let mut order: Vec<(T::Id, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id().clone(), i))
+            .collect();
+        order.sort_unstable();
+        let duplicate = order
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0)
+            .map(|w| (w[0].1, w[1].1))
+            .min_by_key(|&(_, second)| second);
+        // A row's own fields are checked before its id is compared with earlier rows'.
+        match (first_bad, duplicate) {
+            (Some((bad, e)), dup) if dup.is_none_or(|(_, second)| bad <= second) => {
+                return Err(e);
+            }
+            (_, Some((first, second))) => {
+                return Err(PoolError::DuplicateId {
+                    kind: T::KIND,
+                    id: rows[second].id().to_string(),
+                    first: first + 1,
+                    second: second + 1,
+                });
+            }
+            _ => {}
+        }
+        let mut slots: Vec<Option<T>> = rows.into_iter().map(Some).collect();
+        let sorted = order
+            .iter()
+            .map(|&(_, i)| slots[i].take().expect("every row is taken once"))
+            .collect();
+        Ok(Frozen::from_sorted_unique(sorted))
+    }
+
     /// Entries must have unique ids (guaranteed by [`Pool`]).
     fn from_sorted_unique(mut entries: Vec<T>) -> Frozen<T> {
         entries.sort_unstable_by(|a, b| a.id().cmp(b.id()));
-        entries.iter_mut().for_each(PoolEntry::relocate_id);
+        // Walking a sample in canonical order should read memory in order: give the ids fresh
+        // allocations in that order, unless they already lie so.
+        if !entries
+            .windows(2)
+            .all(|w| w[0].id_address() < w[1].id_address())
+        {
+            entries.iter_mut().for_each(PoolEntry::relocate_id);
+        }
         let digest = digest_of(&entries);
         let classes: Arc<[u8]> = entries.iter().map(PoolEntry::class).collect();
         let class_blocks = classes
@@ -311,7 +391,7 @@ impl<T: PoolEntry> Frozen<T> {
             .collect();
         let ids = entries.iter().map(|e| e.id().clone()).collect();
         Frozen {
-            entries: entries.into(),
+            entries: Arc::new(entries),
             ids,
             classes,
             class_blocks,
@@ -400,7 +480,7 @@ impl<T: PoolEntry + Serialize> Serialize for Frozen<T> {
 
 impl<'de, T: PoolEntry + Deserialize<'de>> Deserialize<'de> for Frozen<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let pool: Pool<T> = Pool::deserialize(d)?;
-        Ok(pool.into_frozen())
+        let rows = Vec::<T>::deserialize(d)?;
+        Frozen::from_entries(rows).map_err(serde::de::Error::custom)
     }
 }

@@ -347,6 +347,10 @@ impl PoolEntry for Target {
         self.id = self.id.relocated();
     }
 
+    fn id_address(&self) -> *const u8 {
+        self.id.address()
+    }
+
     fn class(&self) -> u8 {
         let mut c = self.stratum().index() as u8;
         if self.status != TargetStatus::Active {
