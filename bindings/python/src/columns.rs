@@ -3,7 +3,7 @@
 
 use crate::errors::{Detail, input};
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, RecordBatchReader};
+use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader};
 use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use pyo3::prelude::*;
@@ -86,60 +86,6 @@ impl Frame {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.bad_type(column, e))?;
         Ok(Some(StrColumn::new(chunks)))
-    }
-
-    /// A column as booleans, or `None` when absent or not boolean (read it as text then).
-    pub(crate) fn bools(&self, column: &str) -> Option<Vec<BooleanArray>> {
-        let chunks = self.chunks(column)?;
-        if chunks
-            .first()
-            .is_some_and(|c| c.data_type() == &DataType::Boolean)
-        {
-            Some(chunks.iter().map(|c| c.as_boolean().clone()).collect())
-        } else {
-            None
-        }
-    }
-
-    /// A column as whole numbers (`None` values stay `None`); casting refuses fractions.
-    pub(crate) fn ints(&self, column: &str) -> PyResult<Option<Vec<Option<i64>>>> {
-        let Some(chunks) = self.chunks(column) else {
-            return Ok(None);
-        };
-        let strict = CastOptions {
-            safe: false,
-            ..CastOptions::default()
-        };
-        let mut out = Vec::with_capacity(self.num_rows());
-        for c in chunks {
-            let c = match c.data_type() {
-                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                    let s = StrColumn::new(vec![c]);
-                    for i in 0..s.len() {
-                        let v = s.get(i).map(str::trim).filter(|v| !v.is_empty());
-                        out.push(match v {
-                            None => None,
-                            Some(v) => Some(v.parse::<i64>().map_err(|_| {
-                                input(
-                                    format!(
-                                        "{}, row {}, {column}: {v:?} is not a whole number",
-                                        self.what,
-                                        out.len() + 1
-                                    ),
-                                    vec![("row", (out.len() + 1).into()), ("field", column.into())],
-                                )
-                            })?),
-                        });
-                    }
-                    continue;
-                }
-                _ => cast_with_options(&c, &DataType::Int64, &strict)
-                    .map_err(|e| self.bad_type(column, e))?,
-            };
-            let a = c.as_primitive::<arrow_array::types::Int64Type>();
-            out.extend(a.iter());
-        }
-        Ok(Some(out))
     }
 
     fn bad_type(&self, column: &str, e: ArrowError) -> PyErr {
@@ -242,5 +188,159 @@ impl Frame {
     pub(crate) fn list_chunks(&self, column: &str) -> Option<Vec<ArrayRef>> {
         let chunks = self.chunks(column)?;
         matches!(chunks.first()?.data_type(), DataType::List(_)).then_some(chunks)
+    }
+}
+
+/// Row-by-row reading, one record batch at a time: the columns of a batch all have the batch's
+/// length, so each is typed once per batch and a row's cells are plain index look-ups (no
+/// per-row chunk search, no boxed iterators).
+impl Frame {
+    /// The batches, each with the table row of its first row (0-based).
+    pub(crate) fn batches_at(&self) -> impl Iterator<Item = (usize, &RecordBatch)> {
+        self.batches.iter().scan(0, |at, b| {
+            let first = *at;
+            *at += b.num_rows();
+            Some((first, b))
+        })
+    }
+
+    /// A column of a batch as text: strings as they are, lists of values joined by `;`,
+    /// anything else cast to text; `None` when the table has no such column.
+    pub(crate) fn text_in(&self, batch: &RecordBatch, column: &str) -> PyResult<Option<ArrayRef>> {
+        let Some(a) = batch.column_by_name(column) else {
+            return Ok(None);
+        };
+        Ok(Some(match a.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => a.clone(),
+            DataType::List(_) | DataType::LargeList(_) => {
+                self.joined(a).map_err(|e| self.bad_type(column, e))?
+            }
+            _ => cast_with_options(a, &DataType::Utf8, &CastOptions::default())
+                .map_err(|e| self.bad_type(column, e))?,
+        }))
+    }
+
+    /// Each list of a list column as one `;`-separated text.
+    fn joined(&self, a: &ArrayRef) -> Result<ArrayRef, ArrowError> {
+        let (values, offsets): (ArrayRef, Vec<usize>) = match a.data_type() {
+            DataType::List(_) => {
+                let l = a.as_list::<i32>();
+                let o = l.value_offsets().iter().map(|&o| o as usize).collect();
+                (l.values().clone(), o)
+            }
+            _ => {
+                let l = a.as_list::<i64>();
+                let o = l.value_offsets().iter().map(|&o| o as usize).collect();
+                (l.values().clone(), o)
+            }
+        };
+        let values = match values.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => values,
+            _ => cast_with_options(&values, &DataType::Utf8, &CastOptions::default())?,
+        };
+        let values = Text::of(&values);
+        let mut out = arrow_array::builder::StringBuilder::with_capacity(a.len(), 0);
+        let mut text = String::new();
+        for (i, w) in offsets.windows(2).enumerate() {
+            if a.is_null(i) {
+                out.append_null();
+                continue;
+            }
+            text.clear();
+            for (k, j) in (w[0]..w[1]).enumerate() {
+                if k > 0 {
+                    text.push(';');
+                }
+                text.push_str(values.get(j).unwrap_or(""));
+            }
+            out.append_value(&text);
+        }
+        Ok(Arc::new(out.finish()))
+    }
+
+    /// A column of a batch for whole numbers: 64-bit integers (other numeric types cast,
+    /// refusing fractions), or text parsed per row by [`Frame::int_at`].
+    pub(crate) fn ints_in(&self, batch: &RecordBatch, column: &str) -> PyResult<Option<ArrayRef>> {
+        let Some(a) = batch.column_by_name(column) else {
+            return Ok(None);
+        };
+        let strict = CastOptions {
+            safe: false,
+            ..CastOptions::default()
+        };
+        Ok(Some(match a.data_type() {
+            DataType::Int64 | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                a.clone()
+            }
+            _ => cast_with_options(a, &DataType::Int64, &strict)
+                .map_err(|e| self.bad_type(column, e))?,
+        }))
+    }
+
+    /// Row `i` of a column from [`Frame::ints_in`] (`row` is the table row, for messages).
+    pub(crate) fn int_at(
+        &self,
+        a: &ArrayRef,
+        i: usize,
+        row: usize,
+        column: &str,
+    ) -> PyResult<Option<i64>> {
+        if a.is_null(i) {
+            return Ok(None);
+        }
+        if let Some(n) = a.as_primitive_opt::<arrow_array::types::Int64Type>() {
+            return Ok(Some(n.value(i)));
+        }
+        match Text::of(a).get(i).map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+                input(
+                    format!(
+                        "{}, row {}, {column}: {v:?} is not a whole number",
+                        self.what,
+                        row + 1
+                    ),
+                    vec![("row", (row + 1).into()), ("field", column.into())],
+                )
+            }),
+        }
+    }
+}
+
+/// A text column of one batch, typed once: the cells of a row are index look-ups.
+#[derive(Clone, Copy)]
+pub(crate) enum Text<'a> {
+    Absent,
+    Utf8(&'a arrow_array::StringArray),
+    Large(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+}
+
+impl<'a> Text<'a> {
+    /// A string array's cells (anything else reads as absent: callers pass what
+    /// [`Frame::text_in`] returns).
+    pub(crate) fn of(a: &'a ArrayRef) -> Text<'a> {
+        match a.data_type() {
+            DataType::Utf8 => Text::Utf8(a.as_string::<i32>()),
+            DataType::LargeUtf8 => Text::Large(a.as_string::<i64>()),
+            DataType::Utf8View => Text::View(a.as_string_view()),
+            _ => Text::Absent,
+        }
+    }
+
+    /// An optional column's cells.
+    pub(crate) fn of_opt(a: &'a Option<ArrayRef>) -> Text<'a> {
+        a.as_ref().map_or(Text::Absent, Text::of)
+    }
+
+    /// The cell of row `i`; `None` for a null or an absent column.
+    #[inline]
+    pub(crate) fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Text::Absent => None,
+            Text::Utf8(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Text::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Text::View(a) => (!a.is_null(i)).then(|| a.value(i)),
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! The two pools from data frames, frozen into the snapshots draws and matchings use.
 
-use crate::columns::{Frame, StrColumn, table};
+use crate::columns::{Frame, Text, table};
 use crate::errors;
-use arrow_array::{ArrayRef, BooleanArray, StringArray, UInt32Array};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt32Array};
 use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
@@ -14,16 +15,6 @@ use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetPool};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-type Cells<'a> = Box<dyn Iterator<Item = Option<&'a str>> + 'a>;
-
-/// The values of an optional text column, or `None` for every row when it is absent.
-fn cells<'a>(col: &'a Option<StrColumn>) -> Cells<'a> {
-    match col {
-        Some(c) => Box::new(c.iter()),
-        None => Box::new(std::iter::repeat(None)),
-    }
-}
 
 fn parse_flag(value: &str) -> Result<bool, String> {
     match value.trim().to_lowercase().as_str() {
@@ -63,9 +54,7 @@ impl PyTargetPool {
             if let Some(h) = &history {
                 add_history(h, &mut rows)?;
             }
-            TargetPool::from_entries(rows)
-                .map(TargetPool::into_frozen)
-                .map_err(errors::pool)
+            FrozenPool::from_entries(rows).map_err(errors::pool)
         })?;
         Ok(PyTargetPool { pool })
     }
@@ -175,136 +164,139 @@ impl PyTargetPool {
     }
 }
 
+/// The text columns of a target table, in the order [`targets_of`] reads them.
+const TARGET_TEXT: [&str; 10] = [
+    "id",
+    "credit_code",
+    "name",
+    "kind",
+    "region",
+    "industry",
+    "grid",
+    "status",
+    "grade",
+    "tags",
+];
+
 /// The targets of a table, in its row order, each field checked.
 fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
     f.require("id")?;
-    let ids = f.strings("id")?.expect("required");
-    let [
-        codes,
-        names,
-        kinds,
-        regions,
-        industries,
-        grids,
-        statuses,
-        grades,
-        tags,
-    ] = [
-        "credit_code",
-        "name",
-        "kind",
-        "region",
-        "industry",
-        "grid",
-        "status",
-        "grade",
-        "tags",
-    ]
-    .map(|c| f.strings(c));
-    let (codes, names, kinds, regions) = (codes?, names?, kinds?, regions?);
-    let (industries, grids, statuses, grades, tags) =
-        (industries?, grids?, statuses?, grades?, tags?);
-    let scores = f.ints("risk_score")?;
-    let positive_bools = f.bools("positive_list");
-    let positive_text = match positive_bools {
-        Some(_) => None,
-        None => f.strings("positive_list")?,
-    };
-    let mut bool_iter = positive_bools.iter().flatten().flat_map(|c| c.iter());
-    let mut text_iter = cells(&positive_text);
-
-    let mut cols: [Cells<'_>; 9] = [
-        cells(&codes),
-        cells(&names),
-        cells(&kinds),
-        cells(&regions),
-        cells(&industries),
-        cells(&grids),
-        cells(&statuses),
-        cells(&grades),
-        cells(&tags),
-    ];
     let mut out = Vec::with_capacity(f.num_rows());
-    for (row, id) in ids.iter().enumerate() {
-        let mut next = |k: usize| cols[k].next().flatten();
-        let [code, name, kind, region, industry, grid, status, grade, tag] =
-            [0, 1, 2, 3, 4, 5, 6, 7, 8].map(&mut next);
-        let id_text = id.unwrap_or("");
-        let bad = |field: &str, problem: String| {
-            f.row_error("PoolError", row, field, Some(id_text), problem)
+    for (first, batch) in f.batches_at() {
+        let owned = TARGET_TEXT.try_map_text(f, batch)?;
+        let [
+            ids,
+            codes,
+            names,
+            kinds,
+            regions,
+            industries,
+            grids,
+            statuses,
+            grades,
+            tags,
+        ] = owned.each_ref().map(Text::of_opt);
+        let scores = f.ints_in(batch, "risk_score")?;
+        let positive = batch.column_by_name("positive_list");
+        let positive_bools = positive.and_then(|a| a.as_boolean_opt());
+        let positive_text = match (positive, positive_bools) {
+            (Some(_), None) => f.text_in(batch, "positive_list")?,
+            _ => None,
         };
-        let id = TargetId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
-        let mut t = Target::new(id);
-        if let Some(name) = name {
-            t.name = name.to_owned();
-        }
-        if let Some(code) = code.filter(|c| !c.is_empty()) {
-            t.credit_code = Some(CreditCode::parse(code).map_err(|e| {
-                let mut d = errors::credit_details(&e);
-                d.push(("row", (row + 1).into()));
-                d.push(("field", "credit_code".into()));
-                d.push(("id", id_text.into()));
-                errors::raise(
-                    "InvalidCreditCode",
-                    format!(
-                        "{}, row {}, credit_code: {code:?} is not a valid code: {e}",
-                        f.what,
-                        row + 1
-                    ),
-                    d,
-                )
-            })?);
-        }
-        if let Some(kind) = kind.filter(|k| !k.trim().is_empty()) {
-            t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
-        }
-        if let Some(v) = region {
-            t.region = v.to_owned();
-        }
-        if let Some(v) = industry {
-            t.industry = v.to_owned();
-        }
-        if let Some(v) = grid {
-            t.grid = v.to_owned();
-        }
-        if let Some(status) = status.filter(|s| !s.trim().is_empty()) {
-            t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
-        }
-        if let Some(grade) = grade.filter(|g| !g.trim().is_empty()) {
-            t.grade = Some(
-                grade
-                    .parse::<RiskGrade>()
-                    .map_err(|e| bad("grade", e.to_string()))?,
-            );
-        }
-        if let Some(score) = scores.as_ref().and_then(|s| s[row]) {
-            let n = u32::try_from(score)
-                .ok()
-                .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "risk_score",
-                        format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
+        let positive_text = Text::of_opt(&positive_text);
+        for i in 0..batch.num_rows() {
+            let row = first + i;
+            let id_text = ids.get(i).unwrap_or("");
+            let bad = |field: &str, problem: String| {
+                f.row_error("PoolError", row, field, Some(id_text), problem)
+            };
+            let id = TargetId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
+            let mut t = Target::new(id);
+            if let Some(name) = names.get(i) {
+                t.name = name.to_owned();
+            }
+            if let Some(code) = codes.get(i).filter(|c| !c.is_empty()) {
+                t.credit_code = Some(CreditCode::parse(code).map_err(|e| {
+                    let mut d = errors::credit_details(&e);
+                    d.push(("row", (row + 1).into()));
+                    d.push(("field", "credit_code".into()));
+                    d.push(("id", id_text.into()));
+                    errors::raise(
+                        "InvalidCreditCode",
+                        format!(
+                            "{}, row {}, credit_code: {code:?} is not a valid code: {e}",
+                            f.what,
+                            row + 1
+                        ),
+                        d,
                     )
-                })?;
-            t.risk_score = Some(n);
-        }
-        t.positive_list = if positive_bools.is_some() {
-            bool_iter.next().flatten().unwrap_or(false)
-        } else {
-            match text_iter.next().flatten() {
-                Some(v) => parse_flag(v).map_err(|e| bad("positive_list", e))?,
-                None => false,
+                })?);
             }
-        };
-        if let Some(tag) = tag {
-            for tag in split_list(tag) {
-                t.tags.insert(tag.to_owned());
+            if let Some(kind) = kinds.get(i).filter(|k| !k.trim().is_empty()) {
+                t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
             }
+            for (field, column) in [
+                (&mut t.region, regions),
+                (&mut t.industry, industries),
+                (&mut t.grid, grids),
+            ] {
+                if let Some(v) = column.get(i) {
+                    v.clone_into(field);
+                }
+            }
+            if let Some(status) = statuses.get(i).filter(|s| !s.trim().is_empty()) {
+                t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
+            }
+            if let Some(grade) = grades.get(i).filter(|g| !g.trim().is_empty()) {
+                t.grade = Some(
+                    grade
+                        .parse::<RiskGrade>()
+                        .map_err(|e| bad("grade", e.to_string()))?,
+                );
+            }
+            if let Some(scores) = &scores {
+                if let Some(score) = f.int_at(scores, i, row, "risk_score")? {
+                    let n = u32::try_from(score)
+                        .ok()
+                        .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
+                        .ok_or_else(|| {
+                            bad(
+                                "risk_score",
+                                format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
+                            )
+                        })?;
+                    t.risk_score = Some(n);
+                }
+            }
+            t.positive_list = match positive_bools {
+                Some(b) => b.is_valid(i) && b.value(i),
+                None => match positive_text.get(i) {
+                    Some(v) => parse_flag(v).map_err(|e| bad("positive_list", e))?,
+                    None => false,
+                },
+            };
+            if let Some(tag) = tags.get(i) {
+                t.tags.extend(split_list(tag).map(str::to_owned));
+            }
+            out.push(t);
         }
-        out.push(t);
     }
     Ok(out)
+}
+
+/// The named text columns of a batch ([`Frame::text_in`]), each `None` when absent.
+trait TextColumns<const N: usize> {
+    fn try_map_text(&self, f: &Frame, batch: &RecordBatch) -> PyResult<[Option<ArrayRef>; N]>;
+}
+
+impl<const N: usize> TextColumns<N> for [&str; N] {
+    fn try_map_text(&self, f: &Frame, batch: &RecordBatch) -> PyResult<[Option<ArrayRef>; N]> {
+        let mut out = [const { None }; N];
+        for (slot, name) in out.iter_mut().zip(self) {
+            *slot = f.text_in(batch, name)?;
+        }
+        Ok(out)
+    }
 }
 
 fn parse_date(f: &Frame, class: &str, row: usize, field: &str, v: &str) -> PyResult<NaiveDate> {
@@ -325,56 +317,113 @@ fn add_history(h: &Frame, rows: &mut [Target]) -> PyResult<()> {
     for c in ["target_id", "date", "department"] {
         h.require(c)?;
     }
-    let index: HashMap<&str, usize> = rows
+    let index: HashMap<String, usize> = rows
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
+        .map(|(i, t)| (t.id.as_str().to_owned(), i))
         .collect();
-    let index: HashMap<String, usize> = index.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    let targets = h.strings("target_id")?.expect("required");
-    let dates = h.strings("date")?.expect("required");
-    let depts = h.strings("department")?.expect("required");
-    let items = h.strings("item")?;
-    let inspectors = h.strings("inspectors")?;
-    let (mut items, mut inspectors) = (cells(&items), cells(&inspectors));
-    for (row, ((target, date), dept)) in targets
-        .iter()
-        .zip(dates.iter())
-        .zip(depts.iter())
-        .enumerate()
-    {
-        let (item, people) = (items.next().flatten(), inspectors.next().flatten());
-        let target = target.unwrap_or("");
-        let bad = |field: &str, problem: String| {
-            h.row_error("PoolError", row, field, Some(target), problem)
-        };
-        let &at = index
-            .get(target)
-            .ok_or_else(|| bad("target_id", format!("no target {target:?} in the pool")))?;
-        let date = parse_date(h, "PoolError", row, "date", date.unwrap_or(""))?;
-        let department =
-            DeptId::new(dept.unwrap_or("")).map_err(|e| bad("department", e.to_string()))?;
-        let item = item
-            .filter(|i| !i.trim().is_empty())
-            .map(|i| ItemId::new(i.trim()).map_err(|e| bad("item", e.to_string())))
-            .transpose()?;
-        let inspectors = people
-            .map(|p| {
-                split_list(p)
-                    .map(|p| InspectorId::new(p).map_err(|e| bad("inspectors", e.to_string())))
-                    .collect::<PyResult<Vec<_>>>()
-            })
-            .transpose()?
-            .unwrap_or_default();
-        rows[at].history.push(Inspection {
-            date,
-            department,
-            item,
-            inspectors,
-        });
+    for (first, batch) in h.batches_at() {
+        let owned =
+            ["target_id", "date", "department", "item", "inspectors"].try_map_text(h, batch)?;
+        let [targets, dates, depts, items, people] = owned.each_ref().map(Text::of_opt);
+        for i in 0..batch.num_rows() {
+            let row = first + i;
+            let target = targets.get(i).unwrap_or("");
+            let bad = |field: &str, problem: String| {
+                h.row_error("PoolError", row, field, Some(target), problem)
+            };
+            let &at = index
+                .get(target)
+                .ok_or_else(|| bad("target_id", format!("no target {target:?} in the pool")))?;
+            let date = parse_date(h, "PoolError", row, "date", dates.get(i).unwrap_or(""))?;
+            let department = DeptId::new(depts.get(i).unwrap_or(""))
+                .map_err(|e| bad("department", e.to_string()))?;
+            let item = items
+                .get(i)
+                .filter(|i| !i.trim().is_empty())
+                .map(|i| ItemId::new(i.trim()).map_err(|e| bad("item", e.to_string())))
+                .transpose()?;
+            let inspectors = split_list(people.get(i).unwrap_or(""))
+                .map(|p| InspectorId::new(p).map_err(|e| bad("inspectors", e.to_string())))
+                .collect::<PyResult<Vec<_>>>()?;
+            rows[at].history.push(Inspection {
+                date,
+                department,
+                item,
+                inspectors,
+            });
+        }
     }
     Ok(())
 }
+
+/// The inspectors of a table, in its row order, each field checked.
+fn inspectors_of(f: &Frame) -> PyResult<Vec<Inspector>> {
+    let mut out = Vec::with_capacity(f.num_rows());
+    for (first, batch) in f.batches_at() {
+        let owned = INSPECTOR_TEXT.try_map_text(f, batch)?;
+        let [
+            ids,
+            names,
+            depts,
+            units,
+            certificates,
+            expiries,
+            regions,
+            items,
+            tags,
+            experts,
+            actives,
+        ] = owned.each_ref().map(Text::of_opt);
+        for i in 0..batch.num_rows() {
+            let row = first + i;
+            let id_text = ids.get(i).unwrap_or("");
+            let bad = |field: &str, problem: String| {
+                f.row_error("PoolError", row, field, Some(id_text), problem)
+            };
+            let id = InspectorId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
+            let dept = DeptId::new(depts.get(i).unwrap_or(""))
+                .map_err(|e| bad("department", e.to_string()))?;
+            let mut p = Inspector::new(id, dept, certificates.get(i).unwrap_or(""));
+            names.get(i).unwrap_or("").clone_into(&mut p.name);
+            units.get(i).unwrap_or("").clone_into(&mut p.unit);
+            if let Some(d) = expiries.get(i).filter(|d| !d.trim().is_empty()) {
+                p.certificate_expiry =
+                    Some(parse_date(f, "PoolError", row, "certificate_expiry", d)?);
+            }
+            regions.get(i).unwrap_or("").clone_into(&mut p.region);
+            for item in split_list(items.get(i).unwrap_or("")) {
+                p.items
+                    .insert(ItemId::new(item).map_err(|e| bad("items", e.to_string()))?);
+            }
+            p.tags
+                .extend(split_list(tags.get(i).unwrap_or("")).map(str::to_owned));
+            // (Boolean columns arrive as "true"/"false" text.)
+            p.expert = parse_flag(experts.get(i).unwrap_or("")).map_err(|e| bad("expert", e))?;
+            p.active = match actives.get(i) {
+                Some(a) if !a.trim().is_empty() => parse_flag(a).map_err(|e| bad("active", e))?,
+                _ => true,
+            };
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The columns of an inspector table, in the order [`inspectors_of`] reads them.
+const INSPECTOR_TEXT: [&str; 11] = [
+    "id",
+    "name",
+    "department",
+    "unit",
+    "certificate",
+    "certificate_expiry",
+    "region",
+    "items",
+    "tags",
+    "expert",
+    "active",
+];
 
 /// A frozen inspector pool (执法检查人员库), for matching.
 #[pyclass(module = "shuangsuiji._native", name = "InspectorPool", frozen)]
@@ -385,65 +434,14 @@ pub(crate) struct PyInspectorPool {
 #[pymethods]
 impl PyInspectorPool {
     #[staticmethod]
-    fn from_arrow(inspectors: AnyRecordBatch) -> PyResult<Self> {
+    fn from_arrow(py: Python<'_>, inspectors: AnyRecordBatch) -> PyResult<Self> {
         let f = Frame::import("inspectors", inspectors)?;
         f.require("id")?;
         f.require("department")?;
-        let ids = f.strings("id")?.expect("required");
-        let names = [
-            "name",
-            "department",
-            "unit",
-            "certificate",
-            "certificate_expiry",
-            "region",
-            "items",
-            "tags",
-            "expert",
-            "active",
-        ];
-        let cols = names.map(|c| f.strings(c));
-        let mut kept = Vec::new();
-        for c in cols {
-            kept.push(c?);
-        }
-        let mut it: Vec<Cells<'_>> = kept.iter().map(cells).collect();
-        let mut out = Vec::with_capacity(f.num_rows());
-        for (row, id) in ids.iter().enumerate() {
-            let v: Vec<Option<&str>> = it.iter_mut().map(|c| c.next().flatten()).collect();
-            let id_text = id.unwrap_or("");
-            let bad = |field: &str, problem: String| {
-                f.row_error("PoolError", row, field, Some(id_text), problem)
-            };
-            let id = InspectorId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
-            let dept =
-                DeptId::new(v[1].unwrap_or("")).map_err(|e| bad("department", e.to_string()))?;
-            let mut p = Inspector::new(id, dept, v[3].unwrap_or(""));
-            p.name = v[0].unwrap_or("").to_owned();
-            p.unit = v[2].unwrap_or("").to_owned();
-            if let Some(d) = v[4].filter(|d| !d.trim().is_empty()) {
-                p.certificate_expiry =
-                    Some(parse_date(&f, "PoolError", row, "certificate_expiry", d)?);
-            }
-            p.region = v[5].unwrap_or("").to_owned();
-            for item in split_list(v[6].unwrap_or("")) {
-                p.items
-                    .insert(ItemId::new(item).map_err(|e| bad("items", e.to_string()))?);
-            }
-            for tag in split_list(v[7].unwrap_or("")) {
-                p.tags.insert(tag.to_owned());
-            }
-            p.expert = parse_flag(v[8].unwrap_or("")).map_err(|e| bad("expert", e))?;
-            p.active = match v[9] {
-                Some(a) if !a.trim().is_empty() => parse_flag(a).map_err(|e| bad("active", e))?,
-                _ => true,
-            };
-            out.push(p);
-        }
-        let pool = InspectorPool::from_entries(out).map_err(errors::pool)?;
-        Ok(PyInspectorPool {
-            pool: pool.into_frozen(),
-        })
+        let pool = py.detach(move || -> PyResult<FrozenInspectorPool> {
+            FrozenInspectorPool::from_entries(inspectors_of(&f)?).map_err(errors::pool)
+        })?;
+        Ok(PyInspectorPool { pool })
     }
 
     #[staticmethod]
