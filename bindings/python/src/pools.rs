@@ -466,6 +466,42 @@ impl PyInspectorPool {
         self.pool.len()
     }
 
+    fn __contains__(&self, id: &str) -> bool {
+        InspectorId::new(id).is_ok_and(|id| self.pool.position(&id).is_some())
+    }
+
+    /// The pool in canonical order, in the columns `from_arrow` reads (`certificate_expiry`
+    /// as `YYYY-MM-DD` text, `expert` and `active` booleans).
+    fn to_arrow(&self) -> PyResult<PyTable> {
+        let e = self.pool.entries();
+        let s = |f: &dyn Fn(&Inspector) -> Option<String>| -> ArrayRef {
+            Arc::new(e.iter().map(f).collect::<StringArray>())
+        };
+        let b = |f: &dyn Fn(&Inspector) -> bool| -> ArrayRef {
+            Arc::new(e.iter().map(|p| Some(f(p))).collect::<BooleanArray>())
+        };
+        let joined = |set: Vec<String>| Some(set.join(";"));
+        table(vec![
+            ("id", s(&|p| Some(p.id.to_string()))),
+            ("name", s(&|p| Some(p.name.clone()))),
+            ("department", s(&|p| Some(p.department.to_string()))),
+            ("unit", s(&|p| Some(p.unit.clone()))),
+            ("certificate", s(&|p| Some(p.certificate.clone()))),
+            (
+                "certificate_expiry",
+                s(&|p| p.certificate_expiry.map(|d| d.to_string())),
+            ),
+            ("region", s(&|p| Some(p.region.clone()))),
+            (
+                "items",
+                s(&|p| joined(p.items.iter().map(ToString::to_string).collect())),
+            ),
+            ("tags", s(&|p| joined(p.tags.iter().cloned().collect()))),
+            ("expert", b(&|p| p.expert)),
+            ("active", b(&|p| p.active)),
+        ])
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<InspectorPool {} inspectors, digest {}>",

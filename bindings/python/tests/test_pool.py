@@ -99,3 +99,49 @@ def test_inspector_pool(county: ssj.DemoCounty) -> None:
     with pytest.raises(ssj.PoolError) as e:
         ssj.InspectorPool.from_frame({"id": ["P1"], "department": ["D01"], "certificate": ["X"], "expert": ["perhaps"]})
     assert e.value.field == "expert"
+
+
+def test_inspector_pool_round_trips_through_arrow_pandas_and_polars(county: ssj.DemoCounty) -> None:
+    pool = county.inspectors
+    table = pool.to_arrow()
+    assert table.column_names == list(ssj.INSPECTOR_COLUMNS)
+    assert table.schema.field("expert").type == pa.bool_()
+    for frame in (table, pool.to_pandas(), pool.to_polars()):
+        assert ssj.InspectorPool.from_frame(frame).digest == pool.digest
+    first = table.column("id")[0].as_py()
+    assert first in pool and "nobody" not in pool and 7 not in pool
+    # A changed field changes the digest: the columns are really read back.
+    changed = table.set_column(table.schema.get_field_index("active"), "active",
+                               pa.array([False] * table.num_rows))
+    assert ssj.InspectorPool.from_frame(changed).digest != pool.digest
+
+
+def test_list_columns_are_read_as_lists() -> None:
+    as_text = ssj.TargetPool.from_frame(pl.DataFrame({"id": ["E1", "E2"], "tags": ["食品经营;餐饮服务", None]}))
+    as_list = ssj.TargetPool.from_frame(pl.DataFrame({"id": ["E1", "E2"], "tags": [["餐饮服务", "食品经营"], None]}))
+    assert as_list.digest == as_text.digest
+    people = {"id": ["P1"], "department": ["D01"], "certificate": ["C1"]}
+    a = ssj.InspectorPool.from_frame(pl.DataFrame({**people, "items": ["I-1;I-2"]}))
+    b = ssj.InspectorPool.from_frame(pl.DataFrame({**people, "items": [["I-2", "I-1"]]}))
+    assert a.digest == b.digest
+
+
+def test_batches_keep_row_numbers() -> None:
+    """A table of several record batches: a bad cell in the third batch names its table row."""
+    batches = [pa.record_batch({"id": [f"E{b}{i}" for i in range(4)], "grade": ["A"] * 4}) for b in range(3)]
+    bad = pa.record_batch({"id": ["E20", "E21", "E22", "E23"], "grade": ["A", "A", "Z", "A"]})
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(pa.Table.from_batches(batches[:2] + [bad]))
+    assert (e.value.row, e.value.id, e.value.field) == (11, "E22", "grade")
+    whole = ssj.TargetPool.from_frame(pa.Table.from_batches(batches))
+    assert whole.digest == ssj.TargetPool.from_frame(pa.Table.from_batches(batches).combine_chunks()).digest
+
+
+def test_integer_and_boolean_columns() -> None:
+    text = ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": ["3", ""], "positive_list": ["是", "否"]}))
+    typed = ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": pa.array([3, None], pa.int32()),
+                                                "positive_list": [True, False]}))
+    assert text.digest == typed.digest
+    with pytest.raises(ssj.InvalidInputError) as e:
+        ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": ["3", "three"]}))
+    assert (e.value.row, e.value.field) == (2, "risk_score")

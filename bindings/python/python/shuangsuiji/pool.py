@@ -138,6 +138,21 @@ class InspectorPool:
         """The inspectors as dicts, in canonical order."""
         return list(json.loads(self.to_json()))
 
+    def to_arrow(self) -> pa.Table:
+        """The inspectors in canonical order, in the columns :meth:`from_frame` reads."""
+        return _arrow.table(self._native.to_arrow())
+
+    def to_pandas(self) -> Any:
+        """:meth:`to_arrow` as a pandas DataFrame."""
+        return self.to_arrow().to_pandas()
+
+    def to_polars(self) -> Any:
+        """:meth:`to_arrow` as a polars DataFrame."""
+        return _arrow.to_polars(self.to_arrow())
+
+    def __contains__(self, inspector_id: object) -> bool:
+        return isinstance(inspector_id, str) and inspector_id in self._native
+
     @property
     def digest(self) -> str:
         """The SM3 digest of the canonical encoding."""
