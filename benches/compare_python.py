@@ -16,7 +16,7 @@ machine may be shared, and other work only ever adds time) of:
   (A 5%, B 20%, C 60%, D 100%, public entropy), ``KpiInput.from_frames(**polars)`` and
   ``.report()`` (the same from pandas);
 - Rust (``cargo run --release -p shuangsuiji-benches --bin python_compare -- N RUNS KPI_DIR``):
-  ``TargetPool::from_entries`` + ``into_frozen`` from ready targets, ``record::draw``,
+  ``FrozenPool::from_entries`` from ready targets, ``record::draw``,
   ``KpiInput::from_csv`` of the same files and ``KpiReport::compute``.
 
 The script checks that both sides built the same pool (digest) and drew the same number of

@@ -4,10 +4,13 @@ use crate::columns::{Frame, Text, table};
 use crate::errors;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt32Array};
+use arrow_schema::DataType;
 use chrono::NaiveDate;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
+use rayon::prelude::*;
 use shuangsuiji::credit::CreditCode;
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
 use shuangsuiji::inspector::{FrozenInspectorPool, Inspector, InspectorPool};
@@ -15,6 +18,7 @@ use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetPool};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 fn parse_flag(value: &str) -> Result<bool, String> {
     match value.trim().to_lowercase().as_str() {
@@ -178,12 +182,31 @@ const TARGET_TEXT: [&str; 10] = [
     "tags",
 ];
 
-/// The targets of a table, in its row order, each field checked.
-fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
-    f.require("id")?;
-    let mut out = Vec::with_capacity(f.num_rows());
-    for (first, batch) in f.batches_at() {
-        let owned = TARGET_TEXT.try_map_text(f, batch)?;
+/// The columns of one record batch of a target table, as read (text cast once per batch).
+struct TargetBatch {
+    /// The table row of the batch's first row.
+    first: usize,
+    text: [Option<ArrayRef>; 10],
+    scores: Option<ArrayRef>,
+    positive: Option<ArrayRef>,
+}
+
+impl TargetBatch {
+    fn read(f: &Frame, first: usize, batch: &RecordBatch) -> PyResult<TargetBatch> {
+        let positive = batch.column_by_name("positive_list");
+        Ok(TargetBatch {
+            first,
+            text: TARGET_TEXT.try_map_text(f, batch)?,
+            scores: f.ints_in(batch, "risk_score")?,
+            positive: match positive {
+                Some(a) if a.data_type() == &DataType::Boolean => Some(a.clone()),
+                Some(_) => f.text_in(batch, "positive_list")?,
+                None => None,
+            },
+        })
+    }
+
+    fn columns(&self) -> TargetColumns<'_> {
         let [
             ids,
             codes,
@@ -195,93 +218,164 @@ fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
             statuses,
             grades,
             tags,
-        ] = owned.each_ref().map(Text::of_opt);
-        let scores = f.ints_in(batch, "risk_score")?;
-        let positive = batch.column_by_name("positive_list");
-        let positive_bools = positive.and_then(|a| a.as_boolean_opt());
-        let positive_text = match (positive, positive_bools) {
-            (Some(_), None) => f.text_in(batch, "positive_list")?,
-            _ => None,
-        };
-        let positive_text = Text::of_opt(&positive_text);
-        for i in 0..batch.num_rows() {
-            let row = first + i;
-            let id_text = ids.get(i).unwrap_or("");
-            let bad = |field: &str, problem: String| {
-                f.row_error("PoolError", row, field, Some(id_text), problem)
-            };
-            let id = TargetId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
-            let mut t = Target::new(id);
-            if let Some(name) = names.get(i) {
-                t.name = name.to_owned();
-            }
-            if let Some(code) = codes.get(i).filter(|c| !c.is_empty()) {
-                t.credit_code = Some(CreditCode::parse(code).map_err(|e| {
-                    let mut d = errors::credit_details(&e);
-                    d.push(("row", (row + 1).into()));
-                    d.push(("field", "credit_code".into()));
-                    d.push(("id", id_text.into()));
-                    errors::raise(
-                        "InvalidCreditCode",
-                        format!(
-                            "{}, row {}, credit_code: {code:?} is not a valid code: {e}",
-                            f.what,
-                            row + 1
-                        ),
-                        d,
-                    )
-                })?);
-            }
-            if let Some(kind) = kinds.get(i).filter(|k| !k.trim().is_empty()) {
-                t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
-            }
-            for (field, column) in [
-                (&mut t.region, regions),
-                (&mut t.industry, industries),
-                (&mut t.grid, grids),
-            ] {
-                if let Some(v) = column.get(i) {
-                    v.clone_into(field);
-                }
-            }
-            if let Some(status) = statuses.get(i).filter(|s| !s.trim().is_empty()) {
-                t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
-            }
-            if let Some(grade) = grades.get(i).filter(|g| !g.trim().is_empty()) {
-                t.grade = Some(
-                    grade
-                        .parse::<RiskGrade>()
-                        .map_err(|e| bad("grade", e.to_string()))?,
-                );
-            }
-            if let Some(scores) = &scores {
-                if let Some(score) = f.int_at(scores, i, row, "risk_score")? {
-                    let n = u32::try_from(score)
-                        .ok()
-                        .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
-                        .ok_or_else(|| {
-                            bad(
-                                "risk_score",
-                                format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
-                            )
-                        })?;
-                    t.risk_score = Some(n);
-                }
-            }
-            t.positive_list = match positive_bools {
-                Some(b) => b.is_valid(i) && b.value(i),
-                None => match positive_text.get(i) {
-                    Some(v) => parse_flag(v).map_err(|e| bad("positive_list", e))?,
-                    None => false,
-                },
-            };
-            if let Some(tag) = tags.get(i) {
-                t.tags.extend(split_list(tag).map(str::to_owned));
-            }
-            out.push(t);
+        ] = self.text.each_ref().map(Text::of_opt);
+        let bools = self.positive.as_ref().and_then(|a| a.as_boolean_opt());
+        TargetColumns {
+            first: self.first,
+            ids,
+            codes,
+            names,
+            kinds,
+            places: [regions, industries, grids],
+            statuses,
+            grades,
+            tags,
+            scores: self.scores.as_ref(),
+            positive_bools: bools,
+            positive_text: match bools {
+                Some(_) => Text::Absent,
+                None => Text::of_opt(&self.positive),
+            },
         }
     }
+}
+
+/// The typed cells of a [`TargetBatch`].
+struct TargetColumns<'a> {
+    first: usize,
+    ids: Text<'a>,
+    codes: Text<'a>,
+    names: Text<'a>,
+    kinds: Text<'a>,
+    /// Region, industry, grid.
+    places: [Text<'a>; 3],
+    statuses: Text<'a>,
+    grades: Text<'a>,
+    tags: Text<'a>,
+    scores: Option<&'a ArrayRef>,
+    positive_bools: Option<&'a BooleanArray>,
+    positive_text: Text<'a>,
+}
+
+/// The targets of a table, in its row order, each field checked: converted on every core
+/// (rayon writes each row in place), and, when a row fails, read again in order so that the
+/// error is always the first bad row's.
+fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
+    f.require("id")?;
+    let batches = f
+        .batches_at()
+        .map(|(first, batch)| TargetBatch::read(f, first, batch))
+        .collect::<PyResult<Vec<_>>>()?;
+    let columns: Vec<TargetColumns<'_>> = batches.iter().map(TargetBatch::columns).collect();
+    let at = |row: usize| {
+        let c = &columns[columns.partition_point(|c| c.first <= row) - 1];
+        target_at(f, c, row)
+    };
+    let rows = f.num_rows();
+    // A bad row becomes a stand-in (so that every row is written in place) and stops the
+    // rest of the pass; the error is then found by reading the rows in order.
+    let failed = AtomicBool::new(false);
+    let stand_in = Target::new(TargetId::new("-").expect("a valid id"));
+    let mut out = Vec::with_capacity(rows);
+    (0..rows)
+        .into_par_iter()
+        .with_min_len(1 << 12)
+        .map(|row| {
+            if failed.load(Ordering::Relaxed) {
+                return stand_in.clone();
+            }
+            at(row).unwrap_or_else(|_| {
+                failed.store(true, Ordering::Relaxed);
+                stand_in.clone()
+            })
+        })
+        .collect_into_vec(&mut out);
+    if failed.into_inner() {
+        for row in 0..rows {
+            at(row)?;
+        }
+        // Reading a row has no state: it fails in order as it failed in parallel.
+        return Err(PyRuntimeError::new_err(
+            "a row failed to convert in parallel but not in order",
+        ));
+    }
     Ok(out)
+}
+
+/// Row `row` of the table (in batch `c`) as a target.
+fn target_at(f: &Frame, c: &TargetColumns<'_>, row: usize) -> PyResult<Target> {
+    let i = row - c.first;
+    let id_text = c.ids.get(i).unwrap_or("");
+    let bad =
+        |field: &str, problem: String| f.row_error("PoolError", row, field, Some(id_text), problem);
+    let id = TargetId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
+    let mut t = Target::new(id);
+    if let Some(name) = c.names.get(i) {
+        t.name = name.to_owned();
+    }
+    if let Some(code) = c.codes.get(i).filter(|c| !c.is_empty()) {
+        t.credit_code = Some(CreditCode::parse(code).map_err(|e| {
+            let mut d = errors::credit_details(&e);
+            d.push(("row", (row + 1).into()));
+            d.push(("field", "credit_code".into()));
+            d.push(("id", id_text.into()));
+            errors::raise(
+                "InvalidCreditCode",
+                format!(
+                    "{}, row {}, credit_code: {code:?} is not a valid code: {e}",
+                    f.what,
+                    row + 1
+                ),
+                d,
+            )
+        })?);
+    }
+    if let Some(kind) = c.kinds.get(i).filter(|k| !k.trim().is_empty()) {
+        t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
+    }
+    for (field, column) in [&mut t.region, &mut t.industry, &mut t.grid]
+        .into_iter()
+        .zip(c.places)
+    {
+        if let Some(v) = column.get(i) {
+            v.clone_into(field);
+        }
+    }
+    if let Some(status) = c.statuses.get(i).filter(|s| !s.trim().is_empty()) {
+        t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
+    }
+    if let Some(grade) = c.grades.get(i).filter(|g| !g.trim().is_empty()) {
+        t.grade = Some(
+            grade
+                .parse::<RiskGrade>()
+                .map_err(|e| bad("grade", e.to_string()))?,
+        );
+    }
+    if let Some(scores) = c.scores {
+        if let Some(score) = f.int_at(scores, i, row, "risk_score")? {
+            let n = u32::try_from(score)
+                .ok()
+                .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "risk_score",
+                        format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
+                    )
+                })?;
+            t.risk_score = Some(n);
+        }
+    }
+    t.positive_list = match c.positive_bools {
+        Some(b) => b.is_valid(i) && b.value(i),
+        None => match c.positive_text.get(i) {
+            Some(v) => parse_flag(v).map_err(|e| bad("positive_list", e))?,
+            None => false,
+        },
+    };
+    if let Some(tag) = c.tags.get(i) {
+        t.tags.extend(split_list(tag).map(str::to_owned));
+    }
+    Ok(t)
 }
 
 /// The named text columns of a batch ([`Frame::text_in`]), each `None` when absent.

@@ -145,3 +145,20 @@ def test_integer_and_boolean_columns() -> None:
     with pytest.raises(ssj.InvalidInputError) as e:
         ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": ["3", "three"]}))
     assert (e.value.row, e.value.field) == (2, "risk_score")
+
+
+def test_the_first_bad_row_of_a_large_table_is_reported() -> None:
+    """Rows are converted in parallel; the error is still the first bad row's, in table order."""
+    n = 200_000
+    grades = ["A"] * n
+    grades[150_000] = "X"
+    grades[170_000] = "Y"
+    grades[60_000] = "Z"
+    table = pa.table({"id": [f"E{i:07}" for i in range(n)], "grade": grades})
+    for frame in (table, pa.Table.from_batches(table.to_batches(max_chunksize=7_000)), pl.from_arrow(table)):
+        with pytest.raises(ssj.PoolError) as e:
+            ssj.TargetPool.from_frame(frame)
+        assert (e.value.row, e.value.id, e.value.field) == (60_001, "E0060000", "grade")
+    grades[60_000] = "B"
+    pool = ssj.TargetPool.from_frame(pa.table({"id": table.column("id"), "grade": ["B" if g in "XY" else g for g in grades]}))
+    assert len(pool) == n
