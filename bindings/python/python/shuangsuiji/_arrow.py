@@ -26,6 +26,11 @@ def column(values: Any) -> Any:
 def frame(data: Any) -> Any:
     """Something with the Arrow PyCapsule interface for a table-like input (pandas ≥ 2.2,
     polars, pyarrow, duckdb results); a dict of columns becomes a pyarrow table."""
+    if type(data).__module__.startswith("duckdb"):
+        # A duckdb relation streams from its connection, which holds one open result at a
+        # time: read it now, so that several relations of one connection can be passed
+        # together (e.g. the tables of KpiInput.from_frames).
+        return pa.table(data)
     if hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__"):
         return data
     if isinstance(data, dict):
