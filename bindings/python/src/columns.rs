@@ -244,3 +244,23 @@ impl Frame {
         matches!(chunks.first()?.data_type(), DataType::List(_)).then_some(chunks)
     }
 }
+
+impl Frame {
+    /// The chunks of a column as the batches hold them (one per batch, in order), or `None`
+    /// if the table has no such column.
+    pub(crate) fn column_chunks(&self, column: &str) -> Option<Vec<ArrayRef>> {
+        self.chunks(column)
+    }
+
+    /// The number of rows of each batch, in order.
+    pub(crate) fn batch_rows(&self) -> Vec<usize> {
+        self.batches.iter().map(RecordBatch::num_rows).collect()
+    }
+}
+
+impl StrColumn {
+    /// The chunks (each a `Utf8`, `LargeUtf8` or `Utf8View` array), in order.
+    pub(crate) fn chunks(&self) -> &[ArrayRef] {
+        &self.chunks
+    }
+}
