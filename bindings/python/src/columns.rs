@@ -151,21 +151,6 @@ impl StrColumn {
                 }
             })
     }
-
-    /// The value of a row (random access; prefer [`StrColumn::iter`] for a full pass).
-    pub(crate) fn get(&self, row: usize) -> Option<&str> {
-        let k = self.starts.partition_point(|&s| s <= row) - 1;
-        let c = &self.chunks[k];
-        let i = row - self.starts[k];
-        if c.is_null(i) {
-            return None;
-        }
-        Some(match c.data_type() {
-            DataType::Utf8 => c.as_string::<i32>().value(i),
-            DataType::LargeUtf8 => c.as_string::<i64>().value(i),
-            _ => c.as_string_view().value(i),
-        })
-    }
 }
 
 /// A table of one batch from named columns.
@@ -342,5 +327,25 @@ impl<'a> Text<'a> {
             Text::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
             Text::View(a) => (!a.is_null(i)).then(|| a.value(i)),
         }
+    }
+}
+
+impl Frame {
+    /// The chunks of a column as the batches hold them (one per batch, in order), or `None`
+    /// if the table has no such column.
+    pub(crate) fn column_chunks(&self, column: &str) -> Option<Vec<ArrayRef>> {
+        self.chunks(column)
+    }
+
+    /// The number of rows of each batch, in order.
+    pub(crate) fn batch_rows(&self) -> Vec<usize> {
+        self.batches.iter().map(RecordBatch::num_rows).collect()
+    }
+}
+
+impl StrColumn {
+    /// The chunks (each a `Utf8`, `LargeUtf8` or `Utf8View` array), in order.
+    pub(crate) fn chunks(&self) -> &[ArrayRef] {
+        &self.chunks
     }
 }

@@ -1,18 +1,29 @@
 //! The KPI report from data frames (one per table of `docs/KPI.md`) or CSV text.
 //!
-//! Data frames reach the core through its CSV reader: the tables are written to CSV text in
-//! Rust (no Python loop) and read by `KpiInput::from_csv`, so a data frame and a file go through
-//! exactly the same checks, with the same error lines and fields.
+//! Data frames are read column-wise, with no CSV text in between: each frame becomes a
+//! `ColumnSource` ([`FrameColumns`]: every column as the text its CSV field would hold) and
+//! `KpiInput::from_columns` hands its rows to the row readers of `KpiInput::from_csv`, so a data
+//! frame and a file go through exactly the same checks, with the same error fields; the error
+//! line is the row + 2, the row's line in the CSV file (header on line 1). The GIL is released
+//! while the columns are typed and read.
 
 use crate::columns::{Frame, StrColumn, table};
 use crate::errors;
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, Float64Array, StringArray, UInt64Array};
+use arrow_array::types::Date32Type;
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, LargeStringArray, StringArray,
+    StringViewArray, UInt64Array,
+};
 use arrow_schema::DataType;
+use chrono::{Datelike, NaiveDate};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
-use shuangsuiji::kpi::{KpiConfig, KpiCsv, KpiInput, KpiKind, KpiReport, Kpis, Period, Table};
+use shuangsuiji::kpi::{
+    ColumnSource, KpiColumns, KpiConfig, KpiCsv, KpiError, KpiInput, KpiKind, KpiReport, Kpis,
+    Period, Table,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -79,56 +90,182 @@ fn text_cells(frame: &Frame, name: &str) -> PyResult<StrColumn> {
     Ok(frame.strings(name)?.expect("the column exists"))
 }
 
-/// The CSV text of a table, written in row ranges on up to four threads (large tables are
-/// millions of rows; the pieces are joined in order).
-fn csv_text(frame: &Frame) -> PyResult<String> {
-    let names: Vec<String> = frame
-        .column_names()
-        .into_iter()
-        .filter(|n| !n.starts_with("__index_level_"))
-        .collect();
-    let cols = names
-        .iter()
-        .map(|n| text_cells(frame, n))
-        .collect::<PyResult<Vec<_>>>()?;
-    let rows = frame.num_rows();
-    let fail = |e: csv::Error| errors::input(format!("{}: {e}", frame.what), vec![]);
-    let mut header = csv::Writer::from_writer(Vec::new());
-    header.write_record(&names).map_err(fail)?;
-    let mut out = header
-        .into_inner()
-        .map_err(|e| errors::input(e.to_string(), vec![]))?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 4);
-    let per = rows.div_ceil(threads).max(100_000);
-    let write_range = |from: usize, to: usize| -> Result<Vec<u8>, csv::Error> {
-        let mut w = csv::Writer::from_writer(Vec::with_capacity((to - from) * 16 * cols.len()));
-        let mut row: Vec<&str> = Vec::with_capacity(cols.len());
-        for r in from..to {
-            row.clear();
-            row.extend(cols.iter().map(|c| c.get(r).unwrap_or("")));
-            w.write_record(&row)?;
+/// The cells of one column in one batch, typed once so that a cell is a match and an index.
+enum Chunk {
+    Utf8(StringArray),
+    LargeUtf8(LargeStringArray),
+    Utf8View(StringViewArray),
+    /// `true` / `false`, as Arrow casts booleans to text, without building the text.
+    Bool(BooleanArray),
+    /// Dates as `YYYY-MM-DD`, ten bytes a row, written once ([`date_text`]), with the array
+    /// for its nulls.
+    Dates(String, Date32Array),
+}
+
+impl Chunk {
+    /// A text chunk of [`text_cells`].
+    fn of_text(a: &ArrayRef) -> Chunk {
+        match a.data_type() {
+            DataType::Utf8 => Chunk::Utf8(a.as_string::<i32>().clone()),
+            DataType::LargeUtf8 => Chunk::LargeUtf8(a.as_string::<i64>().clone()),
+            _ => Chunk::Utf8View(a.as_string_view().clone()),
         }
-        w.into_inner().map_err(|e| e.into_error().into())
-    };
-    let pieces: Vec<Result<Vec<u8>, csv::Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..rows)
-            .step_by(per)
-            .map(|from| {
-                let to = (from + per).min(rows);
-                scope.spawn(move || write_range(from, to))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a CSV writer thread does not panic"))
-            .collect()
-    });
-    for piece in pieces {
-        out.extend_from_slice(&piece.map_err(fail)?);
     }
-    String::from_utf8(out).map_err(|e| errors::input(e.to_string(), vec![]))
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Chunk::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Chunk::LargeUtf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Chunk::Utf8View(a) => a.is_valid(i).then(|| a.value(i)),
+            Chunk::Bool(a) => a
+                .is_valid(i)
+                .then(|| if a.value(i) { "true" } else { "false" }),
+            Chunk::Dates(text, a) => a.is_valid(i).then(|| &text[i * 10..i * 10 + 10]),
+        }
+    }
+}
+
+/// A `date32` chunk as `YYYY-MM-DD` text, ten bytes a row (nulls as blanks), or `None` when a
+/// date is outside the years 0–9999, which Arrow's cast writes otherwise (`+10000-01-01`):
+/// those chunks take the cast.
+fn date_text(a: &Date32Array) -> Option<String> {
+    const EPOCH_FROM_CE: i32 = 719_163;
+    let mut out = Vec::with_capacity(a.len() * 10);
+    for (i, &days) in a.values().iter().enumerate() {
+        if a.is_null(i) {
+            out.extend_from_slice(b"          ");
+            continue;
+        }
+        let d = NaiveDate::from_num_days_from_ce_opt(days.checked_add(EPOCH_FROM_CE)?)?;
+        let (y, m, dd) = (u32::try_from(d.year()).ok()?, d.month(), d.day());
+        if y > 9999 {
+            return None;
+        }
+        let digit = |v: u32| b'0' + (v % 10) as u8;
+        out.extend_from_slice(&[
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(dd / 10),
+            digit(dd),
+        ]);
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A data frame as a [`ColumnSource`] for `KpiInput::from_columns`: every column as text, as
+/// [`text_cells`] gives it (strings, anything Arrow casts to text, lists joined by `;`), with
+/// `boolean` and `date32` columns written directly (`true`/`false`, `YYYY-MM-DD`, the text
+/// Arrow's cast gives). Columns named `__index_level_…` (pandas' index) are left out.
+///
+/// A cell is found without searching: the columns of a frame come from the same record
+/// batches, so they share the batch boundaries; `block` gives the batch of every
+/// 2^[`BLOCK_BITS`]-th row, and the batch of a row is found from there (the next batches are
+/// rarely smaller than a block). No allocation per row: the text of strings is borrowed from
+/// the Arrow buffers.
+struct FrameColumns {
+    names: Vec<String>,
+    /// The first row of each batch, and the number of rows at the end.
+    starts: Vec<usize>,
+    /// Per column, one chunk per batch.
+    columns: Vec<Vec<Chunk>>,
+    /// The batch holding row `j << BLOCK_BITS`, for every `j`.
+    block: Vec<u32>,
+}
+
+const BLOCK_BITS: u32 = 10;
+
+impl FrameColumns {
+    fn new(frame: &Frame) -> PyResult<FrameColumns> {
+        let names: Vec<String> = frame
+            .column_names()
+            .into_iter()
+            .filter(|n| !n.starts_with("__index_level_"))
+            .collect();
+        let mut starts = vec![0];
+        for n in frame.batch_rows() {
+            starts.push(starts.last().copied().unwrap_or(0) + n);
+        }
+        let rows = starts.last().copied().unwrap_or(0);
+        let columns = names
+            .iter()
+            .map(|name| {
+                let raw = frame.column_chunks(name).expect("the column exists");
+                let direct: Option<Vec<Chunk>> = raw
+                    .iter()
+                    .map(|c| match c.data_type() {
+                        DataType::Boolean => Some(Chunk::Bool(c.as_boolean().clone())),
+                        DataType::Date32 => {
+                            let a = c.as_primitive::<Date32Type>();
+                            date_text(a).map(|t| Chunk::Dates(t, a.clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let chunks = match direct {
+                    Some(chunks) => chunks,
+                    None => text_cells(frame, name)?
+                        .chunks()
+                        .iter()
+                        .map(Chunk::of_text)
+                        .collect(),
+                };
+                if chunks.len() + 1 != starts.len() {
+                    return Err(errors::input(
+                        format!(
+                            "{}: column {name:?} is not in the table's batches",
+                            frame.what
+                        ),
+                        vec![("field", name.as_str().into())],
+                    ));
+                }
+                Ok(chunks)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut block = Vec::with_capacity((rows >> BLOCK_BITS) + 1);
+        let mut k = 0;
+        for j in 0..=(rows >> BLOCK_BITS) {
+            while k + 2 < starts.len() && starts[k + 1] <= j << BLOCK_BITS {
+                k += 1;
+            }
+            block.push(u32::try_from(k).map_err(|e| errors::input(e.to_string(), vec![]))?);
+        }
+        Ok(FrameColumns {
+            names,
+            starts,
+            columns,
+            block,
+        })
+    }
+}
+
+impl ColumnSource for FrameColumns {
+    fn num_columns(&self) -> usize {
+        self.names.len()
+    }
+
+    fn column_name(&self, column: usize) -> &str {
+        &self.names[column]
+    }
+
+    fn num_rows(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    #[inline]
+    fn cell(&self, row: usize, column: usize) -> Option<&str> {
+        let mut k = self.block[row >> BLOCK_BITS] as usize;
+        while self.starts[k + 1] <= row {
+            k += 1;
+        }
+        self.columns[column][k].get(row - self.starts[k])
+    }
 }
 
 /// The flat KPI input.
@@ -142,17 +279,24 @@ impl PyKpiInput {
     /// From Arrow tables keyed by table name (`departments`, `plans`, …; missing ones empty).
     #[staticmethod]
     fn from_arrow(py: Python<'_>, tables: HashMap<String, AnyRecordBatch>) -> PyResult<Self> {
-        let mut csv = KpiCsv::default();
+        let mut frames = Vec::with_capacity(tables.len());
         for (name, data) in tables {
             let t = table_of(&name)?;
-            let frame = Frame::import(t.file_name(), data)?;
-            *csv.get_mut(t) = py.detach(|| csv_text(&frame))?;
+            frames.push((t, Frame::import(t.file_name(), data)?));
         }
-        let input = py
-            .detach(move || KpiInput::from_csv(&csv))
-            .map_err(errors::kpi)?;
+        let input = py.detach(move || -> PyResult<Result<KpiInput, KpiError>> {
+            let sources = frames
+                .iter()
+                .map(|(t, f)| Ok((*t, FrameColumns::new(f)?)))
+                .collect::<PyResult<Vec<_>>>()?;
+            let mut columns = KpiColumns::default();
+            for (t, s) in &sources {
+                columns.set(*t, s);
+            }
+            Ok(KpiInput::from_columns(&columns))
+        })?;
         Ok(PyKpiInput {
-            input: Arc::new(input),
+            input: Arc::new(input.map_err(errors::kpi)?),
         })
     }
 

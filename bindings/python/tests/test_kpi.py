@@ -86,3 +86,93 @@ def test_report_runs_without_the_gil() -> None:
     for t in threads:
         t.join()
     assert len(set(out)) == 1
+
+
+def _big_csv(n: int) -> dict[str, str]:
+    """CSV text of a valid input with ``n`` drawn targets and results (``n // 1000`` tasks)."""
+    tasks = max(1, n // 1000)
+    return {
+        "departments": "id,name\nD01,市场监管局\n",
+        "plans": "id,year,department,kind\n" + "".join(f"P{k:06},2026,D01,single\n" for k in range(tasks)),
+        "tasks": "id,plans,lead,joint,graded,created_on,due_on,completed_on\n" + "".join(
+            f"T{k:06},P{k:06},D01,false,true,2026-03-01,2026-11-30,2026-06-01\n" for k in range(tasks)),
+        "drawn": "task,target,stratum,inclusion_probability\n" + "".join(
+            f"T{min(i // 1000, tasks - 1):06},E{i:08},B,0.2\n" for i in range(n)),
+        "results": "task,target,codes,inspected_on,entered_on,mobile,published_on\n" + "".join(
+            f"T{min(i // 1000, tasks - 1):06},E{i:08},{'发现问题已责令改正' if i % 10 == 0 else '未发现问题'},"
+            f"2026-05-10,2026-05-10,true,2026-05-20\n" for i in range(n)),
+    }
+
+
+def _frames_of(texts: dict[str, str]) -> dict[str, pa.Table]:
+    """Every table read from its CSV text with every column as text."""
+    out = {}
+    for name, text in texts.items():
+        cols = text.split("\n", 1)[0].split(",")
+        out[name] = pacsv.read_csv(pa.BufferReader(text.encode()), convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in cols}, strings_can_be_null=False))
+    return out
+
+
+def _error(f) -> tuple:
+    with pytest.raises(ssj.KpiInputError) as e:
+        f()
+    return (e.value.table, e.value.line, e.value.field, str(e.value))
+
+
+def test_a_bad_value_in_a_large_frame_is_reported_as_from_csv() -> None:
+    # 300,000 results: read in two halves (from 65,536 rows). A bad value in the second half,
+    # then one in each half (the first one is reported, as by one reader).
+    n = 300_000
+    texts = _big_csv(n)
+    good = _frames_of(texts)
+    assert ssj.KpiInput.from_frames(**good).counts()["results"] == n
+    lines = texts["results"].split("\n")
+    for bad_rows in ([250_000], [200_000, 100], [n // 2, n // 2 - 1], [n // 2]):
+        bad = list(lines)
+        for r in bad_rows:
+            bad[r + 1] = bad[r + 1].replace("2026-05-10,2026-05-10", "2026-05-10,2026-13-10")
+        broken = dict(texts, results="\n".join(bad))
+        from_csv = _error(lambda: ssj.KpiInput.from_csv(broken))
+        assert from_csv[:3] == ("results.csv", min(bad_rows) + 2, "entered_on")
+        frames = _frames_of(broken)
+        assert _error(lambda: ssj.KpiInput.from_frames(**frames)) == from_csv
+        assert _error(lambda: ssj.KpiInput.from_frames(**{k: pl.from_arrow(v) for k, v in frames.items()})) == from_csv
+    # A validation error (a result for a target never drawn), found after reading: same line.
+    bad = list(lines)
+    bad[280_001] = bad[280_001].replace("E00280000", "E99999999")
+    broken = dict(texts, results="\n".join(bad))
+    frames = _frames_of(broken)
+    assert _error(lambda: ssj.KpiInput.from_frames(**frames)) == _error(lambda: ssj.KpiInput.from_csv(broken))
+
+
+def test_date32_and_bool_columns_read_as_their_text() -> None:
+    texts = _big_csv(3000)
+    frames = _frames_of(texts)
+    results = frames["results"].to_pandas()
+    results["inspected_on"] = pd.to_datetime(results["inspected_on"]).dt.date
+    results["mobile"] = results["mobile"] == "true"
+    typed = pa.Table.from_pandas(results, preserve_index=False)
+    assert typed.schema.field("inspected_on").type == pa.date32()
+    assert typed.schema.field("mobile").type == pa.bool_()
+    expected = ssj.KpiInput.from_csv(texts).to_csv()
+    assert ssj.KpiInput.from_frames(**dict(frames, results=typed)).to_csv() == expected
+    assert ssj.KpiInput.from_frames(**dict(frames, results=pl.from_arrow(typed))).to_csv() == expected
+    # A pandas frame with an index of its own (Arrow's __index_level_0__ column is skipped).
+    indexed = results.set_index(pd.Index(range(10, 3010)))
+    assert ssj.KpiInput.from_frames(**dict(frames, results=pa.Table.from_pandas(indexed))).to_csv() == expected
+    # Errors in typed columns name the line the row has in the CSV file: a publication before the
+    # inspection (a date32 column), a missing flag (a null in a bool column).
+    early = results.copy()
+    early.loc[2500, "inspected_on"] = pd.Timestamp("2026-06-01").date()
+    lines = texts["results"].split("\n")
+    lines[2501] = lines[2501].replace("2026-05-10,2026-05-10", "2026-06-01,2026-05-10")
+    assert _error(lambda: ssj.KpiInput.from_frames(**dict(frames, results=early))) == _error(
+        lambda: ssj.KpiInput.from_csv(dict(texts, results="\n".join(lines))))
+    nulls = typed.set_column(typed.schema.get_field_index("mobile"), "mobile",
+                             pa.array([None if i == 1234 else True for i in range(3000)], pa.bool_()))
+    lines = texts["results"].split("\n")
+    lines[1235] = lines[1235].replace(",true,", ",,")
+    from_csv = _error(lambda: ssj.KpiInput.from_csv(dict(texts, results="\n".join(lines))))
+    assert from_csv[:3] == ("results.csv", 1236, "mobile")
+    assert _error(lambda: ssj.KpiInput.from_frames(**dict(frames, results=nulls))) == from_csv

@@ -4,7 +4,8 @@
 //! result publication, problem discovery, plan fulfilment, …), computed by hand from platform
 //! exports, and the reports disagree on denominators. This module computes every rate of
 //! `docs/KPI.md` from one flat input ([`KpiInput`]) that either comes from the platform's CSV
-//! exports ([`KpiInput::from_csv`]) or from the library's own cycle
+//! exports ([`KpiInput::from_csv`]), from columns in memory such as data frames
+//! ([`KpiInput::from_columns`]), or from the library's own cycle
 //! ([`KpiInput::from_year`]), so a demo year and a spreadsheet go through the same code.
 //!
 //! Why a flat input rather than the cycle's rich types: exports are flat tables, and the
@@ -53,6 +54,7 @@ use std::fmt;
 
 mod assess;
 mod codes;
+mod columns;
 mod compute;
 mod csv_io;
 mod estimate;
@@ -61,6 +63,7 @@ mod input;
 mod rate;
 mod render;
 mod report;
+mod rows;
 mod year;
 
 #[cfg(test)]
@@ -73,6 +76,7 @@ pub use assess::{
     TierRule,
 };
 pub use codes::{ResultCodes, UnknownCode};
+pub use columns::{ColumnSource, KpiColumns};
 pub use csv_io::KpiCsv;
 pub use estimate::{Estimate, Observation, StratumEstimate, hajek};
 pub use input::{
@@ -144,8 +148,8 @@ impl fmt::Display for Table {
 /// Why an input cannot be read or a report cannot be computed.
 ///
 /// `line` is the line of the CSV file on which the row starts, the header being line 1; for an
-/// input built in memory it is the row's index plus 2, the line of [`KpiInput::to_csv`]'s
-/// output when no field spans lines.
+/// input built in memory or read from columns ([`KpiInput::from_columns`]) it is the row's
+/// index plus 2, the line of [`KpiInput::to_csv`]'s output when no field spans lines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KpiError {
     /// Text that is not CSV.

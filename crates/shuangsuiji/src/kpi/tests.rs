@@ -707,3 +707,226 @@ fn tables_read_in_halves_give_the_same_rows_errors_and_lines() {
         }
     }
 }
+
+/// A column source over CSV text, as a data frame read from it would be: the header's names,
+/// every field a cell, empty fields as nulls in every other row (both must read as empty),
+/// and optionally a pandas index column first.
+struct TextColumns {
+    names: Vec<String>,
+    /// Column-major.
+    cells: Vec<Vec<Option<String>>>,
+    rows: usize,
+}
+
+impl ColumnSource for TextColumns {
+    fn num_columns(&self) -> usize {
+        self.names.len()
+    }
+
+    fn column_name(&self, column: usize) -> &str {
+        &self.names[column]
+    }
+
+    fn num_rows(&self) -> usize {
+        self.rows
+    }
+
+    fn cell(&self, row: usize, column: usize) -> Option<&str> {
+        self.cells[column][row].as_deref()
+    }
+}
+
+fn text_columns(text: &str, index: bool) -> Option<TextColumns> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let mut cells = vec![Vec::new(); names.len()];
+    let mut rows = 0;
+    for record in reader.records() {
+        for (c, field) in record.unwrap().iter().enumerate() {
+            let null = field.is_empty() && rows % 2 == 0;
+            cells[c].push((!null).then(|| field.to_owned()));
+        }
+        rows += 1;
+    }
+    if index {
+        names.insert(0, "__index_level_0__".into());
+        cells.insert(0, (0..rows).map(|r| Some(format!("{r}"))).collect());
+    }
+    Some(TextColumns { names, cells, rows })
+}
+
+/// `from_columns` over the tables of `csv` as columns, checked equal to `from_csv` (input or
+/// error), and returned.
+fn columns_agree(csv: &KpiCsv) -> Result<KpiInput, KpiError> {
+    let expected = KpiInput::from_csv(csv);
+    for index in [false, true] {
+        let sources = Table::ALL.map(|t| text_columns(csv.get(t), index));
+        let mut tables = KpiColumns::default();
+        for (t, s) in Table::ALL.into_iter().zip(&sources) {
+            if let Some(s) = s {
+                tables.set(t, s);
+            }
+        }
+        assert_eq!(
+            KpiInput::from_columns(&tables),
+            expected,
+            "index column: {index}"
+        );
+    }
+    expected
+}
+
+/// Columns (`KpiInput::from_columns`) and CSV text read the same inputs into the same rows,
+/// and refuse the same bad ones with the same error, on the same line and field.
+#[test]
+fn columns_and_csv_give_the_same_input_and_errors() {
+    let county = crate::demo::DemoCounty::build();
+    let demo = KpiInput::from_year(&county, &county.year()).expect("known codes");
+    for input in [daye_2022(), demo] {
+        assert_eq!(columns_agree(&input.to_csv()), Ok(input));
+    }
+    assert!(columns_agree(&small_csv()).is_ok());
+    // A byte-order mark before the first column name is dropped, as a file's.
+    let mut bom = small_csv();
+    bom.departments.insert(0, '\u{feff}');
+    assert!(columns_agree(&bom).is_ok());
+
+    type Edit = Box<dyn Fn(&mut KpiCsv)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "bad date",
+            Box::new(|c| c.results = c.results.replacen("2026-04-21", "2026-02-30", 1)),
+        ),
+        (
+            "bad flag",
+            Box::new(|c| c.tasks = c.tasks.replace("true,true", "maybe,true")),
+        ),
+        (
+            "unknown column",
+            Box::new(|c| c.drawn = c.drawn.replace("stratum", "stratun")),
+        ),
+        (
+            "repeated column",
+            Box::new(|c| c.drawn = c.drawn.replace("stratum", "task")),
+        ),
+        (
+            "missing required column",
+            Box::new(|c| {
+                c.tasks = "id,plans,lead,participants,joint,graded,due_on,completed_on\n\
+                           T1,P1,D1,D2,true,true,2026-11-30,2026-05-10\n"
+                    .into();
+            }),
+        ),
+        (
+            "bad id",
+            Box::new(|c| c.departments = c.departments.replace("D2,", "D\u{7}2,")),
+        ),
+        ("empty id", Box::new(|c| c.departments.push_str(",无名\n"))),
+        (
+            "bad number",
+            Box::new(|c| c.drawn = c.drawn.replace("0.1", "0.1x")),
+        ),
+        (
+            "bad code",
+            Box::new(|c| c.results = c.results.replace("未发现问题", "没问题")),
+        ),
+        (
+            "not drawn",
+            Box::new(|c| {
+                c.results
+                    .push_str("T1,E9,未发现问题,2026-04-20,2026-04-20,true,\n");
+            }),
+        ),
+        (
+            "duplicate",
+            Box::new(|c| c.departments.push_str("D2,again\n")),
+        ),
+        ("no tasks", Box::new(|c| c.tasks.clear())),
+        (
+            "no year",
+            Box::new(|c| {
+                c.plans.clear();
+                c.tasks.clear();
+            }),
+        ),
+    ];
+    for (what, edit) in edits {
+        let mut csv = small_csv();
+        edit(&mut csv);
+        let e = columns_agree(&csv).expect_err(what);
+        assert!(
+            !matches!(e, KpiError::Csv { line, .. } if line != 1),
+            "{what}: {e}"
+        );
+    }
+    // The lines are the CSV file's: row + 2.
+    let mut csv = small_csv();
+    csv.results = csv.results.replacen("2026-04-21", "2026-02-30", 1);
+    assert!(matches!(
+        columns_agree(&csv),
+        Err(KpiError::BadValue {
+            table: Table::Results,
+            line: 3,
+            field: "inspected_on",
+            ..
+        })
+    ));
+}
+
+/// `drawn` and `results` of columns are read in halves (from 8 rows in tests): a bad row in
+/// either half, or in both, gives the error of one pass: the first bad row's.
+#[test]
+fn columns_read_in_halves_report_the_first_bad_row() {
+    let csv = daye_2022().to_csv();
+    let lines: Vec<&str> = csv.results.lines().collect();
+    let rows = lines.len() - 1;
+    assert!(rows >= 2 * super::columns::SPLIT_ROWS, "{rows}");
+    let bogus = |l: &str| {
+        l.replacen("no_problem_found", "bogus", 1).replacen(
+            "problem_ordered_to_correct",
+            "bogus",
+            1,
+        )
+    };
+    let mid = rows / 2;
+    // Bad rows (0-based data rows) and the one reported.
+    let cases: &[(&[usize], usize)] = &[
+        (&[0], 0),
+        (&[mid - 1], mid - 1),
+        (&[mid], mid),
+        (&[rows - 1], rows - 1),
+        (&[mid + 1, rows - 1], mid + 1),
+        (&[mid - 1, mid], mid - 1),
+        (&[3, rows * 3 / 4], 3),
+    ];
+    for &(bad_rows, first) in cases {
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        for &r in bad_rows {
+            l[r + 1] = bogus(&l[r + 1]);
+            assert_ne!(l[r + 1], lines[r + 1]);
+        }
+        let mut bad = csv.clone();
+        bad.results = l.join("\n") + "\n";
+        match columns_agree(&bad) {
+            Err(KpiError::BadValue { line, field, .. }) => {
+                assert_eq!((line, field), (first as u64 + 2, "codes"), "{bad_rows:?}");
+            }
+            other => panic!("{bad_rows:?}: {other:?}"),
+        }
+    }
+    // The same in drawn.csv, with an unreadable probability in the second half.
+    let drawn: Vec<&str> = csv.drawn.lines().collect();
+    let at = drawn.len() * 3 / 4;
+    let mut l: Vec<String> = drawn.iter().map(|s| s.to_string()).collect();
+    l[at] = format!("{},x", l[at].rsplit_once(',').unwrap().0);
+    let mut bad = csv.clone();
+    bad.drawn = l.join("\n") + "\n";
+    assert!(matches!(
+        columns_agree(&bad),
+        Err(KpiError::BadValue { table: Table::Drawn, line, field: "inclusion_probability", .. })
+            if line == at as u64 + 1
+    ));
+}
