@@ -49,12 +49,6 @@ impl Frame {
             .collect()
     }
 
-    /// The chunks of a column, or `None` if the table has no such column.
-    fn chunks(&self, column: &str) -> Option<Vec<ArrayRef>> {
-        let i = self.schema.index_of(column).ok()?;
-        Some(self.batches.iter().map(|b| b.column(i).clone()).collect())
-    }
-
     /// A required column.
     pub(crate) fn require(&self, column: &str) -> PyResult<()> {
         if self.has(column) {
@@ -69,23 +63,6 @@ impl Frame {
                 vec![("field", column.into())],
             ))
         }
-    }
-
-    /// A column as text (strings of any width, dictionaries and anything castable); `None`
-    /// when the table has no such column.
-    pub(crate) fn strings(&self, column: &str) -> PyResult<Option<StrColumn>> {
-        let Some(chunks) = self.chunks(column) else {
-            return Ok(None);
-        };
-        let chunks = chunks
-            .into_iter()
-            .map(|a| match a.data_type() {
-                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Ok(a),
-                _ => cast_with_options(&a, &DataType::Utf8, &CastOptions::default()),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.bad_type(column, e))?;
-        Ok(Some(StrColumn::new(chunks)))
     }
 
     fn bad_type(&self, column: &str, e: ArrowError) -> PyErr {
@@ -166,14 +143,6 @@ pub(crate) fn table(columns: Vec<(&str, ArrayRef)>) -> PyResult<PyTable> {
     )
     .map_err(|e| input(e.to_string(), vec![]))?;
     PyTable::try_new(vec![batch], schema)
-}
-
-impl Frame {
-    /// The chunks of a list-of-strings column, or `None` when the column is not a list.
-    pub(crate) fn list_chunks(&self, column: &str) -> Option<Vec<ArrayRef>> {
-        let chunks = self.chunks(column)?;
-        matches!(chunks.first()?.data_type(), DataType::List(_)).then_some(chunks)
-    }
 }
 
 /// Row-by-row reading, one record batch at a time: the columns of a batch all have the batch's
@@ -327,25 +296,5 @@ impl<'a> Text<'a> {
             Text::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
             Text::View(a) => (!a.is_null(i)).then(|| a.value(i)),
         }
-    }
-}
-
-impl Frame {
-    /// The chunks of a column as the batches hold them (one per batch, in order), or `None`
-    /// if the table has no such column.
-    pub(crate) fn column_chunks(&self, column: &str) -> Option<Vec<ArrayRef>> {
-        self.chunks(column)
-    }
-
-    /// The number of rows of each batch, in order.
-    pub(crate) fn batch_rows(&self) -> Vec<usize> {
-        self.batches.iter().map(RecordBatch::num_rows).collect()
-    }
-}
-
-impl StrColumn {
-    /// The chunks (each a `Utf8`, `LargeUtf8` or `Utf8View` array), in order.
-    pub(crate) fn chunks(&self) -> &[ArrayRef] {
-        &self.chunks
     }
 }

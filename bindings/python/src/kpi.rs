@@ -7,7 +7,7 @@
 //! line is the row + 2, the row's line in the CSV file (header on line 1). The GIL is released
 //! while the columns are typed and read.
 
-use crate::columns::{Frame, StrColumn, table};
+use crate::columns::{Frame, table};
 use crate::errors;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
@@ -62,34 +62,6 @@ fn table_of(name: &str) -> PyResult<Table> {
         })
 }
 
-/// A column as text cells: strings, anything Arrow casts to text, and lists joined by `;`.
-fn text_cells(frame: &Frame, name: &str) -> PyResult<StrColumn> {
-    let lists = frame.list_chunks(name);
-    if let Some(chunks) = lists {
-        let joined: Vec<ArrayRef> = chunks
-            .iter()
-            .map(|c| -> ArrayRef {
-                let l = c.as_list::<i32>();
-                Arc::new(
-                    (0..l.len())
-                        .map(|i| {
-                            (!l.is_null(i)).then(|| {
-                                let v = l.value(i);
-                                let s = StrColumn::new(vec![
-                                    arrow_cast::cast(&v, &DataType::Utf8).unwrap_or(v),
-                                ]);
-                                s.iter().flatten().collect::<Vec<_>>().join(";")
-                            })
-                        })
-                        .collect::<StringArray>(),
-                )
-            })
-            .collect();
-        return Ok(StrColumn::new(joined));
-    }
-    Ok(frame.strings(name)?.expect("the column exists"))
-}
-
 /// The cells of one column in one batch, typed once so that a cell is a match and an index.
 enum Chunk {
     Utf8(StringArray),
@@ -103,7 +75,7 @@ enum Chunk {
 }
 
 impl Chunk {
-    /// A text chunk of [`text_cells`].
+    /// A text chunk of [`Frame::text_in`].
     fn of_text(a: &ArrayRef) -> Chunk {
         match a.data_type() {
             DataType::Utf8 => Chunk::Utf8(a.as_string::<i32>().clone()),
@@ -160,7 +132,7 @@ fn date_text(a: &Date32Array) -> Option<String> {
 }
 
 /// A data frame as a [`ColumnSource`] for `KpiInput::from_columns`: every column as text, as
-/// [`text_cells`] gives it (strings, anything Arrow casts to text, lists joined by `;`), with
+/// [`Frame::text_in`] gives it (strings, anything Arrow casts to text, lists joined by `;`), with
 /// `boolean` and `date32` columns written directly (`true`/`false`, `YYYY-MM-DD`, the text
 /// Arrow's cast gives). Columns named `__index_level_…` (pandas' index) are left out.
 ///
@@ -188,44 +160,33 @@ impl FrameColumns {
             .into_iter()
             .filter(|n| !n.starts_with("__index_level_"))
             .collect();
-        let mut starts = vec![0];
-        for n in frame.batch_rows() {
-            starts.push(starts.last().copied().unwrap_or(0) + n);
-        }
-        let rows = starts.last().copied().unwrap_or(0);
+        let batches: Vec<(usize, &arrow_array::RecordBatch)> = frame.batches_at().collect();
+        let mut starts: Vec<usize> = batches.iter().map(|&(first, _)| first).collect();
+        starts.push(frame.num_rows());
+        let rows = frame.num_rows();
         let columns = names
             .iter()
             .map(|name| {
-                let raw = frame.column_chunks(name).expect("the column exists");
-                let direct: Option<Vec<Chunk>> = raw
+                batches
                     .iter()
-                    .map(|c| match c.data_type() {
-                        DataType::Boolean => Some(Chunk::Bool(c.as_boolean().clone())),
-                        DataType::Date32 => {
-                            let a = c.as_primitive::<Date32Type>();
-                            date_text(a).map(|t| Chunk::Dates(t, a.clone()))
+                    .map(|&(_, batch)| -> PyResult<Chunk> {
+                        let raw = batch.column_by_name(name).expect("the column exists");
+                        let direct = match raw.data_type() {
+                            DataType::Boolean => Some(Chunk::Bool(raw.as_boolean().clone())),
+                            DataType::Date32 => {
+                                let a = raw.as_primitive::<Date32Type>();
+                                date_text(a).map(|t| Chunk::Dates(t, a.clone()))
+                            }
+                            _ => None,
+                        };
+                        match direct {
+                            Some(chunk) => Ok(chunk),
+                            None => Ok(Chunk::of_text(
+                                &frame.text_in(batch, name)?.expect("the column exists"),
+                            )),
                         }
-                        _ => None,
                     })
-                    .collect();
-                let chunks = match direct {
-                    Some(chunks) => chunks,
-                    None => text_cells(frame, name)?
-                        .chunks()
-                        .iter()
-                        .map(Chunk::of_text)
-                        .collect(),
-                };
-                if chunks.len() + 1 != starts.len() {
-                    return Err(errors::input(
-                        format!(
-                            "{}: column {name:?} is not in the table's batches",
-                            frame.what
-                        ),
-                        vec![("field", name.as_str().into())],
-                    ));
-                }
-                Ok(chunks)
+                    .collect::<PyResult<Vec<_>>>()
             })
             .collect::<PyResult<Vec<_>>>()?;
         let mut block = Vec::with_capacity((rows >> BLOCK_BITS) + 1);
