@@ -1,11 +1,12 @@
 //! Building and freezing a pool: `from_entries` (validation, id index) apart from `freeze`
 //! (clone, canonical sort, class column, SM3 digest) and `into_frozen` (the same without the
-//! clone).
+//! clone), and `FrozenPool::from_entries`, the one-step load (validation and duplicates
+//! without an id index, then the same freeze) from the same rows, which are in random order.
 
 mod common;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use shuangsuiji::target::TargetPool;
+use shuangsuiji::target::{FrozenPool, TargetPool};
 use shuangsuiji_benches::{POOL_SEED, bench_sizes, synthetic_targets, time_batched, time_calls};
 
 fn freeze(c: &mut Criterion) {
@@ -16,6 +17,9 @@ fn freeze(c: &mut Criterion) {
         common::for_size(&mut group, n);
         group.bench_with_input(BenchmarkId::new("from_entries", n), &targets, |b, t| {
             b.iter_custom(|iters| time_batched(iters, || t.clone(), TargetPool::from_entries));
+        });
+        group.bench_with_input(BenchmarkId::new("one_step", n), &targets, |b, t| {
+            b.iter_custom(|iters| time_batched(iters, || t.clone(), FrozenPool::from_entries));
         });
         group.bench_with_input(BenchmarkId::new("freeze", n), &pool, |b, p| {
             b.iter_custom(|iters| time_calls(iters, || p.freeze()));

@@ -57,6 +57,40 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Ids that share long prefixes (around the 16 bytes a sort key holds inline), of mixed
+    /// lengths and with multi-byte characters: the snapshot is in byte order of the whole id,
+    /// and duplicates are found wherever they are.
+    #[test]
+    fn canonical_order_is_byte_order_of_whole_ids(
+        ids in prop::collection::vec((12usize..20, prop::collection::vec(prop::sample::select(vec!["0", "1", "9", "A", "a", "甲", "~"]), 0..6)), 0..60),
+    ) {
+        let base = "91350100M000100Y43-";
+        let ids: Vec<String> = ids
+            .into_iter()
+            .map(|(k, tail)| format!("{}{}", &base[..k], tail.concat()))
+            .collect();
+        let rows: Vec<Target> = ids.iter().map(|id| Target::new(TargetId::new(id).unwrap())).collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        match FrozenPool::from_entries(rows.clone()) {
+            Ok(pool) => {
+                prop_assert_eq!(unique.len(), ids.len());
+                let got: Vec<&str> = pool.ids().iter().map(TargetId::as_str).collect();
+                prop_assert_eq!(got, unique.iter().map(String::as_str).collect::<Vec<_>>());
+                prop_assert_eq!(pool.digest(), two_steps(rows).unwrap().digest());
+            }
+            Err(e) => {
+                prop_assert!(unique.len() < ids.len(), "refused unique ids: {e}");
+                prop_assert_eq!(Err::<(), _>(e), two_steps(rows).map(|_| ()));
+            }
+        }
+    }
+}
+
 #[test]
 fn a_duplicate_names_both_rows_and_a_bad_row_before_it_wins() {
     let rows = vec![
