@@ -31,8 +31,9 @@ class TargetPool:
     Build it with :meth:`from_frame` from a pandas or polars data frame, a pyarrow table or
     any object with the Arrow PyCapsule interface, in the columns of :data:`TARGET_COLUMNS`
     (as the CLI's pool files): ``grade`` A–D or empty (ungraded), ``tags`` ``;``-separated
-    (or a list column), ``positive_list`` boolean or 是/否. Rows are read in one native pass;
-    a bad row raises :class:`~shuangsuiji.PoolError` naming its ``row`` (1-based), ``id`` and
+    (or a list column), ``positive_list`` boolean or 是/否, ``risk_score`` integer or text.
+    Rows are converted natively on every core with the GIL released; a bad row (the first in
+    table order) raises :class:`~shuangsuiji.PoolError` naming its ``row`` (1-based), ``id`` and
     ``field``.
 
     >>> import pandas as pd, shuangsuiji as ssj
@@ -52,7 +53,7 @@ class TargetPool:
     @classmethod
     def from_frame(cls, targets: Any, history: Any = None) -> TargetPool:
         """Builds and freezes the pool; ``history`` is an optional table of past inspections
-        (:data:`HISTORY_COLUMNS`; ``inspectors`` ``;``-separated)."""
+        (:data:`HISTORY_COLUMNS`; ``inspectors`` ``;``-separated or a list column)."""
         h = None if history is None else _arrow.frame(history)
         return cls(_native.TargetPool.from_arrow(_arrow.frame(targets), h))
 
@@ -105,8 +106,9 @@ class TargetPool:
 class InspectorPool:
     """A frozen inspector pool (执法检查人员名录库), for :func:`~shuangsuiji.matching`.
 
-    Columns as :data:`INSPECTOR_COLUMNS`: ``items`` and ``tags`` ``;``-separated, ``expert``
-    and ``active`` yes/no (``active`` defaults to yes), ``certificate_expiry`` a date.
+    Columns as :data:`INSPECTOR_COLUMNS`: ``items`` and ``tags`` ``;``-separated or list
+    columns, ``expert`` and ``active`` booleans or yes/no (``active`` defaults to yes),
+    ``certificate_expiry`` a date or ``YYYY-MM-DD`` text.
 
     >>> import shuangsuiji as ssj
     >>> pool = ssj.InspectorPool.from_frame({"id": ["P1", "P2"], "department": ["D01", "D01"],
