@@ -124,6 +124,11 @@ def test_list_columns_are_read_as_lists() -> None:
     a = ssj.InspectorPool.from_frame(pl.DataFrame({**people, "items": ["I-1;I-2"]}))
     b = ssj.InspectorPool.from_frame(pl.DataFrame({**people, "items": [["I-2", "I-1"]]}))
     assert a.digest == b.digest
+    import datetime as dt
+
+    text = ssj.InspectorPool.from_frame(pa.table({**people, "certificate_expiry": ["2027-06-30"], "expert": ["是"]}))
+    typed = ssj.InspectorPool.from_frame(pa.table({**people, "certificate_expiry": [dt.date(2027, 6, 30)], "expert": [True]}))
+    assert text.digest == typed.digest != a.digest
 
 
 def test_batches_keep_row_numbers() -> None:
