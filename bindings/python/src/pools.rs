@@ -10,6 +10,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
+use rayon::ThreadPoolBuilder;
 use rayon::prelude::*;
 use shuangsuiji::credit::CreditCode;
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
@@ -257,6 +258,10 @@ struct TargetColumns<'a> {
     positive_text: Text<'a>,
 }
 
+/// Below this many rows a table is converted on the calling thread (starting threads would
+/// cost more than they save).
+const PARALLEL_FROM: usize = 1 << 15;
+
 /// The targets of a table, in its row order, each field checked: converted on every core
 /// (rayon writes each row in place), and, when a row fails, read again in order so that the
 /// error is always the first bad row's.
@@ -272,24 +277,36 @@ fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
         target_at(f, c, row)
     };
     let rows = f.num_rows();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // A pool of threads for this call only: rayon's global pool would not survive a fork
+    // (multiprocessing's default start method on Linux before Python 3.14), and the child's
+    // first conversion would wait forever for workers that do not exist there.
+    let pool = (rows >= PARALLEL_FROM && threads > 1)
+        .then(|| ThreadPoolBuilder::new().num_threads(threads).build().ok())
+        .flatten();
+    let Some(pool) = pool else {
+        return (0..rows).map(at).collect();
+    };
     // A bad row becomes a stand-in (so that every row is written in place) and stops the
     // rest of the pass; the error is then found by reading the rows in order.
     let failed = AtomicBool::new(false);
     let stand_in = Target::new(TargetId::new("-").expect("a valid id"));
     let mut out = Vec::with_capacity(rows);
-    (0..rows)
-        .into_par_iter()
-        .with_min_len(1 << 12)
-        .map(|row| {
-            if failed.load(Ordering::Relaxed) {
-                return stand_in.clone();
-            }
-            at(row).unwrap_or_else(|_| {
-                failed.store(true, Ordering::Relaxed);
-                stand_in.clone()
+    pool.install(|| {
+        (0..rows)
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .map(|row| {
+                if failed.load(Ordering::Relaxed) {
+                    return stand_in.clone();
+                }
+                at(row).unwrap_or_else(|_| {
+                    failed.store(true, Ordering::Relaxed);
+                    stand_in.clone()
+                })
             })
-        })
-        .collect_into_vec(&mut out);
+            .collect_into_vec(&mut out);
+    });
     if failed.into_inner() {
         for row in 0..rows {
             at(row)?;

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -167,3 +170,29 @@ def test_the_first_bad_row_of_a_large_table_is_reported() -> None:
     grades[60_000] = "B"
     pool = ssj.TargetPool.from_frame(pa.table({"id": table.column("id"), "grade": ["B" if g in "XY" else g for g in grades]}))
     assert len(pool) == n
+
+
+def _build_in_child(n: int, queue: Any) -> None:
+    table = pa.table({"id": [f"E{i:07}" for i in range(n)], "grade": ["A"] * n})
+    queue.put(ssj.TargetPool.from_frame(table).digest)
+
+
+def test_large_pools_build_in_a_forked_child() -> None:
+    """Rows are converted on threads started for the call, not on a pool that a fork would
+    leave without workers: a child forked after a parallel build can build in parallel too."""
+    import multiprocessing
+
+    n = 100_000  # above the size converted on threads
+    table = pa.table({"id": [f"E{i:07}" for i in range(n)], "grade": ["A"] * n})
+    expected = ssj.TargetPool.from_frame(table).digest
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_build_in_child, args=(n, queue))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # polars warns about fork in general
+        child.start()
+    child.join(timeout=120)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the forked child hung building a pool")
+    assert child.exitcode == 0 and queue.get(timeout=5) == expected
