@@ -262,10 +262,56 @@ impl Columns {
 struct Table {
     columns: Columns,
     /// Each row with its line (a quoted value may span lines, so the line is the one the row
-    /// starts on, as the csv reader counts it).
+    /// starts on; see [`LineCounter`]).
     rows: Vec<(u64, csv::StringRecord)>,
     /// The remark about unknown columns, if any.
     note: Option<String>,
+}
+
+/// The line a row starts on, from its byte offset, counting `\n`, `\r\n` and a lone `\r` as
+/// one line break each.
+///
+/// The csv crate's own `Position::line` is one short after every `\r\n` (it counts a line when
+/// it consumes a `\n`, and leaves the `\n` of a record's `\r\n` to the next record:
+/// BurntSushi/rust-csv#395), and a row after blank lines gets the line of the first blank
+/// one; its byte offset is exact but may point at that leftover `\n` or those blank lines.
+/// Rows come in file order, so the count goes on from the previous row: one pass over the text.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    /// Where counting stopped, and the line there.
+    at: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> LineCounter<'t> {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first character at or after `byte` that is not a line break.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let text = self.text;
+        let mut start = usize::try_from(byte).map_or(text.len(), |b| b.min(text.len()));
+        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.at {
+            // Not in file order (which the reader never does): count again from the start.
+            (self.at, self.line) = (0, 1);
+        }
+        for (i, &b) in text[self.at..start].iter().enumerate() {
+            let next = text.get(self.at + i + 1);
+            if b == b'\n' || (b == b'\r' && next != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.at = start;
+        self.line
+    }
 }
 
 /// Reads the header and the rows of a file, skipping blank rows.
@@ -293,17 +339,18 @@ fn rows(
         ));
     }
     let (columns, note) = Columns::read(file, &header, known, required)?;
+    let mut lines = LineCounter::new(text);
     let mut out = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| match e.position() {
-            Some(p) => CsvError::at_line(file, p.line(), e.to_string()),
+            Some(p) => CsvError::at_line(file, lines.line_at(p.byte()), e.to_string()),
             None => CsvError::in_file(file, e.to_string()),
         })?;
-        let line = row.position().map_or(0, csv::Position::line);
         // A row of only empty cells is what spreadsheets leave at the end; it holds nothing.
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        let line = row.position().map_or(0, |p| lines.line_at(p.byte()));
         if row.len() != columns.width {
             return Err(CsvError::at_line(
                 file,
@@ -871,6 +918,42 @@ mod tests {
             pool_err(text),
             "p.csv:5: field `id`: duplicate id \"T1\": first on line 2, again on line 5"
         );
+    }
+
+    #[test]
+    fn lines_are_counted_with_any_line_end_and_after_blank_lines() {
+        // CRLF (as Windows spreadsheets save), a CRLF inside a quoted value, a BOM, blank
+        // lines, LF and a lone CR: the duplicate is on line 7 whatever the line ends.
+        for text in [
+            "id,grade,name\nT1,A,\"two\nlines\"\nT2,B,x\n\n\nT1,C,y\n",
+            "id,grade,name\r\nT1,A,\"two\r\nlines\"\r\nT2,B,x\r\n\r\n\r\nT1,C,y\r\n",
+            "\u{feff}id,grade,name\r\nT1,A,\"two\nlines\"\r\nT2,B,x\r\n,,\r\n\r\nT1,C,y",
+            "id,grade,name\rT1,A,\"two\rlines\"\rT2,B,x\r\r\rT1,C,y\r",
+        ] {
+            assert_eq!(
+                pool_err(text),
+                "p.csv:7: field `id`: duplicate id \"T1\": first on line 2, again on line 7",
+                "{text:?}"
+            );
+            let rows = parse_pool("p.csv", &text.replace("T1,C,y", "T3,C,y")).unwrap();
+            let lines: Vec<u64> = rows.value.lines().map(|(_, l)| l).collect();
+            assert_eq!(lines, [2, 4, 7], "{text:?}");
+            let t3 = TargetId::new("T3").unwrap();
+            assert_eq!(rows.value.line_of(&t3), Some(7));
+        }
+        assert_eq!(
+            pool_err("id,grade\r\nT1,A\r\nT2,A,x\r\n"),
+            "p.csv:3: 3 fields, but the header has 2 columns"
+        );
+        let err = with_history(
+            "id,grade\r\nT1,A\r\n",
+            "target_id,date,department\r\nT1,2026-01-01,D01\r\nT1,2026-13-01,D01\r\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("h.csv:3: field `date`"), "{err}");
+        let err = inspectors_err("id,department,certificate\r\nP1,D1,1\r\nP2,D1,\r\n");
+        assert!(err.starts_with("i.csv:3: field `certificate`"), "{err}");
     }
 
     #[test]
