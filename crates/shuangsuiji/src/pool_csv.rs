@@ -403,7 +403,7 @@ pub struct PoolRows {
 
 impl PoolRows {
     /// The file name the rows were read under.
-    pub fn file_name(&self) -> &str {
+    pub fn file(&self) -> &str {
         &self.file
     }
 
