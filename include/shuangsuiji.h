@@ -138,6 +138,12 @@ enum ssj_result
    * task of an unknown department, …), or a bad KPI configuration.
    */
   SSJ_KPI = 25,
+  /**
+   * Pool CSV text (target pool, inspection history, inspector pool) that cannot be read, or
+   * a pool that cannot be written as CSV; `ssj_last_error()` names the text, the line and
+   * the field (e.g. "pool_csv:3: field `grade`: …").
+   */
+  SSJ_POOL_CSV = 26,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -644,6 +650,24 @@ ssj_result ssj_inspector_pool_from_json(const char *rows_json,
                                         struct ssj_inspector_pool **pool_out);
 
 /**
+ * Builds an inspector pool from CSV text (the CLI's `inspectors.csv`): a header row naming at
+ * least `id` and `department` (also `name`, `unit`, `certificate`, `certificate_expiry`
+ * (`YYYY-MM-DD`), `region`, `items` and `tags` (`;` between values), `expert`, `active`
+ * (`true`/`false`, `1`/`0`, `是`/`否`; an empty `active` is active), in any order, any case;
+ * unknown columns are ignored). Failures are `SSJ_POOL_CSV` with the line (the header is line
+ * 1) and the field in `ssj_last_error()`, e.g. "inspectors_csv:4: field `certificate`: …".
+ */
+ssj_result ssj_inspector_pool_from_csv(const char *inspectors_csv,
+                                       struct ssj_inspector_pool **pool_out);
+
+/**
+ * Writes an inspector pool as CSV text, in the pool's order, as
+ * [`ssj_inspector_pool_from_csv`] reads it (same digest once frozen); free with
+ * `ssj_string_free`. `SSJ_POOL_CSV` when an item id holds `;`.
+ */
+ssj_result ssj_inspector_pool_to_csv(const struct ssj_inspector_pool *pool, char **csv_out);
+
+/**
  * Adds one inspector given as a JSON object. `SSJ_POOL` when the id is already there.
  */
 ssj_result ssj_inspector_pool_add_json(struct ssj_inspector_pool *pool, const char *row_json);
@@ -882,6 +906,33 @@ ssj_result ssj_target_pool_from_json(const char *rows_json, struct ssj_target_po
  */
 ssj_result ssj_target_pool_from_columns(const struct ssj_target_columns *columns,
                                         struct ssj_target_pool **pool_out);
+
+/**
+ * Builds a pool from CSV text as a platform or spreadsheet exports it (the CLI's `pool.csv`
+ * and `history.csv`, `docs/CLI.md`): `pool_csv` with a header row naming at least `id` and
+ * `grade` (also `credit_code`, `name`, `kind`, `region`, `industry`, `grid`, `status`,
+ * `risk_score`, `positive_list`, `tags`, in any order, any case; unknown columns are ignored);
+ * `history_csv` (may be NULL: no history) with `target_id`, `date`, `department` and
+ * optionally `item`, `inspectors`. Failures are `SSJ_POOL_CSV` with the text (`pool_csv` or
+ * `history_csv`), the line (the header is line 1) and the field in `ssj_last_error()`, e.g.
+ * pool_csv:3: field `grade`: "E" is not a credit-risk grade: …; a duplicate id names both
+ * lines. Freeze the pool to draw from it.
+ */
+ssj_result ssj_target_pool_from_csv(const char *pool_csv,
+                                    const char *history_csv,
+                                    struct ssj_target_pool **pool_out);
+
+/**
+ * Writes a pool as CSV text, in the pool's order: `*pool_csv_out` the targets (all columns of
+ * [`ssj_target_pool_from_csv`]), `*history_csv_out` (may be NULL: not written) their
+ * inspection history, one row per inspection. Read back with [`ssj_target_pool_from_csv`], the
+ * pool freezes to the same digest. Free both with `ssj_string_free`. `SSJ_POOL_CSV` when a
+ * value could not be read back (an id holding `;` in a `;`-separated cell, e.g. an inspector
+ * id in the history).
+ */
+ssj_result ssj_target_pool_to_csv(const struct ssj_target_pool *pool,
+                                  char **pool_csv_out,
+                                  char **history_csv_out);
 
 /**
  * Freezes the pool (the pool itself stays usable): canonical order and SM3 digest.

@@ -503,6 +503,192 @@ static void test_inspectors(void) {
   ssj_inspector_pool_free(NULL);
 }
 
+/* The digest of a target pool, frozen (free with ssj_string_free). */
+static char *pool_digest(const ssj_target_pool *pool) {
+  ssj_frozen_pool *frozen = NULL;
+  OK(ssj_target_pool_freeze(pool, &frozen));
+  char *hex = NULL;
+  OK(ssj_frozen_pool_digest(frozen, &hex));
+  ssj_frozen_pool_free(frozen);
+  return hex;
+}
+
+static char *inspector_digest(const ssj_inspector_pool *pool) {
+  ssj_frozen_inspector_pool *frozen = NULL;
+  OK(ssj_inspector_pool_freeze(pool, &frozen));
+  char *hex = NULL;
+  OK(ssj_frozen_inspector_pool_digest(frozen, &hex));
+  ssj_frozen_inspector_pool_free(frozen);
+  return hex;
+}
+
+/* A platform's export: columns in its own order and case, a BOM, CRLF, a quoted name with a
+ * comma, a column the library does not know. */
+static const char *POOL_CSV =
+    "\xef\xbb\xbf" "ID,Grade,name,credit_code,kind,tags,risk_score,positive_list,备注\r\n"
+    "T1,c,\"大冶市示例餐饮店, 二店\",91350100M000100Y43,individual_business,餐饮服务; 食品经营,10,否,x\r\n"
+    "T2,,,,,,,是,\r\n"
+    "T3,A,丙,,,,,0,\r\n";
+static const char *HISTORY_CSV =
+    "target_id,date,department,item,inspectors\n"
+    "T1,2026-03-01,D01,SC-001,ZF02;ZF01\n"
+    "T3,2025-12-01,D02,,\n";
+/* The same rows as JSON. */
+static const char *POOL_JSON =
+    "[{\"id\": \"T3\", \"grade\": \"A\", \"name\": \"丙\","
+    "  \"history\": [{\"date\": \"2025-12-01\", \"department\": \"D02\"}]},"
+    " {\"id\": \"T1\", \"grade\": \"C\", \"name\": \"大冶市示例餐饮店, 二店\","
+    "  \"credit_code\": \"91350100M000100Y43\", \"kind\": \"individual_business\","
+    "  \"tags\": [\"餐饮服务\", \"食品经营\"], \"risk_score\": 10,"
+    "  \"history\": [{\"date\": \"2026-03-01\", \"department\": \"D01\", \"item\": \"SC-001\","
+    "                \"inspectors\": [\"ZF01\", \"ZF02\"]}]},"
+    " {\"id\": \"T2\", \"positive_list\": true}]";
+
+static void test_pool_csv(void) {
+  /* A good pool with history: the same digest as the same rows as JSON. */
+  ssj_target_pool *csv_pool = SENTINEL, *json_pool = NULL;
+  OK(ssj_target_pool_from_csv(POOL_CSV, HISTORY_CSV, &csv_pool));
+  CHECK(ssj_target_pool_len(csv_pool) == 3);
+  OK(ssj_target_pool_from_json(POOL_JSON, &json_pool));
+  char *csv_hex = pool_digest(csv_pool), *json_hex = pool_digest(json_pool);
+  CHECK(strcmp(csv_hex, json_hex) == 0);
+
+  /* NULL history: no history, so another pool. */
+  ssj_target_pool *no_history = NULL;
+  OK(ssj_target_pool_from_csv(POOL_CSV, NULL, &no_history));
+  CHECK(ssj_target_pool_len(no_history) == 3);
+  char *no_history_hex = pool_digest(no_history);
+  CHECK(strcmp(no_history_hex, csv_hex) != 0);
+
+  /* to_csv -> from_csv keeps the digest, with and without the history. */
+  char *pool_text = NULL, *history_text = NULL;
+  OK(ssj_target_pool_to_csv(csv_pool, &pool_text, &history_text));
+  CONTAINS(pool_text, "id,credit_code,name,kind,region,industry,grid,status,grade,");
+  CONTAINS(pool_text, "\"大冶市示例餐饮店, 二店\"");
+  CONTAINS(history_text, "T1,2026-03-01,D01,SC-001,ZF01;ZF02");
+  ssj_target_pool *again = NULL;
+  OK(ssj_target_pool_from_csv(pool_text, history_text, &again));
+  char *again_hex = pool_digest(again);
+  CHECK(strcmp(again_hex, csv_hex) == 0);
+  char *only_pool = NULL;
+  OK(ssj_target_pool_to_csv(no_history, &only_pool, NULL));
+  ssj_target_pool *again2 = NULL;
+  OK(ssj_target_pool_from_csv(only_pool, NULL, &again2));
+  char *again2_hex = pool_digest(again2);
+  CHECK(strcmp(again2_hex, no_history_hex) == 0);
+  EXPECT(ssj_target_pool_to_csv(csv_pool, NULL, &history_text), SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_to_csv(NULL, &pool_text, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_to_csv((const ssj_target_pool *)SENTINEL, &pool_text, NULL),
+         SSJ_WRONG_HANDLE);
+
+  /* A bad row: the code, and the last error names the text, the line and the field. */
+  ssj_target_pool *bad = SENTINEL;
+  EXPECT(ssj_target_pool_from_csv("id,grade\r\nT1,A\r\nT2,E\r\n", NULL, &bad), SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv:3: field `grade`: \"E\" is not a credit-risk grade");
+  CHECK(bad == SENTINEL); /* out-parameters are written only on success */
+  EXPECT(ssj_target_pool_from_csv("id,grade,credit_code\nT1,A,91350100M000100Y44\n", NULL, &bad),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv:2: field `credit_code`");
+  EXPECT(ssj_target_pool_from_csv("id,grade\nT1,A,extra\n", NULL, &bad), SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv:2: 3 fields, but the header has 2 columns");
+  EXPECT(ssj_target_pool_from_csv("id,name\nT1,x\n", NULL, &bad), SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv:1: missing required column `grade`");
+  EXPECT(ssj_target_pool_from_csv("", NULL, &bad), SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv: empty file");
+  /* A duplicate id, at its own line, naming the first (a quoted value spans two lines). */
+  EXPECT(ssj_target_pool_from_csv("id,grade,name\nT1,A,\"two\nlines\"\nT2,B,x\nT1,C,y\n", NULL,
+                                  &bad),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv:5: field `id`: duplicate id \"T1\": first on line 2, again on line 5");
+  /* Bad history rows name the history text. */
+  EXPECT(ssj_target_pool_from_csv(POOL_CSV, "target_id,date,department\nT9,2026-01-01,D01\n",
+                                  &bad),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("history_csv:2: field `target_id`: no target \"T9\"");
+  EXPECT(ssj_target_pool_from_csv(POOL_CSV, "target_id,date,department\nT1,2026/01/01,D01\n",
+                                  &bad),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("history_csv:2: field `date`");
+  CHECK(bad == SENTINEL);
+  EXPECT(ssj_target_pool_from_csv(NULL, NULL, &bad), SSJ_NULL_POINTER);
+  ERROR_SAYS("pool_csv is NULL");
+  EXPECT(ssj_target_pool_from_csv(POOL_CSV, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_target_pool_from_csv("id,grade\nT1,\xc3\n", NULL, &bad), SSJ_INVALID_UTF8);
+  EXPECT(ssj_target_pool_from_csv(POOL_CSV, "\xc3", &bad), SSJ_INVALID_UTF8);
+  ERROR_SAYS("history_csv is not valid UTF-8");
+  CHECK(strcmp(ssj_result_message(SSJ_POOL_CSV), "unknown result code") != 0);
+
+  /* An inspector id holding `;` cannot be written in the history's `inspectors` cell (it would
+   * read back as two ids); the pool text alone can. */
+  ssj_target_pool *semicolon = NULL;
+  OK(ssj_target_pool_from_json("[{\"id\": \"S1\", \"history\": [{\"date\": \"2026-01-01\", "
+                               "\"department\": \"D01\", \"inspectors\": [\"a;b\"]}]}]",
+                               &semicolon));
+  char *unwritten = SENTINEL, *unwritten_history = SENTINEL;
+  EXPECT(ssj_target_pool_to_csv(semicolon, &unwritten, &unwritten_history), SSJ_POOL_CSV);
+  ERROR_SAYS("history_csv: field `inspectors`: \"a;b\" contains `;`");
+  CHECK(unwritten == SENTINEL && unwritten_history == SENTINEL);
+  OK(ssj_target_pool_to_csv(semicolon, &unwritten, NULL));
+  CONTAINS(unwritten, "S1,");
+  ssj_string_free(unwritten);
+
+  /* Inspectors: CSV and JSON give the same pool; to_csv -> from_csv keeps the digest. */
+  ssj_inspector_pool *ins_csv = SENTINEL, *ins_json = NULL;
+  OK(ssj_inspector_pool_from_csv(
+      "id,name,department,certificate,region,expert,active,items\r\n"
+      "ZF01,甲,D01,鄂01,420281,否,,\r\n"
+      "ZF02,乙,D01,鄂02,420281,0,1,\r\n"
+      "ZF03,丙,D01,鄂03,420281,false,true,\r\n",
+      &ins_csv));
+  CHECK(ssj_inspector_pool_len(ins_csv) == 3);
+  OK(ssj_inspector_pool_from_json(INSPECTORS, &ins_json));
+  char *ins_csv_hex = inspector_digest(ins_csv), *ins_json_hex = inspector_digest(ins_json);
+  CHECK(strcmp(ins_csv_hex, ins_json_hex) == 0);
+  char *ins_text = NULL;
+  OK(ssj_inspector_pool_to_csv(ins_json, &ins_text));
+  CONTAINS(ins_text, "id,name,department,unit,certificate,certificate_expiry,");
+  ssj_inspector_pool *ins_again = NULL;
+  OK(ssj_inspector_pool_from_csv(ins_text, &ins_again));
+  char *ins_again_hex = inspector_digest(ins_again);
+  CHECK(strcmp(ins_again_hex, ins_json_hex) == 0);
+  ssj_inspector_pool *ins_bad = SENTINEL;
+  EXPECT(ssj_inspector_pool_from_csv("id,department,certificate\nP1,D1,1\nP2,D1,\n", &ins_bad),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("inspectors_csv:3: field `certificate`");
+  EXPECT(ssj_inspector_pool_from_csv("id,department\nP1,D1\nP1,D2\n", &ins_bad), SSJ_POOL_CSV);
+  ERROR_SAYS("inspectors_csv:3: field `id`: duplicate id \"P1\": first on line 2");
+  EXPECT(ssj_inspector_pool_from_csv("id,department,expert\nP1,D1,maybe\n", &ins_bad),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("inspectors_csv:2: field `expert`");
+  CHECK(ins_bad == SENTINEL);
+  EXPECT(ssj_inspector_pool_from_csv(NULL, &ins_bad), SSJ_NULL_POINTER);
+  EXPECT(ssj_inspector_pool_from_csv("id,department\n", NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_inspector_pool_to_csv(ins_json, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_inspector_pool_to_csv(NULL, &ins_text), SSJ_NULL_POINTER);
+
+  ssj_string_free(ins_text);
+  ssj_string_free(ins_csv_hex);
+  ssj_string_free(ins_json_hex);
+  ssj_string_free(ins_again_hex);
+  ssj_inspector_pool_free(ins_csv);
+  ssj_inspector_pool_free(ins_json);
+  ssj_inspector_pool_free(ins_again);
+  ssj_target_pool_free(semicolon);
+  ssj_string_free(pool_text);
+  ssj_string_free(history_text);
+  ssj_string_free(only_pool);
+  ssj_string_free(csv_hex);
+  ssj_string_free(json_hex);
+  ssj_string_free(no_history_hex);
+  ssj_string_free(again_hex);
+  ssj_string_free(again2_hex);
+  ssj_target_pool_free(csv_pool);
+  ssj_target_pool_free(json_pool);
+  ssj_target_pool_free(no_history);
+  ssj_target_pool_free(again);
+  ssj_target_pool_free(again2);
+}
+
 /* A match request for task T-TEAMS: visits to V1-V3 by department `dept`. */
 static void match_request(char *buf, size_t n, const char *seed, const char *policy,
                           const char *dept) {
@@ -936,6 +1122,7 @@ int main(void) {
   test_columns();
   test_draw();
   test_inspectors();
+  test_pool_csv();
   test_log_and_teams();
   test_plans_and_merging();
   test_lifecycle();

@@ -1,449 +1,22 @@
 //! The CSV files of the pools: the target pool, its inspection history and the inspector pool.
 //!
-//! These are the files a department exports from a platform or a spreadsheet, so reading is
-//! forgiving where it cannot change the meaning (a byte-order mark, column order, case and
-//! spaces in the header, `是`/`否`, extra columns) and strict where it can: every value is
-//! checked and every error names the file, the line (the header is line 1) and the column.
-//!
-//! Writing produces exactly what reading accepts, so that a pool written and read back freezes
-//! to the same digest: that is how the demo's files can be verified by hand.
+//! The text-level reading and writing (columns, leniency, every error at its file, line and
+//! field) is the core's [`shuangsuiji::pool_csv`], shared with the C ABI; this module reads the
+//! files, prints the core's notes on standard error and maps its errors to [`Failure::Input`].
+//! It also writes the demo's `departments.csv`, which only the demo has.
 
 use crate::failure::Failure;
 use crate::files::read_text;
 use crate::output::note;
-use shuangsuiji::credit::CreditCode;
 use shuangsuiji::demo::Department;
-use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
-use shuangsuiji::inspector::{Inspector, InspectorPool};
-use shuangsuiji::pool::PoolError;
-use shuangsuiji::risk::RiskGrade;
-use shuangsuiji::target::{Inspection, MAX_RISK_SCORE, Target, TargetPool};
+use shuangsuiji::ids::TargetId;
+use shuangsuiji::inspector::InspectorPool;
+use shuangsuiji::pool_csv::{parse_history, parse_inspectors, parse_pool};
+use shuangsuiji::target::TargetPool;
 use std::collections::HashMap;
-use std::fmt;
 use std::path::Path;
 
-/// The columns of a target-pool file, in the order they are written.
-pub(crate) const POOL_COLUMNS: [&str; 12] = [
-    "id",
-    "credit_code",
-    "name",
-    "kind",
-    "region",
-    "industry",
-    "grid",
-    "status",
-    "grade",
-    "risk_score",
-    "positive_list",
-    "tags",
-];
-/// Columns a target-pool file must have.
-const POOL_REQUIRED: [&str; 2] = ["id", "grade"];
-
-/// The columns of an inspection-history file.
-pub(crate) const HISTORY_COLUMNS: [&str; 5] =
-    ["target_id", "date", "department", "item", "inspectors"];
-const HISTORY_REQUIRED: [&str; 3] = ["target_id", "date", "department"];
-
-/// The columns of an inspector-pool file.
-pub(crate) const INSPECTOR_COLUMNS: [&str; 11] = [
-    "id",
-    "name",
-    "department",
-    "unit",
-    "certificate",
-    "certificate_expiry",
-    "region",
-    "items",
-    "tags",
-    "expert",
-    "active",
-];
-
-/// Columns an inspector-pool file must have.
-const INSPECTOR_REQUIRED: [&str; 2] = ["id", "department"];
-
-/// Lists inside one cell (tags, inspectors, items) are separated by this.
-const LIST_SEPARATOR: char = ';';
-
-/// A problem in a CSV file, located as precisely as it can be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CsvError {
-    file: String,
-    line: Option<u64>,
-    field: Option<String>,
-    problem: String,
-}
-
-impl CsvError {
-    fn file(file: &str, problem: impl Into<String>) -> CsvError {
-        CsvError {
-            file: file.to_owned(),
-            line: None,
-            field: None,
-            problem: problem.into(),
-        }
-    }
-
-    fn line(file: &str, line: u64, problem: impl Into<String>) -> CsvError {
-        CsvError {
-            line: Some(line),
-            ..CsvError::file(file, problem)
-        }
-    }
-
-    fn field(file: &str, line: u64, field: &str, problem: impl Into<String>) -> CsvError {
-        CsvError {
-            field: Some(field.to_owned()),
-            ..CsvError::line(file, line, problem)
-        }
-    }
-}
-
-impl fmt::Display for CsvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ": field `{field}`")?;
-        }
-        write!(f, ": {}", self.problem)
-    }
-}
-
-/// A value read from a file, with remarks for the user (e.g. ignored columns).
-#[derive(Debug)]
-pub(crate) struct Parsed<T> {
-    /// What was read.
-    pub(crate) value: T,
-    /// Remarks to print on standard error, once each.
-    pub(crate) notes: Vec<String>,
-}
-
-/// Where each known column is in a file.
-struct Columns {
-    index: HashMap<&'static str, usize>,
-    width: usize,
-}
-
-impl Columns {
-    /// Maps the header row: names are matched without case and surrounding spaces; a missing
-    /// required column or a repeated known one is an error; unknown columns are noted once.
-    fn read(
-        file: &str,
-        header: &csv::StringRecord,
-        known: &[&'static str],
-        required: &[&'static str],
-    ) -> Result<(Columns, Option<String>), CsvError> {
-        let mut index = HashMap::new();
-        let mut unknown = Vec::new();
-        for (i, raw) in header.iter().enumerate() {
-            let name = raw.trim().to_lowercase();
-            match known.iter().find(|k| **k == name) {
-                Some(k) => {
-                    if let Some(first) = index.insert(*k, i) {
-                        return Err(CsvError::line(
-                            file,
-                            1,
-                            format!(
-                                "column `{k}` appears twice (columns {} and {})",
-                                first + 1,
-                                i + 1
-                            ),
-                        ));
-                    }
-                }
-                None if name.is_empty() => unknown.push(format!("column {} (no name)", i + 1)),
-                None => unknown.push(format!("`{}`", raw.trim())),
-            }
-        }
-        for r in required {
-            if !index.contains_key(r) {
-                return Err(CsvError::line(
-                    file,
-                    1,
-                    format!(
-                        "missing required column `{r}` (the header has: {})",
-                        header.iter().collect::<Vec<_>>().join(", ")
-                    ),
-                ));
-            }
-        }
-        let note = (!unknown.is_empty()).then(|| {
-            format!(
-                "{file}: ignoring unknown columns {} (known columns: {})",
-                unknown.join(", "),
-                known.join(", ")
-            )
-        });
-        Ok((
-            Columns {
-                index,
-                width: header.len(),
-            },
-            note,
-        ))
-    }
-
-    /// The value of a column in a row, or `""` when the file has no such column.
-    fn get<'r>(&self, row: &'r csv::StringRecord, column: &str) -> &'r str {
-        self.index
-            .get(column)
-            .and_then(|&i| row.get(i))
-            .unwrap_or("")
-    }
-}
-
-/// A file read as rows of text, not yet interpreted.
-struct Table {
-    columns: Columns,
-    /// Each row with its line (a quoted value may span lines, so the line is the one the row
-    /// starts on, as the csv reader counts it).
-    rows: Vec<(u64, csv::StringRecord)>,
-    /// The remark about unknown columns, if any.
-    note: Option<String>,
-}
-
-/// Reads the header and the rows of a file, skipping blank rows.
-fn rows(
-    file: &str,
-    text: &str,
-    known: &[&'static str],
-    required: &[&'static str],
-) -> Result<Table, CsvError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| CsvError::line(file, 1, e.to_string()))?
-        .clone();
-    if header.iter().all(|h| h.trim().is_empty()) {
-        return Err(CsvError::file(
-            file,
-            format!(
-                "empty file: the first line must be a header naming at least {}",
-                required.join(", ")
-            ),
-        ));
-    }
-    let (columns, note) = Columns::read(file, &header, known, required)?;
-    let mut out = Vec::new();
-    for row in reader.records() {
-        let row = row.map_err(|e| match e.position() {
-            Some(p) => CsvError::line(file, p.line(), e.to_string()),
-            None => CsvError::file(file, e.to_string()),
-        })?;
-        let line = row.position().map_or(0, csv::Position::line);
-        // A row of only empty cells is what spreadsheets leave at the end; it holds nothing.
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if row.len() != columns.width {
-            return Err(CsvError::line(
-                file,
-                line,
-                format!(
-                    "{} fields, but the header has {} columns",
-                    row.len(),
-                    columns.width
-                ),
-            ));
-        }
-        out.push((line, row));
-    }
-    Ok(Table {
-        columns,
-        rows: out,
-        note,
-    })
-}
-
-/// Reads a yes/no cell: `true`/`false`, `1`/`0`, `yes`/`no`, `是`/`否`; empty is no.
-fn parse_flag(value: &str) -> Result<bool, String> {
-    match value.trim().to_lowercase().as_str() {
-        "" | "false" | "0" | "no" | "n" | "否" => Ok(false),
-        "true" | "1" | "yes" | "y" | "是" => Ok(true),
-        other => Err(format!(
-            "{other:?} is not a yes/no value: use true/false, 1/0 or 是/否"
-        )),
-    }
-}
-
-/// Splits a `;`-separated cell, trimming each part and dropping empty ones.
-fn split_list(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(LIST_SEPARATOR)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-/// The target pool as read from a file, before it is checked as a whole.
-#[derive(Debug)]
-pub(crate) struct PoolRows {
-    file: String,
-    targets: Vec<Target>,
-    lines: Vec<u64>,
-    index: HashMap<TargetId, usize>,
-}
-
-impl PoolRows {
-    /// Builds the pool; any remaining problem is reported at the line of its row.
-    pub(crate) fn into_pool(self) -> Result<TargetPool, CsvError> {
-        let (file, lines) = (self.file, self.lines);
-        TargetPool::from_entries(self.targets).map_err(|e| match e {
-            PoolError::BadEntry { row, error, .. } => CsvError::field(
-                &file,
-                lines.get(row.wrapping_sub(1)).copied().unwrap_or(0),
-                error.field,
-                error.problem,
-            ),
-            other => CsvError::file(&file, other.to_string()),
-        })
-    }
-}
-
-/// Reads a target-pool file (see [`POOL_COLUMNS`]; `id` and `grade` are required).
-pub(crate) fn parse_pool(file: &str, text: &str) -> Result<Parsed<PoolRows>, CsvError> {
-    let Table {
-        columns,
-        rows,
-        note,
-    } = rows(file, text, &POOL_COLUMNS, &POOL_REQUIRED)?;
-    let mut pool = PoolRows {
-        file: file.to_owned(),
-        targets: Vec::with_capacity(rows.len()),
-        lines: Vec::with_capacity(rows.len()),
-        index: HashMap::with_capacity(rows.len()),
-    };
-    for (line, row) in rows {
-        let get = |c: &str| columns.get(&row, c);
-        let bad = |field: &str, problem: String| CsvError::field(file, line, field, problem);
-        let id = TargetId::new(get("id")).map_err(|e| bad("id", e.to_string()))?;
-        if let Some(&first) = pool.index.get(&id) {
-            return Err(bad(
-                "id",
-                format!(
-                    "duplicate id {:?}: first on line {}, again on line {line}",
-                    id.as_str(),
-                    pool.lines[first]
-                ),
-            ));
-        }
-        let mut t = Target::new(id.clone());
-        t.name = get("name").to_owned();
-        let code = get("credit_code");
-        if !code.is_empty() {
-            let parsed = CreditCode::parse(code)
-                .map_err(|e| bad("credit_code", format!("{code:?} is not a valid code: {e}")))?;
-            t.credit_code = Some(parsed);
-        }
-        let kind = get("kind");
-        if !kind.trim().is_empty() {
-            t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
-        }
-        t.region = get("region").to_owned();
-        t.industry = get("industry").to_owned();
-        t.grid = get("grid").to_owned();
-        let status = get("status");
-        if !status.trim().is_empty() {
-            t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
-        }
-        let grade = get("grade");
-        if !grade.trim().is_empty() {
-            t.grade = Some(
-                grade
-                    .parse::<RiskGrade>()
-                    .map_err(|e| bad("grade", e.to_string()))?,
-            );
-        }
-        let score = get("risk_score").trim();
-        if !score.is_empty() {
-            let n = score
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "risk_score",
-                        format!("{score:?} is not a whole number from 1 to {MAX_RISK_SCORE}"),
-                    )
-                })?;
-            t.risk_score = Some(n);
-        }
-        t.positive_list = parse_flag(get("positive_list")).map_err(|e| bad("positive_list", e))?;
-        for tag in split_list(get("tags")) {
-            if tag.chars().any(char::is_control) {
-                return Err(bad(
-                    "tags",
-                    format!("tag {tag:?} holds a control character"),
-                ));
-            }
-            t.tags.insert(tag.to_owned());
-        }
-        pool.index.insert(id, pool.targets.len());
-        pool.targets.push(t);
-        pool.lines.push(line);
-    }
-    Ok(Parsed {
-        value: pool,
-        notes: note.into_iter().collect(),
-    })
-}
-
-/// Reads an inspection-history file (see [`HISTORY_COLUMNS`]) into the targets it names.
-pub(crate) fn parse_history(
-    file: &str,
-    text: &str,
-    pool: &mut PoolRows,
-) -> Result<Parsed<usize>, CsvError> {
-    let Table {
-        columns,
-        rows,
-        note,
-    } = rows(file, text, &HISTORY_COLUMNS, &HISTORY_REQUIRED)?;
-    let count = rows.len();
-    for (line, row) in rows {
-        let get = |c: &str| columns.get(&row, c);
-        let bad = |field: &str, problem: String| CsvError::field(file, line, field, problem);
-        let id = get("target_id");
-        let &at = pool.index.get(id).ok_or_else(|| {
-            bad(
-                "target_id",
-                format!("no target {id:?} in the pool file {}", pool.file),
-            )
-        })?;
-        let date_text = get("date").trim();
-        let date = chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|_| {
-            bad(
-                "date",
-                format!("{date_text:?} is not a date: write YYYY-MM-DD, e.g. 2026-03-31"),
-            )
-        })?;
-        let department =
-            DeptId::new(get("department")).map_err(|e| bad("department", e.to_string()))?;
-        let item = match get("item") {
-            "" => None,
-            i => Some(ItemId::new(i).map_err(|e| bad("item", e.to_string()))?),
-        };
-        let inspectors = split_list(get("inspectors"))
-            .map(|p| InspectorId::new(p).map_err(|e| bad("inspectors", e.to_string())))
-            .collect::<Result<Vec<_>, _>>()?;
-        pool.targets[at].history.push(Inspection {
-            date,
-            department,
-            item,
-            inspectors,
-        });
-    }
-    Ok(Parsed {
-        value: count,
-        notes: note.into_iter().collect(),
-    })
-}
+pub(crate) use shuangsuiji::pool_csv::{CsvError, write_history, write_inspectors, write_pool};
 
 /// A target pool read from its files, remembering the line of every target for messages
 /// about it after the pool was built.
@@ -468,24 +41,12 @@ pub(crate) fn load_pool(pool: &Path, history: Option<&Path>) -> Result<LoadedPoo
             .map_err(Failure::input)?;
         parsed.notes.iter().for_each(|n| note(n));
     }
-    let lines = rows
-        .targets
-        .iter()
-        .zip(&rows.lines)
-        .map(|(t, &l)| (t.id.clone(), l))
-        .collect();
+    let lines = rows.lines().map(|(id, l)| (id.clone(), l)).collect();
     Ok(LoadedPool {
         pool: rows.into_pool().map_err(Failure::input)?,
         file,
         lines,
     })
-}
-
-/// Reads a `YYYY-MM-DD` cell.
-fn parse_date(value: &str) -> Result<chrono::NaiveDate, String> {
-    let text = value.trim();
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a date: write YYYY-MM-DD, e.g. 2026-03-31"))
 }
 
 /// An inspector pool read from its file.
@@ -497,482 +58,92 @@ pub(crate) struct LoadedInspectors {
     pub(crate) file: String,
 }
 
-/// Reads an inspector-pool file (see [`INSPECTOR_COLUMNS`]; `id` and `department` are
-/// required), as [`write_inspectors`] writes it. An empty `active` cell means active, as in the
-/// JSON form; an officer (not `expert`) needs a `certificate`.
-pub(crate) fn parse_inspectors(
-    file: &str,
-    text: &str,
-) -> Result<Parsed<LoadedInspectors>, CsvError> {
-    let Table {
-        columns,
-        rows,
-        note,
-    } = rows(file, text, &INSPECTOR_COLUMNS, &INSPECTOR_REQUIRED)?;
-    let mut entries = Vec::with_capacity(rows.len());
-    let mut lines: HashMap<InspectorId, u64> = HashMap::with_capacity(rows.len());
-    let mut order = Vec::with_capacity(rows.len());
-    for (line, row) in rows {
-        let get = |c: &str| columns.get(&row, c);
-        let bad = |field: &str, problem: String| CsvError::field(file, line, field, problem);
-        let id = InspectorId::new(get("id")).map_err(|e| bad("id", e.to_string()))?;
-        if let Some(first) = lines.get(&id) {
-            return Err(bad(
-                "id",
-                format!(
-                    "duplicate id {:?}: first on line {first}, again on line {line}",
-                    id.as_str()
-                ),
-            ));
-        }
-        let department =
-            DeptId::new(get("department")).map_err(|e| bad("department", e.to_string()))?;
-        let mut p = Inspector::new(id.clone(), department, get("certificate"));
-        p.name = get("name").to_owned();
-        p.unit = get("unit").to_owned();
-        let expiry = get("certificate_expiry");
-        if !expiry.trim().is_empty() {
-            p.certificate_expiry =
-                Some(parse_date(expiry).map_err(|e| bad("certificate_expiry", e))?);
-        }
-        p.region = get("region").to_owned();
-        for item in split_list(get("items")) {
-            p.items
-                .insert(ItemId::new(item).map_err(|e| bad("items", e.to_string()))?);
-        }
-        for tag in split_list(get("tags")) {
-            if tag.chars().any(char::is_control) {
-                return Err(bad(
-                    "tags",
-                    format!("tag {tag:?} holds a control character"),
-                ));
-            }
-            p.tags.insert(tag.to_owned());
-        }
-        p.expert = parse_flag(get("expert")).map_err(|e| bad("expert", e))?;
-        // Absent or empty means active, as in the JSON form: a roster lists people on duty.
-        let active = get("active");
-        if !active.trim().is_empty() {
-            p.active = parse_flag(active).map_err(|e| bad("active", e))?;
-        }
-        lines.insert(id, line);
-        order.push(line);
-        entries.push(p);
-    }
-    let pool = InspectorPool::from_entries(entries).map_err(|e| match e {
-        PoolError::BadEntry { row, error, .. } => CsvError::field(
-            file,
-            order.get(row.wrapping_sub(1)).copied().unwrap_or(0),
-            error.field,
-            error.problem,
-        ),
-        other => CsvError::file(file, other.to_string()),
-    })?;
-    Ok(Parsed {
-        value: LoadedInspectors {
-            pool,
-            file: file.to_owned(),
-        },
-        notes: note.into_iter().collect(),
-    })
-}
-
 /// Reads an inspector-pool file; remarks go to standard error.
 pub(crate) fn load_inspectors(path: &Path) -> Result<LoadedInspectors, Failure> {
     let file = path.display().to_string();
     let parsed = parse_inspectors(&file, &read_text(path)?).map_err(Failure::input)?;
     parsed.notes.iter().for_each(|n| note(n));
-    Ok(parsed.value)
-}
-
-/// Joins ids into one cell, refusing any that holds the separator (it could not be read back).
-fn join_list<'a>(
-    file: &str,
-    field: &str,
-    values: impl IntoIterator<Item = &'a str>,
-) -> Result<String, CsvError> {
-    let values: Vec<&str> = values.into_iter().collect();
-    if let Some(v) = values.iter().find(|v| v.contains(LIST_SEPARATOR)) {
-        return Err(CsvError::file(
-            file,
-            format!("field `{field}`: {v:?} contains `;`, which separates values in this column"),
-        ));
-    }
-    Ok(values.join(";"))
-}
-
-fn write_rows(
-    file: &str,
-    header: &[&str],
-    rows: impl IntoIterator<Item = Result<Vec<String>, CsvError>>,
-) -> Result<String, CsvError> {
-    let fail = |e: csv::Error| CsvError::file(file, e.to_string());
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(fail)?;
-    for row in rows {
-        w.write_record(row?).map_err(fail)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| CsvError::file(file, e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| CsvError::file(file, e.to_string()))
-}
-
-/// Writes targets as a pool file (history goes in its own file, see [`write_history`]).
-pub(crate) fn write_pool(file: &str, targets: &[Target]) -> Result<String, CsvError> {
-    let rows = targets.iter().map(|t| {
-        Ok(vec![
-            t.id.to_string(),
-            t.credit_code
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            t.name.clone(),
-            t.kind.to_string(),
-            t.region.clone(),
-            t.industry.clone(),
-            t.grid.clone(),
-            t.status.to_string(),
-            t.grade.map(|g| g.to_string()).unwrap_or_default(),
-            t.risk_score.map(|s| s.to_string()).unwrap_or_default(),
-            t.positive_list.to_string(),
-            join_list(file, "tags", t.tags.iter().map(String::as_str))?,
-        ])
-    });
-    write_rows(file, &POOL_COLUMNS, rows)
-}
-
-/// Writes the inspection history of targets, one row per inspection.
-pub(crate) fn write_history(file: &str, targets: &[Target]) -> Result<String, CsvError> {
-    let rows = targets.iter().flat_map(|t| {
-        t.history.iter().map(move |h| {
-            Ok(vec![
-                t.id.to_string(),
-                h.date.format("%Y-%m-%d").to_string(),
-                h.department.to_string(),
-                h.item.as_ref().map(ToString::to_string).unwrap_or_default(),
-                join_list(file, "inspectors", h.inspectors.iter().map(|p| p.as_str()))?,
-            ])
-        })
-    });
-    write_rows(file, &HISTORY_COLUMNS, rows)
-}
-
-/// Writes an inspector pool.
-pub(crate) fn write_inspectors(file: &str, inspectors: &[Inspector]) -> Result<String, CsvError> {
-    let rows = inspectors.iter().map(|p| {
-        Ok(vec![
-            p.id.to_string(),
-            p.name.clone(),
-            p.department.to_string(),
-            p.unit.clone(),
-            p.certificate.clone(),
-            p.certificate_expiry
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-            p.region.clone(),
-            join_list(file, "items", p.items.iter().map(|i| i.as_str()))?,
-            join_list(file, "tags", p.tags.iter().map(String::as_str))?,
-            p.expert.to_string(),
-            p.active.to_string(),
-        ])
-    });
-    write_rows(file, &INSPECTOR_COLUMNS, rows)
+    Ok(LoadedInspectors {
+        pool: parsed.value,
+        file,
+    })
 }
 
 /// Writes the member departments (`id,name`), so that the ids in the other files can be read.
-pub(crate) fn write_departments(
-    file: &str,
-    departments: &[Department],
-) -> Result<String, CsvError> {
-    let rows = departments
-        .iter()
-        .map(|d| Ok(vec![d.id.to_string(), d.name.clone()]));
-    write_rows(file, &["id", "name"], rows)
+pub(crate) fn write_departments(file: &str, departments: &[Department]) -> Result<String, Failure> {
+    let fail = |e: &dyn std::fmt::Display| Failure::Input(format!("{file}: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "name"]).map_err(|e| fail(&e))?;
+    for d in departments {
+        w.write_record([d.id.as_str(), d.name.as_str()])
+            .map_err(|e| fail(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| fail(&e))?;
+    String::from_utf8(bytes).map_err(|e| fail(&e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use shuangsuiji::demo::DemoCounty;
-    use shuangsuiji::target::{TargetKind, TargetStatus};
-
-    fn pool(text: &str) -> Result<TargetPool, CsvError> {
-        parse_pool("p.csv", text)?.value.into_pool()
-    }
-
-    fn pool_err(text: &str) -> String {
-        pool(text).unwrap_err().to_string()
-    }
-
-    fn with_history(pool_text: &str, history: &str) -> Result<TargetPool, CsvError> {
-        let mut rows = parse_pool("p.csv", pool_text)?.value;
-        parse_history("h.csv", history, &mut rows)?;
-        rows.into_pool()
-    }
+    use std::fs;
 
     #[test]
-    fn demo_pool_round_trips_to_the_same_digest() {
-        let county = DemoCounty::build();
-        let frozen = county.targets.freeze();
-        let pool_csv = write_pool("pool.csv", frozen.entries()).unwrap();
-        let history_csv = write_history("history.csv", frozen.entries()).unwrap();
-        assert!(pool_csv.starts_with("id,credit_code,name,"));
-        assert!(history_csv.lines().count() > 1000);
-        let back = with_history(&pool_csv, &history_csv).unwrap().freeze();
-        assert_eq!(back.digest(), frozen.digest());
-        // Also behind an Excel-style byte-order mark.
-        let bom = with_history(&format!("\u{feff}{pool_csv}"), &history_csv).unwrap();
-        assert_eq!(bom.freeze().digest(), frozen.digest());
-        assert_eq!(back.len(), frozen.len());
-        let inspectors = write_inspectors("inspectors.csv", county.inspectors.entries()).unwrap();
-        assert_eq!(inspectors.lines().count(), county.inspectors.len() + 1);
-    }
-
-    #[test]
-    fn reads_every_column_leniently_where_meaning_is_unchanged() {
-        let text = " Grade ,ID,positive_list,tags,kind,status,risk_score,credit_code,name\n\
-                    a,T1,是, 食品经营 ; 餐饮服务 ;,individual_business,revoked,7,91350100M000100Y43,\"甲, 乙\"\n\
-                    ,T2,0,,,,,,\n\
-                    ,,,,,,,,\n";
-        let p = pool(text).unwrap();
-        let t1 = p.get(&TargetId::new("T1").unwrap()).unwrap();
-        assert_eq!(t1.grade, Some(RiskGrade::A));
-        assert!(t1.positive_list);
-        assert_eq!(
-            t1.tags.iter().map(String::as_str).collect::<Vec<_>>(),
-            ["食品经营", "餐饮服务"]
-        );
-        assert_eq!(t1.kind, TargetKind::IndividualBusiness);
-        assert_eq!(t1.status, TargetStatus::Revoked);
-        assert_eq!(t1.risk_score, Some(7));
-        assert_eq!(t1.name, "甲, 乙");
-        let t2 = p.get(&TargetId::new("T2").unwrap()).unwrap();
-        assert_eq!((t2.grade, t2.positive_list), (None, false));
-        assert_eq!(t2.kind, TargetKind::Enterprise);
-        assert_eq!(p.len(), 2, "the blank row is skipped");
-    }
-
-    #[test]
-    fn unknown_columns_are_noted_once() {
-        let parsed = parse_pool("p.csv", "id,grade,备注,x\nT1,A,hello,1\nT2,B,,\n").unwrap();
-        assert_eq!(parsed.notes.len(), 1);
-        assert!(
-            parsed.notes[0].contains("p.csv: ignoring unknown columns `备注`, `x`"),
-            "{:?}",
-            parsed.notes
-        );
-        assert!(parse_pool("p.csv", "id,grade\n").unwrap().notes.is_empty());
-    }
-
-    #[test]
-    fn missing_and_repeated_columns_name_the_file_and_column() {
-        assert_eq!(
-            pool_err("id,name\nT1,x\n"),
-            "p.csv:1: missing required column `grade` (the header has: id, name)"
-        );
-        assert!(pool_err("grade\nA\n").contains("missing required column `id`"));
-        assert_eq!(
-            pool_err("id,grade,ID\n"),
-            "p.csv:1: column `id` appears twice (columns 1 and 3)"
-        );
-        assert!(pool_err("").contains("p.csv: empty file"));
-    }
-
-    #[test]
-    fn bad_values_name_line_and_field() {
-        assert_eq!(
-            pool_err("id,grade\nT1,A\nT2,E\n"),
-            "p.csv:3: field `grade`: \"E\" is not a credit-risk grade: expected A, B, C or D \
-             (or empty for ungraded)"
-        );
-        assert_eq!(
-            pool_err("id,grade,credit_code\nT1,A,91350100M000100Y44\n"),
-            "p.csv:2: field `credit_code`: \"91350100M000100Y44\" is not a valid code: \
-             wrong check character at position 18: expected '3', found '4'"
-        );
-        assert!(
-            pool_err("id,grade,credit_code\nT1,A,91350100M0001O0Y43\n")
-                .contains("p.csv:2: field `credit_code`: \"91350100M0001O0Y43\" is not a valid code: invalid character 'O' at position 14")
-        );
-        assert!(pool_err("id,grade\n,A\n").contains("p.csv:2: field `id`: target id is empty"));
-        assert!(pool_err("id,grade,kind\nT1,A,company\n").contains("p.csv:2: field `kind`"));
-        assert!(pool_err("id,grade,status\nT1,A,closed\n").contains("p.csv:2: field `status`"));
-        assert!(
-            pool_err("id,grade,positive_list\nT1,A,maybe\n")
-                .contains("p.csv:2: field `positive_list`: \"maybe\" is not a yes/no value")
-        );
-        for bad in ["0", "-1", "x", "1000001"] {
-            let err = pool_err(&format!("id,grade,risk_score\nT1,A,{bad}\n"));
-            assert!(err.starts_with("p.csv:2: field `risk_score`:"), "{err}");
-        }
-        assert_eq!(
-            pool_err("id,grade\nT1,A,extra\n"),
-            "p.csv:2: 3 fields, but the header has 2 columns"
-        );
-    }
-
-    #[test]
-    fn duplicate_ids_name_both_lines_counting_multi_line_values() {
-        let text = "id,grade,name\nT1,A,\"two\nlines\"\nT2,B,x\nT1,C,y\n";
-        assert_eq!(
-            pool_err(text),
-            "p.csv:5: field `id`: duplicate id \"T1\": first on line 2, again on line 5"
-        );
-    }
-
-    #[test]
-    fn history_is_attached_and_checked() {
-        let p = "id,grade\nT1,A\nT2,B\n";
-        let h = "target_id,date,department,item,inspectors\n\
-                 T1,2026-03-01,市场监管局,SC-001,P2;P1\n\
-                 T1,2025-12-01,D09,,\n";
-        let pool = with_history(p, h).unwrap();
-        let t1 = pool.get(&TargetId::new("T1").unwrap()).unwrap();
-        assert_eq!(t1.history.len(), 2);
-        // Canonical order: by date, inspectors sorted.
-        assert_eq!(t1.history[0].department.as_str(), "D09");
-        assert_eq!(t1.history[1].inspectors[0].as_str(), "P1");
-
-        let err = with_history(
-            p,
-            "target_id,date,department\nT1,2026-01-01,D01\nT9,2026-01-01,D01\n",
+    fn files_load_with_their_paths_in_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = dir.path().join("pool.csv");
+        let history = dir.path().join("history.csv");
+        // An Excel-style byte-order mark, as spreadsheets save it.
+        fs::write(
+            &pool,
+            "\u{feff}id,grade,name\nT1,A,\"two\nlines\"\nT2,B,x\n",
         )
-        .unwrap_err()
-        .to_string();
-        assert_eq!(
-            err,
-            "h.csv:3: field `target_id`: no target \"T9\" in the pool file p.csv"
-        );
-        let err = with_history(p, "target_id,date,department\nT1,2026/01/01,D01\n")
-            .unwrap_err()
-            .to_string();
+        .unwrap();
+        fs::write(&history, "target_id,date,department\nT2,2026-01-05,D01\n").unwrap();
+        let loaded = load_pool(&pool, Some(&history)).unwrap();
+        assert_eq!(loaded.pool.len(), 2);
+        assert_eq!(loaded.lines[&TargetId::new("T2").unwrap()], 4);
+        assert_eq!(loaded.file, pool.display().to_string());
+
+        fs::write(&history, "target_id,date,department\nT3,2026-01-05,D01\n").unwrap();
+        let err = load_pool(&pool, Some(&history)).unwrap_err();
+        assert_eq!(err.exit_code(), Failure::Input(String::new()).exit_code());
         assert!(
-            err.starts_with("h.csv:2: field `date`: \"2026/01/01\""),
+            err.to_string()
+                .starts_with(&format!("{}:2: field `target_id`", history.display())),
             "{err}"
         );
-        let err = with_history(p, "target_id,department\nT1,D01\n")
-            .unwrap_err()
-            .to_string();
+        let err = load_pool(&dir.path().join("missing.csv"), None).unwrap_err();
         assert!(
-            err.contains("h.csv:1: missing required column `date`"),
+            err.to_string().contains("missing.csv: cannot read"),
             "{err}"
         );
-    }
 
-    fn inspectors(text: &str) -> Result<InspectorPool, CsvError> {
-        parse_inspectors("i.csv", text).map(|p| p.value.pool)
-    }
-
-    fn inspectors_err(text: &str) -> String {
-        inspectors(text).unwrap_err().to_string()
-    }
-
-    #[test]
-    fn demo_inspectors_round_trip_to_the_same_digest() {
+        let inspectors = dir.path().join("inspectors.csv");
         let county = DemoCounty::build();
-        let frozen = county.inspectors.freeze();
-        let text = write_inspectors("inspectors.csv", frozen.entries()).unwrap();
-        assert!(text.starts_with("id,name,department,unit,certificate,"));
-        let parsed = parse_inspectors("inspectors.csv", &text).unwrap();
-        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
-        let back = parsed.value.pool.freeze();
-        assert_eq!(back.digest(), frozen.digest());
-        assert_eq!(back.len(), frozen.len());
-        // Experts, lapsed certificates, item restrictions and inactive people all survive.
-        assert!(back.entries().iter().any(|p| p.expert));
-        assert!(
-            back.entries()
-                .iter()
-                .any(|p| p.certificate_expiry.is_some())
-        );
-        // With CRLF line ends, as Windows spreadsheets save them.
-        let crlf = text.replace('\n', "\r\n");
-        let again = inspectors(&crlf).unwrap().freeze();
-        assert_eq!(again.digest(), frozen.digest());
-    }
-
-    #[test]
-    fn inspectors_are_read_leniently_where_meaning_is_unchanged() {
-        let text = " Department ,ID,Certificate,expert,active,items,tags,备注\n\
-                    市场监管局,P1,42001,否,,SC-001; SC-002 ;,食品;,x\n\
-                    市场监管局,E1,,是,0,,,\n\
-                    ,,,,,,,\n";
-        let parsed = parse_inspectors("i.csv", text).unwrap();
-        assert_eq!(parsed.notes.len(), 1);
-        assert!(parsed.notes[0].contains("i.csv: ignoring unknown columns `备注`"));
-        let pool = parsed.value.pool;
-        assert_eq!(pool.len(), 2, "the blank row is skipped");
-        let p1 = pool.get(&InspectorId::new("P1").unwrap()).unwrap();
-        assert!(p1.active && !p1.expert, "an empty `active` means active");
-        assert_eq!(p1.items.len(), 2);
-        assert_eq!(p1.certificate, "42001");
-        let e1 = pool.get(&InspectorId::new("E1").unwrap()).unwrap();
-        assert!(e1.expert && !e1.active);
-    }
-
-    #[test]
-    fn bad_inspector_files_name_line_and_field() {
+        fs::write(
+            &inspectors,
+            write_inspectors("inspectors.csv", county.inspectors.entries()).unwrap(),
+        )
+        .unwrap();
+        let loaded = load_inspectors(&inspectors).unwrap();
         assert_eq!(
-            inspectors_err("id,name\nP1,x\n"),
-            "i.csv:1: missing required column `department` (the header has: id, name)"
+            loaded.pool.freeze().digest(),
+            county.inspectors.freeze().digest()
         );
-        assert_eq!(
-            inspectors_err("id,department,ID\n"),
-            "i.csv:1: column `id` appears twice (columns 1 and 3)"
-        );
-        assert!(inspectors_err("").contains("i.csv: empty file"));
-        assert_eq!(
-            inspectors_err(
-                "id,department,certificate,certificate_expiry\nP1,D1,1,2026-12-31\nP2,D1,2,2026/12/31\n"
-            ),
-            "i.csv:3: field `certificate_expiry`: \"2026/12/31\" is not a date: write \
-             YYYY-MM-DD, e.g. 2026-03-31"
-        );
-        assert_eq!(
-            inspectors_err("id,department,certificate,expert\nP1,D1,1,maybe\n"),
-            "i.csv:2: field `expert`: \"maybe\" is not a yes/no value: use true/false, 1/0 or 是/否"
-        );
+        fs::write(&inspectors, "id,department\nP1,\n").unwrap();
+        let err = load_inspectors(&inspectors).unwrap_err().to_string();
         assert!(
-            inspectors_err("id,department,certificate,active\nP1,D1,1,2\n")
-                .starts_with("i.csv:2: field `active`: \"2\" is not a yes/no value")
-        );
-        assert!(inspectors_err("id,department\n,D1\n").starts_with("i.csv:2: field `id`:"));
-        assert!(
-            inspectors_err("id,department,certificate\nP1,,1\n")
-                .starts_with("i.csv:2: field `department`:")
-        );
-        // An officer without a certificate, found by the pool's own check, at its line.
-        let err = inspectors_err("id,department,certificate,name\nP1,D1,1,\"a\nb\"\nP2,D1,,\n");
-        assert!(
-            err.starts_with("i.csv:4: field `certificate`: an enforcement officer needs"),
+            err.starts_with(&format!("{}:2: field `department`", inspectors.display())),
             "{err}"
         );
-        assert_eq!(
-            inspectors_err("id,department,certificate\nP1,D1,1,x\n"),
-            "i.csv:2: 4 fields, but the header has 3 columns"
-        );
-        assert_eq!(
-            inspectors_err(
-                "id,department,certificate,name\nP1,D1,1,\"two\nlines\"\nP2,D1,2,\nP1,D2,3,\n"
-            ),
-            "i.csv:5: field `id`: duplicate id \"P1\": first on line 2, again on line 5"
-        );
     }
 
     #[test]
-    fn writers_refuse_values_that_could_not_be_read_back() {
-        let mut t = Target::new(TargetId::new("T1").unwrap());
-        t.history.push(Inspection {
-            date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            department: DeptId::new("D01").unwrap(),
-            item: None,
-            inspectors: vec![InspectorId::new("a;b").unwrap()],
-        });
-        let err = write_history("h.csv", &[t]).unwrap_err().to_string();
-        assert!(
-            err.contains("h.csv: field `inspectors`: \"a;b\" contains `;`"),
-            "{err}"
-        );
+    fn departments_are_written_with_quoting() {
+        let county = DemoCounty::build();
+        let text = write_departments("departments.csv", &county.departments).unwrap();
+        assert!(text.starts_with("id,name\n"), "{text}");
+        assert_eq!(text.lines().count(), county.departments.len() + 1);
     }
 }

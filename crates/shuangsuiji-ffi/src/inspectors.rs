@@ -54,6 +54,42 @@ pub unsafe extern "C" fn ssj_inspector_pool_from_json(
     }
 }
 
+/// Builds an inspector pool from CSV text (the CLI's `inspectors.csv`): a header row naming at
+/// least `id` and `department` (also `name`, `unit`, `certificate`, `certificate_expiry`
+/// (`YYYY-MM-DD`), `region`, `items` and `tags` (`;` between values), `expert`, `active`
+/// (`true`/`false`, `1`/`0`, `是`/`否`; an empty `active` is active), in any order, any case;
+/// unknown columns are ignored). Failures are `SSJ_POOL_CSV` with the line (the header is line
+/// 1) and the field in `ssj_last_error()`, e.g. "inspectors_csv:4: field `certificate`: …".
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_inspector_pool_from_csv(
+    inspectors_csv: *const c_char,
+    pool_out: *mut *mut ssj_inspector_pool,
+) -> ssj_result {
+    ffi! {
+        let pool_out = out(pool_out, "pool_out")?;
+        let csv = text(inspectors_csv, "inspectors_csv")?;
+        let read = ssj::pool_csv::parse_inspectors("inspectors_csv", csv)?;
+        pool_out.write(to_handle(read.value));
+        Ok(())
+    }
+}
+
+/// Writes an inspector pool as CSV text, in the pool's order, as
+/// [`ssj_inspector_pool_from_csv`] reads it (same digest once frozen); free with
+/// `ssj_string_free`. `SSJ_POOL_CSV` when an item id holds `;`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_inspector_pool_to_csv(
+    pool: *const ssj_inspector_pool,
+    csv_out: *mut *mut c_char,
+) -> ssj_result {
+    ffi! {
+        let csv_out = out(csv_out, "csv_out")?;
+        let text = ssj::pool_csv::write_inspectors("inspectors_csv", borrow(pool, "pool")?.entries())?;
+        csv_out.write(c_string(text)?);
+        Ok(())
+    }
+}
+
 /// Adds one inspector given as a JSON object. `SSJ_POOL` when the id is already there.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ssj_inspector_pool_add_json(

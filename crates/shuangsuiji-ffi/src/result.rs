@@ -66,11 +66,15 @@ pub enum ssj_result {
     /// KPI input that cannot be read or is inconsistent (a result for a target never drawn, a
     /// task of an unknown department, …), or a bad KPI configuration.
     SSJ_KPI = 25,
+    /// Pool CSV text (target pool, inspection history, inspector pool) that cannot be read, or
+    /// a pool that cannot be written as CSV; `ssj_last_error()` names the text, the line and
+    /// the field (e.g. "pool_csv:3: field `grade`: …").
+    SSJ_POOL_CSV = 26,
 }
 
 impl ssj_result {
     /// Every code, for the uniqueness test and `ssj_result_message`.
-    pub(crate) const ALL: [ssj_result; 26] = {
+    pub(crate) const ALL: [ssj_result; 27] = {
         use ssj_result::*;
         [
             SSJ_OK,
@@ -99,6 +103,7 @@ impl ssj_result {
             SSJ_TEAMS,
             SSJ_CATALOG,
             SSJ_KPI,
+            SSJ_POOL_CSV,
         ]
     };
 
@@ -133,6 +138,9 @@ impl ssj_result {
             SSJ_CATALOG => c"a bad item list or joint item list",
             SSJ_KPI => {
                 c"KPI input that cannot be read or is inconsistent, or a bad KPI configuration"
+            }
+            SSJ_POOL_CSV => {
+                c"pool CSV text that cannot be read, or a pool that cannot be written as CSV"
             }
         }
     }
@@ -182,6 +190,14 @@ impl From<ssj::Error> for Failure {
             E::Kpi(_) => SSJ_KPI,
         };
         Failure::new(code, e.to_string())
+    }
+}
+
+/// Pool CSV errors are not in the core's `Error` enum (they are the CSV layer's, with file,
+/// line and field): their own code, the message as the core displays it.
+impl From<ssj::pool_csv::CsvError> for Failure {
+    fn from(e: ssj::pool_csv::CsvError) -> Failure {
+        Failure::new(ssj_result::SSJ_POOL_CSV, e.to_string())
     }
 }
 

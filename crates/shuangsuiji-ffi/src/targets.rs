@@ -356,6 +356,67 @@ pub unsafe extern "C" fn ssj_target_pool_from_columns(
     }
 }
 
+/// Builds a pool from CSV text as a platform or spreadsheet exports it (the CLI's `pool.csv`
+/// and `history.csv`, `docs/CLI.md`): `pool_csv` with a header row naming at least `id` and
+/// `grade` (also `credit_code`, `name`, `kind`, `region`, `industry`, `grid`, `status`,
+/// `risk_score`, `positive_list`, `tags`, in any order, any case; unknown columns are ignored);
+/// `history_csv` (may be NULL: no history) with `target_id`, `date`, `department` and
+/// optionally `item`, `inspectors`. Failures are `SSJ_POOL_CSV` with the text (`pool_csv` or
+/// `history_csv`), the line (the header is line 1) and the field in `ssj_last_error()`, e.g.
+/// pool_csv:3: field `grade`: "E" is not a credit-risk grade: …; a duplicate id names both
+/// lines. Freeze the pool to draw from it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_target_pool_from_csv(
+    pool_csv: *const c_char,
+    history_csv: *const c_char,
+    pool_out: *mut *mut ssj_target_pool,
+) -> ssj_result {
+    ffi! {
+        let pool_out = out(pool_out, "pool_out")?;
+        let pool_text = text(pool_csv, "pool_csv")?;
+        let history = opt_text(history_csv, "history_csv")?.map(|h| ("history_csv", h));
+        let read = ssj::pool_csv::read_target_pool("pool_csv", pool_text, history)?;
+        pool_out.write(to_handle(read.value));
+        Ok(())
+    }
+}
+
+/// Writes a pool as CSV text, in the pool's order: `*pool_csv_out` the targets (all columns of
+/// [`ssj_target_pool_from_csv`]), `*history_csv_out` (may be NULL: not written) their
+/// inspection history, one row per inspection. Read back with [`ssj_target_pool_from_csv`], the
+/// pool freezes to the same digest. Free both with `ssj_string_free`. `SSJ_POOL_CSV` when a
+/// value could not be read back (an id holding `;` in a `;`-separated cell, e.g. an inspector
+/// id in the history).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_target_pool_to_csv(
+    pool: *const ssj_target_pool,
+    pool_csv_out: *mut *mut c_char,
+    history_csv_out: *mut *mut c_char,
+) -> ssj_result {
+    ffi! {
+        let pool_csv_out = out(pool_csv_out, "pool_csv_out")?;
+        let targets = borrow(pool, "pool")?.entries();
+        let pool_text = ssj::pool_csv::write_pool("pool_csv", targets)?;
+        let history_text = if history_csv_out.is_null() {
+            None
+        } else {
+            Some(ssj::pool_csv::write_history("history_csv", targets)?)
+        };
+        let pool_c = c_string(pool_text)?;
+        if let Some(h) = history_text {
+            match c_string(h) {
+                Ok(h) => history_csv_out.write(h),
+                Err(f) => {
+                    crate::ssj_string_free(pool_c);
+                    return Err(f);
+                }
+            }
+        }
+        pool_csv_out.write(pool_c);
+        Ok(())
+    }
+}
+
 /// Freezes the pool (the pool itself stays usable): canonical order and SM3 digest.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ssj_target_pool_freeze(

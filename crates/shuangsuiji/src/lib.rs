@@ -8,6 +8,8 @@
 //! - the item list (一单) and the joint item list: [`catalog`];
 //! - the two pools (两库): targets ([`target`]) and inspectors ([`inspector`]), adjustable
 //!   ([`pool::Pool`]) and then frozen into canonical, digested snapshots ([`pool::Frozen`]);
+//!   their CSV form (target pool, inspection history, inspector pool), read from and written to
+//!   text with every error at its file, line and field: [`pool_csv`];
 //! - validated unified social credit codes (GB 32100-2015): [`credit`];
 //! - credit-risk grades and strata: [`risk`]; scope selectors: [`scope`];
 //! - sampling policies (ratio per grade, bounds, fixed total, exclusions): [`policy`];
@@ -189,6 +191,7 @@ pub mod lifecycle;
 pub mod plan;
 pub mod policy;
 pub mod pool;
+pub mod pool_csv;
 pub mod record;
 pub mod risk;
 pub mod scope;

@@ -338,7 +338,7 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
     )?;
     files.write(
         "departments.csv",
-        &csv(write_departments("departments.csv", &county.departments))?,
+        &write_departments("departments.csv", &county.departments)?,
     )?;
     files.write("items.json", &json("items.json", &county.items)?)?;
     files.write(
