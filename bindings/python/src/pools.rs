@@ -13,27 +13,15 @@ use pyo3_arrow::input::AnyRecordBatch;
 use rayon::ThreadPoolBuilder;
 use rayon::prelude::*;
 use shuangsuiji::credit::CreditCode;
+// The cells mean what they mean in the CLI's and the C ABI's pool files.
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
 use shuangsuiji::inspector::{FrozenInspectorPool, Inspector, InspectorPool};
+use shuangsuiji::pool_csv::{parse_flag, split_list};
 use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetPool};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-fn parse_flag(value: &str) -> Result<bool, String> {
-    match value.trim().to_lowercase().as_str() {
-        "" | "false" | "0" | "no" | "n" | "否" => Ok(false),
-        "true" | "1" | "yes" | "y" | "是" => Ok(true),
-        other => Err(format!(
-            "{other:?} is not a yes/no value: use true/false, 1/0 or 是/否"
-        )),
-    }
-}
-
-fn split_list(value: &str) -> impl Iterator<Item = &str> {
-    value.split(';').map(str::trim).filter(|s| !s.is_empty())
-}
 
 /// A frozen target pool (canonical order, SM3 digest): what a draw reads and a record names.
 #[pyclass(module = "shuangsuiji._native", name = "TargetPool", frozen)]

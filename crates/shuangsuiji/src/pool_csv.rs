@@ -372,7 +372,13 @@ fn rows(
 }
 
 /// Reads a yes/no cell: `true`/`false`, `1`/`0`, `yes`/`no`, `是`/`否`; empty is no.
-fn parse_flag(value: &str) -> Result<bool, String> {
+/// A yes/no cell: `true`/`false`, `1`/`0`, `yes`/`no`, `y`/`n`, `是`/`否` (any case, spaces
+/// trimmed); empty is no. The error says what was found and what is accepted.
+///
+/// # Errors
+///
+/// Any other text.
+pub fn parse_flag(value: &str) -> Result<bool, String> {
     match value.trim().to_lowercase().as_str() {
         "" | "false" | "0" | "no" | "n" | "否" => Ok(false),
         "true" | "1" | "yes" | "y" | "是" => Ok(true),
@@ -383,7 +389,7 @@ fn parse_flag(value: &str) -> Result<bool, String> {
 }
 
 /// Splits a `;`-separated cell, trimming each part and dropping empty ones.
-fn split_list(value: &str) -> impl Iterator<Item = &str> {
+pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value
         .split(LIST_SEPARATOR)
         .map(str::trim)
