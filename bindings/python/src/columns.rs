@@ -159,22 +159,47 @@ impl Frame {
     }
 
     /// A column of a batch as text: strings as they are, lists of values joined by `;`,
-    /// anything else cast to text; `None` when the table has no such column.
+    /// anything else cast to text; `None` when the table has no such column. Nested values
+    /// (lists of lists, structs, list views) are refused: Arrow would write them as bracketed
+    /// text, which would be read as one odd value instead of an error.
     pub(crate) fn text_in(&self, batch: &RecordBatch, column: &str) -> PyResult<Option<ArrayRef>> {
         let Some(a) = batch.column_by_name(column) else {
             return Ok(None);
         };
+        let nested = |t: &DataType| {
+            matches!(
+                t,
+                DataType::List(_)
+                    | DataType::LargeList(_)
+                    | DataType::ListView(_)
+                    | DataType::LargeListView(_)
+                    | DataType::FixedSizeList(..)
+                    | DataType::Struct(_)
+                    | DataType::Map(..)
+                    | DataType::Union(..)
+            )
+        };
+        let refuse = |t: &DataType| {
+            input(
+                format!(
+                    "{}: column {column:?} holds {t}; give text, or a list of text values",
+                    self.what
+                ),
+                vec![("field", column.into())],
+            )
+        };
         Ok(Some(match a.data_type() {
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => a.clone(),
-            DataType::List(_) | DataType::LargeList(_) => {
+            DataType::List(f) | DataType::LargeList(f) if !nested(f.data_type()) => {
                 self.joined(a).map_err(|e| self.bad_type(column, e))?
             }
+            t if nested(t) => return Err(refuse(t)),
             _ => cast_with_options(a, &DataType::Utf8, &CastOptions::default())
                 .map_err(|e| self.bad_type(column, e))?,
         }))
     }
 
-    /// Each list of a list column as one `;`-separated text.
+    /// Each list of a list column as one `;`-separated text (null elements left out).
     fn joined(&self, a: &ArrayRef) -> Result<ArrayRef, ArrowError> {
         let (values, offsets): (ArrayRef, Vec<usize>) = match a.data_type() {
             DataType::List(_) => {
@@ -201,19 +226,20 @@ impl Frame {
                 continue;
             }
             text.clear();
-            for (k, j) in (w[0]..w[1]).enumerate() {
-                if k > 0 {
+            for part in (w[0]..w[1]).filter_map(|j| values.get(j)) {
+                if !text.is_empty() {
                     text.push(';');
                 }
-                text.push_str(values.get(j).unwrap_or(""));
+                text.push_str(part);
             }
             out.append_value(&text);
         }
         Ok(Arc::new(out.finish()))
     }
 
-    /// A column of a batch for whole numbers: 64-bit integers (other numeric types cast,
-    /// refusing fractions), or text parsed per row by [`Frame::int_at`].
+    /// A column of a batch for whole numbers: integers (other integer types cast, refusing
+    /// overflow), fractional numbers (checked per row by [`int_at`]: a fraction is an error,
+    /// never truncated), or text, dictionaries included (parsed per row).
     pub(crate) fn ints_in(&self, batch: &RecordBatch, column: &str) -> PyResult<Option<ArrayRef>> {
         let Some(a) = batch.column_by_name(column) else {
             return Ok(None);
@@ -222,42 +248,50 @@ impl Frame {
             safe: false,
             ..CastOptions::default()
         };
-        Ok(Some(match a.data_type() {
-            DataType::Int64 | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                a.clone()
-            }
-            _ => cast_with_options(a, &DataType::Int64, &strict)
-                .map_err(|e| self.bad_type(column, e))?,
-        }))
+        let to = match a.data_type() {
+            DataType::Int64
+            | DataType::Float64
+            | DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View => return Ok(Some(a.clone())),
+            DataType::Float16
+            | DataType::Float32
+            | DataType::Decimal32(..)
+            | DataType::Decimal64(..)
+            | DataType::Decimal128(..)
+            | DataType::Decimal256(..) => DataType::Float64,
+            DataType::Dictionary(..) => DataType::Utf8,
+            _ => DataType::Int64,
+        };
+        cast_with_options(a, &to, &strict)
+            .map(Some)
+            .map_err(|e| self.bad_type(column, e))
     }
+}
 
-    /// Row `i` of a column from [`Frame::ints_in`] (`row` is the table row, for messages).
-    pub(crate) fn int_at(
-        &self,
-        a: &ArrayRef,
-        i: usize,
-        row: usize,
-        column: &str,
-    ) -> PyResult<Option<i64>> {
-        if a.is_null(i) {
-            return Ok(None);
-        }
-        if let Some(n) = a.as_primitive_opt::<arrow_array::types::Int64Type>() {
-            return Ok(Some(n.value(i)));
-        }
-        match Text::of(a).get(i).map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
-                input(
-                    format!(
-                        "{}, row {}, {column}: {v:?} is not a whole number",
-                        self.what,
-                        row + 1
-                    ),
-                    vec![("row", (row + 1).into()), ("field", column.into())],
-                )
-            }),
-        }
+/// Row `i` of a column from [`Frame::ints_in`]; the error says what the cell holds.
+pub(crate) fn int_at(a: &ArrayRef, i: usize) -> Result<Option<i64>, String> {
+    if a.is_null(i) {
+        return Ok(None);
+    }
+    if let Some(n) = a.as_primitive_opt::<arrow_array::types::Int64Type>() {
+        return Ok(Some(n.value(i)));
+    }
+    if let Some(x) = a.as_primitive_opt::<arrow_array::types::Float64Type>() {
+        let v = x.value(i);
+        // 2^63 is exactly representable; every whole f64 below it in magnitude fits an i64.
+        return if v.fract() == 0.0 && v.abs() < 9_223_372_036_854_775_808.0 {
+            Ok(Some(v as i64))
+        } else {
+            Err(format!("{v} is not a whole number"))
+        };
+    }
+    match Text::of(a).get(i).map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| format!("{v:?} is not a whole number")),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The two pools from data frames, frozen into the snapshots draws and matchings use.
 
-use crate::columns::{Frame, Text, table};
+use crate::columns::{Frame, Text, int_at, table};
 use crate::errors;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt32Array};
@@ -273,7 +273,10 @@ fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
         .then(|| ThreadPoolBuilder::new().num_threads(threads).build().ok())
         .flatten();
     let Some(pool) = pool else {
-        return (0..rows).map(at).collect();
+        return (0..rows)
+            .map(at)
+            .collect::<PyResult<Vec<_>>>()
+            .map_err(|_| first_error(at, rows));
     };
     // A bad row becomes a stand-in (so that every row is written in place) and stops the
     // rest of the pass; the error is then found by reading the rows in order.
@@ -296,15 +299,29 @@ fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
             .collect_into_vec(&mut out);
     });
     if failed.into_inner() {
-        for row in 0..rows {
-            at(row)?;
-        }
-        // Reading a row has no state: it fails in order as it failed in parallel.
-        return Err(PyRuntimeError::new_err(
-            "a row failed to convert in parallel but not in order",
-        ));
+        return Err(first_error(at, rows));
     }
     Ok(out)
+}
+
+/// The error of the first bad row in table order, read again one row after another: the first
+/// row that cannot be read, unless the pool refuses an earlier one (a duplicate id, a field),
+/// as `FrozenPool::from_entries` reports it once every row has been read.
+fn first_error(at: impl Fn(usize) -> PyResult<Target>, rows: usize) -> PyErr {
+    let mut read = Vec::new();
+    for row in 0..rows {
+        match at(row) {
+            Ok(t) => read.push(t),
+            Err(e) => {
+                return match FrozenPool::from_entries(read) {
+                    Err(earlier) => errors::pool(earlier),
+                    Ok(_) => e,
+                };
+            }
+        }
+    }
+    // Reading a row has no state: it fails in order as it failed before.
+    PyRuntimeError::new_err("a row failed to convert, then not when read again")
 }
 
 /// Row `row` of the table (in batch `c`) as a target.
@@ -357,7 +374,7 @@ fn target_at(f: &Frame, c: &TargetColumns<'_>, row: usize) -> PyResult<Target> {
         );
     }
     if let Some(scores) = c.scores {
-        if let Some(score) = f.int_at(scores, i, row, "risk_score")? {
+        if let Some(score) = int_at(scores, i).map_err(|e| bad("risk_score", e))? {
             let n = u32::try_from(score)
                 .ok()
                 .filter(|n| (1..=MAX_RISK_SCORE).contains(n))

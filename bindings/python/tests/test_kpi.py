@@ -176,3 +176,16 @@ def test_date32_and_bool_columns_read_as_their_text() -> None:
     from_csv = _error(lambda: ssj.KpiInput.from_csv(dict(texts, results="\n".join(lines))))
     assert from_csv[:3] == ("results.csv", 1236, "mobile")
     assert _error(lambda: ssj.KpiInput.from_frames(**dict(frames, results=nulls))) == from_csv
+
+
+def test_null_elements_of_list_columns_are_left_out(demo_dir) -> None:
+    tables = {n: _read(demo_dir, n) for n in ssj.KPI_TABLES if (demo_dir / f"{n}.csv").exists()}
+    tables = {n: t for n, t in tables.items() if t.num_columns}
+    expected = ssj.KpiInput.from_frames(**tables).report().to_json()
+    tasks = tables["tasks"]
+    i = tasks.schema.get_field_index("participants")
+    parts = [[p for p in s.split(";") if p] for s in tasks.column("participants").to_pylist()]
+    assert any(parts), "the demo has joint tasks with participants"
+    for lists in (parts, [p + [None] if p else p for p in parts]):
+        t = tasks.set_column(i, "participants", pa.array(lists, pa.list_(pa.string())))
+        assert ssj.KpiInput.from_frames(**{**tables, "tasks": t}).report().to_json() == expected

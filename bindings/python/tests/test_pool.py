@@ -196,3 +196,41 @@ def test_large_pools_build_in_a_forked_child() -> None:
         child.kill()
         pytest.fail("the forked child hung building a pool")
     assert child.exitcode == 0 and queue.get(timeout=5) == expected
+
+
+def test_fractional_scores_are_refused_not_truncated() -> None:
+    from decimal import Decimal
+
+    whole = ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": [3, None]}))
+    as_float = ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": [3.0, None]}))
+    assert as_float.digest == whole.digest
+    for bad in (pa.array([3.0, 1.5]), pa.array([Decimal("3"), Decimal("2.7")]), pa.array([3.0, float("nan")])):
+        with pytest.raises(ssj.PoolError) as e:
+            ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": bad}))
+        assert (e.value.row, e.value.id, e.value.field) == (2, "E2", "risk_score")
+    dictionary = pa.array(["3", "x"]).dictionary_encode()
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(pa.table({"id": ["E1", "E2"], "risk_score": dictionary}))
+    assert (e.value.row, e.value.field) == (2, "risk_score")
+
+
+@pytest.mark.parametrize("n", [10, 100_000])
+def test_a_duplicate_before_a_bad_cell_is_the_error(n: int) -> None:
+    """The first bad row in table order, whether the pool or a cell refuses it (small tables
+    are read on one thread, large ones on several)."""
+    ids = [f"E{i:07}" for i in range(n)]
+    grades = ["A"] * n
+    ids[n - 2] = ids[3]
+    grades[n - 1] = "Z"
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(pa.table({"id": ids, "grade": grades}))
+    assert (e.value.id, e.value.first_row, e.value.row) == (ids[3], 4, n - 1)
+
+
+def test_null_list_elements_are_left_out_and_nested_lists_refused() -> None:
+    plain = ssj.TargetPool.from_frame(pa.table({"id": ["E1"], "tags": [["餐饮服务", "食品经营"]]}))
+    with_null = ssj.TargetPool.from_frame(pa.table({"id": ["E1"], "tags": [["餐饮服务", None, "食品经营"]]}))
+    assert with_null.digest == plain.digest
+    with pytest.raises(ssj.InvalidInputError) as e:
+        ssj.TargetPool.from_frame(pa.table({"id": ["E1"], "tags": [[["餐饮服务"]]]}))
+    assert e.value.field == "tags"
