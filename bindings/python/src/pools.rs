@@ -15,10 +15,10 @@ use rayon::prelude::*;
 use shuangsuiji::credit::CreditCode;
 // The cells mean what they mean in the CLI's and the C ABI's pool files.
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
-use shuangsuiji::inspector::{FrozenInspectorPool, Inspector, InspectorPool};
+use shuangsuiji::inspector::{FrozenInspectorPool, Inspector};
 use shuangsuiji::pool_csv::{parse_flag, split_list};
 use shuangsuiji::risk::RiskGrade;
-use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetPool};
+use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,11 +55,10 @@ impl PyTargetPool {
     /// The pool of a JSON array of targets (the serde form of the core crate).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        let pool: TargetPool =
+        // Straight into the snapshot (`Frozen::from_entries`), with the pool's own errors.
+        let pool: FrozenPool =
             serde_json::from_str(text).map_err(|e| errors::json("target pool", e))?;
-        Ok(PyTargetPool {
-            pool: pool.into_frozen(),
-        })
+        Ok(PyTargetPool { pool })
     }
 
     fn to_json(&self) -> String {
@@ -562,11 +561,10 @@ impl PyInspectorPool {
 
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        let pool: InspectorPool =
+        // Straight into the snapshot (`Frozen::from_entries`), with the pool's own errors.
+        let pool: FrozenInspectorPool =
             serde_json::from_str(text).map_err(|e| errors::json("inspector pool", e))?;
-        Ok(PyInspectorPool {
-            pool: pool.into_frozen(),
-        })
+        Ok(PyInspectorPool { pool })
     }
 
     fn to_json(&self) -> String {
