@@ -380,6 +380,15 @@ pub enum LogError {
         /// What does not hold.
         problem: String,
     },
+    /// The log does not hold the head a verifier was given: entries were cut off its end
+    /// (or it is another log).
+    #[error("{}", head_not_found(head, *entries))]
+    HeadNotFound {
+        /// The published head.
+        head: LogHead,
+        /// How many entries the log holds.
+        entries: u64,
+    },
     /// A line of a JSON Lines log that cannot be read.
     #[error("log line {line}: {problem}")]
     BadLine {
@@ -388,6 +397,69 @@ pub enum LogError {
         /// The parse error.
         problem: String,
     },
+}
+
+fn head_not_found(head: &LogHead, entries: u64) -> String {
+    let what = match entries {
+        0 => "the log is empty".to_owned(),
+        1 => "the log holds 1 entry".to_owned(),
+        n => format!("the log holds {n} entries"),
+    };
+    match head.seq {
+        Some(seq) if seq >= entries => format!(
+            "head {head} not found: {what}, so entry {seq} and every entry after the log's end were cut off (or this is another log)"
+        ),
+        Some(seq) => format!(
+            "head {head} not found: entry {seq} of the log has another digest (the log was rewritten, or this is another log)"
+        ),
+        None => format!(
+            "head {head} not found: no entry of the log has that digest ({what}; entries were cut off its end, or this is another log)"
+        ),
+    }
+}
+
+/// A published head of the log (`docs/SAMPLING.md` §9): the digest of its last entry at the
+/// time of publication, with that entry's sequence number. Written `SEQ:DIGEST`
+/// (`41:9f3c…`); a bare `DIGEST` is read too, and then matches an entry at any position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LogHead {
+    /// The sequence number of the entry, when published with it.
+    pub seq: Option<u64>,
+    /// The entry's digest.
+    pub digest: Digest,
+}
+
+impl std::fmt::Display for LogHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.seq {
+            Some(seq) => write!(f, "{seq}:{}", self.digest),
+            None => write!(f, "{}", self.digest),
+        }
+    }
+}
+
+/// A head that is not `SEQ:DIGEST` or `DIGEST`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a log head is SEQ:DIGEST (a sequence number and 64 hex characters) or DIGEST, got {0:?}")]
+pub struct BadHead(pub String);
+
+impl std::str::FromStr for LogHead {
+    type Err = BadHead;
+    fn from_str(s: &str) -> Result<LogHead, BadHead> {
+        let bad = || BadHead(s.chars().take(100).collect());
+        let s = s.trim();
+        let (seq, digest) = match s.split_once(':') {
+            Some((seq, digest)) => {
+                if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(bad());
+                }
+                (Some(seq.parse().map_err(|_| bad())?), digest)
+            }
+            None => (None, s),
+        };
+        let digest = digest.parse().map_err(|_| bad())?;
+        Ok(LogHead { seq, digest })
+    }
 }
 
 /// An append-only, hash-chained log of draw records.
@@ -538,6 +610,33 @@ impl DrawLog {
             e.record
                 .as_teams()
                 .is_some_and(|r| &r.request.task_id == task)
+        })
+    }
+
+    /// The head a platform publishes (`SEQ:DIGEST` of the last entry); `None` for an empty log.
+    pub fn published_head(&self) -> Option<LogHead> {
+        self.entries.last().map(|e| LogHead {
+            seq: Some(e.seq),
+            digest: e.digest,
+        })
+    }
+
+    /// Checks the chain ([`DrawLog::verify_chain`]) and that the log holds a head published
+    /// earlier: the entry of that sequence number (or, for a bare digest, some entry) has that
+    /// digest. A log cut back before the head fails, and so does an empty log; entries after
+    /// the head are fine (the log went on). Returns the head entry's sequence number.
+    pub fn verify_head(&self, head: &LogHead) -> Result<u64, LogError> {
+        self.verify_chain()?;
+        let found = match head.seq {
+            Some(seq) => usize::try_from(seq)
+                .ok()
+                .and_then(|i| self.entries.get(i))
+                .filter(|e| e.digest == head.digest),
+            None => self.entries.iter().find(|e| e.digest == head.digest),
+        };
+        found.map(|e| e.seq).ok_or(LogError::HeadNotFound {
+            head: *head,
+            entries: self.entries.len() as u64,
         })
     }
 

@@ -377,9 +377,9 @@ mod tests {
         let base = "2026-SCJG-001";
         for twin in [
             "2026\u{2011}SCJG\u{2011}001", // non-breaking hyphens
-            "２０２６-SCJG-００１",          // full-width digits
-            "2026-SCJG-OO1",                // letter O for zero
-            "2026-SCJG-00l",                // letter l for one
+            "２０２６-SCJG-００１",        // full-width digits
+            "2026-SCJG-OO1",               // letter O for zero
+            "2026-SCJG-00l",               // letter l for one
         ] {
             assert!(look_alike(base, twin), "{twin}");
             assert_eq!(
