@@ -124,7 +124,7 @@ pub struct Bounds {
 
 /// How the total sample size is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "mode", rename_all = "snake_case", from = "SampleSizeRepr")]
 pub enum SampleSize {
     /// Each stratum draws its ratio of its eligible entities, rounded up.
     #[default]
@@ -135,6 +135,25 @@ pub enum SampleSize {
         /// The total number to draw.
         total: u64,
     },
+}
+
+/// [`SampleSize`] as read: serde ignores unknown fields beside the tag of a unit variant
+/// (`{"mode": "by_ratio", "x": 1}`), so every variant is read as a struct variant, which refuses
+/// them.
+#[derive(Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+enum SampleSizeRepr {
+    ByRatio {},
+    FixedTotal { total: u64 },
+}
+
+impl From<SampleSizeRepr> for SampleSize {
+    fn from(r: SampleSizeRepr) -> SampleSize {
+        match r {
+            SampleSizeRepr::ByRatio {} => SampleSize::ByRatio,
+            SampleSizeRepr::FixedTotal { total } => SampleSize::FixedTotal { total },
+        }
+    }
 }
 
 /// Which past inspections make a target ineligible.

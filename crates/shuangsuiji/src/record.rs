@@ -21,6 +21,7 @@ pub const ALGORITHM_VERSION: u32 = 1;
 
 /// Which algorithm made a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Algorithm {
     /// [`ALGORITHM_ID`].
     pub id: String,
@@ -62,6 +63,7 @@ impl Algorithm {
 
 /// The frozen pool a record was drawn from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PoolSummary {
     /// SM3 digest of the canonical encoding.
     pub digest: Digest,
@@ -71,6 +73,7 @@ pub struct PoolSummary {
 
 /// One stratum of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StratumSummary {
     /// Eligible targets.
     pub eligible: u64,
@@ -80,6 +83,7 @@ pub struct StratumSummary {
 
 /// One drawn target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SelectedTarget {
     /// The target.
     pub id: TargetId,
@@ -93,6 +97,7 @@ pub struct SelectedTarget {
 
 /// The published record of a draw, enough to reproduce it from the frozen pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DrawRecord {
     /// [`RECORD_FORMAT`].
     pub format: String,
@@ -182,7 +187,7 @@ impl DrawRecord {
 
 /// One way in which a record does not reproduce.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Mismatch {
     /// Not a draw record.
     Format {
@@ -326,6 +331,7 @@ impl fmt::Display for Mismatch {
 
 /// The outcome of [`verify`]: empty when the record reproduces exactly.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Verification {
     /// Every difference found, most fundamental first.
     pub mismatches: Vec<Mismatch>,

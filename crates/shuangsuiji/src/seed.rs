@@ -33,7 +33,7 @@ crate::digest::hex32_newtype!(Seed, "seed");
 
 /// Where a seed came from, as a record states it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "method", rename_all = "snake_case", from = "SeedOriginRepr")]
 pub enum SeedOrigin {
     /// Supplied directly (e.g. from a hardware generator, witnessed); cannot be re-derived.
     #[default]
@@ -45,6 +45,27 @@ pub enum SeedOrigin {
         /// The value exactly as published.
         value: String,
     },
+}
+
+/// [`SeedOrigin`] as read: serde ignores unknown fields beside the tag of a unit variant
+/// (`{"method": "given", "x": 1}`), so every variant is read as a struct variant, which refuses
+/// them.
+#[derive(Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+enum SeedOriginRepr {
+    Given {},
+    PublicEntropy { source: String, value: String },
+}
+
+impl From<SeedOriginRepr> for SeedOrigin {
+    fn from(r: SeedOriginRepr) -> SeedOrigin {
+        match r {
+            SeedOriginRepr::Given {} => SeedOrigin::Given,
+            SeedOriginRepr::PublicEntropy { source, value } => {
+                SeedOrigin::PublicEntropy { source, value }
+            }
+        }
+    }
 }
 
 impl SeedOrigin {

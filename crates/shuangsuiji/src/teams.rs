@@ -233,7 +233,7 @@ pub fn matching(
 
 /// One way in which a team record does not reproduce.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TeamMismatch {
     /// Not a team record.
     Format {
@@ -348,6 +348,7 @@ impl fmt::Display for TeamMismatch {
 
 /// The outcome of [`verify`]: empty when the record reproduces exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TeamVerification {
     /// Every difference found, most fundamental first.
     pub mismatches: Vec<TeamMismatch>,

@@ -181,6 +181,7 @@ pub enum DrawError {
 /// Entities left out of a draw, by reason (each counted once, under the first reason that applies
 /// in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExclusionCounts {
     /// Not active (deregistered, revoked, moved out).
     pub not_active: u64,
@@ -199,6 +200,7 @@ impl ExclusionCounts {
 
 /// The result of the census pass: who is in the draw's population.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Census {
     /// Entities examined (the pool, or the shard).
     pub population: u64,
@@ -226,6 +228,7 @@ impl Census {
 
 /// Eligible counts and sample sizes per stratum: what the selection pass needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Allocation {
     /// Eligible entities per stratum, over the whole pool.
     pub eligible: PerStratum<u64>,
