@@ -6,8 +6,12 @@
 #include "check.h"
 
 static const char *VALID = "91350100M000100Y43";
-static int sentinel_storage;
-#define SENTINEL ((void *)&sentinel_storage)
+/* A pointer the library never made: the initial value of out-parameters (which must keep it on
+ * failure) and a foreign "handle" (which must be refused). It points to storage as large and as
+ * aligned as anything a handle check could read, so that the test itself stays within bounds
+ * whatever the library does (it once pointed to a 4-byte int, and the old tag check read 8). */
+static uint64_t sentinel_storage[8];
+#define SENTINEL ((void *)sentinel_storage)
 
 static const char *POLICY =
     "{\"ratios\": {\"A\": \"10%\", \"B\": \"20%\", \"C\": \"50%\", \"D\": \"100%\", "
@@ -406,6 +410,35 @@ static void test_draw(void) {
   OK(ssj_draw_record_from_json(json, &again));
   CHECK(ssj_draw_record_selected_len(again) == n);
   EXPECT(ssj_draw_record_from_json("null", &again), SSJ_BAD_JSON);
+  /* A field the library does not know is refused, at the top and nested, naming the field. */
+  /* The field goes just after each `after`, or just before each `before`. */
+  const struct {
+    const char *after, *before;
+  } places[] = {{"{", NULL},
+                {"\"algorithm\": {", NULL},
+                {"\"pool\": {", NULL},
+                {"\"seed_origin\": {", NULL},
+                {NULL, "\"not_active\""}, /* the record's exclusion counts */
+                {NULL, "\"sample_size\""}, /* a stratum */
+                {NULL, "\"design_weight\""}}; /* a selected target */
+  for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+    const char *mark = places[i].after ? places[i].after : places[i].before;
+    char *at = strstr(json, mark);
+    CHECK(at != NULL);
+    size_t head = (size_t)(at - json) + (places[i].after ? strlen(mark) : 0);
+    const char *extra = "\"surprise\": 1, ";
+    char *bad = malloc(strlen(json) + strlen(extra) + 1);
+    memcpy(bad, json, head);
+    strcpy(bad + head, extra);
+    strcat(bad, json + head);
+    ssj_draw_record *unread = SENTINEL;
+    EXPECT(ssj_draw_record_from_json(bad, &unread), SSJ_BAD_JSON);
+    ERROR_SAYS("record_json: unknown field `surprise`");
+    CHECK(unread == SENTINEL);
+    EXPECT(ssj_verify_record_json(frozen, bad, &mismatches, NULL), SSJ_BAD_JSON);
+    ERROR_SAYS("unknown field `surprise`");
+    free(bad);
+  }
   EXPECT(ssj_draw_record_from_json(json, NULL), SSJ_NULL_POINTER);
   EXPECT(ssj_draw_record_from_json(NULL, &again), SSJ_NULL_POINTER);
 
@@ -428,6 +461,13 @@ static void test_draw(void) {
   ssj_draw_record_free(again);
   ssj_draw_record_free(record);
   ssj_draw_record_free(NULL);
+  /* A freed record is refused, used or freed again, without the library reading its memory
+   * (valgrind and AddressSanitizer would report the read). */
+  CHECK(ssj_draw_record_selected_len(record) == 0);
+  ERROR_SAYS("record is not a live ssj_draw_record handle (freed, or never made by this library)");
+  EXPECT(ssj_draw_record_counts(record, &counts), SSJ_WRONG_HANDLE);
+  ssj_draw_record_free(record);
+  ERROR_SAYS("the handle to free is not a live ssj_draw_record handle (freed");
   ssj_string_free(json);
   free(request);
   ssj_frozen_pool_free(changed);
@@ -1035,11 +1075,25 @@ static void test_calendar(void) {
   EXPECT(ssj_calendar_china_with_years("[]", NULL), SSJ_NULL_POINTER);
   /* A calendar is not a pool. */
   CHECK(ssj_frozen_pool_len((const ssj_frozen_pool *)cal) == 0);
-  ERROR_SAYS("ssj_frozen_pool");
+  ERROR_SAYS("frozen is not a live ssj_frozen_pool handle (it is a live ssj_calendar handle)");
 
   ssj_calendar_free(more);
   ssj_calendar_free(cal);
   ssj_calendar_free(NULL);
+  /* Used and freed again after the free: refused, nothing read. */
+  first = last = 7;
+  EXPECT(ssj_calendar_years(cal, &first, &last), SSJ_WRONG_HANDLE);
+  CHECK(first == 7 && last == 7);
+  ERROR_SAYS("calendar is not a live ssj_calendar handle (freed");
+  ssj_calendar_free(cal);
+  ERROR_SAYS("the handle to free is not a live ssj_calendar handle (freed");
+  ssj_calendar_free(more);
+  /* A foreign pointer of any size or alignment is refused unread. */
+  char byte = 0;
+  EXPECT(ssj_calendar_years((const ssj_calendar *)&byte, &first, &last), SSJ_WRONG_HANDLE);
+  ERROR_SAYS("never made by this library");
+  ssj_calendar_free((ssj_calendar *)&byte);
+  ERROR_SAYS("the handle to free is not a live ssj_calendar handle");
 }
 
 static void test_kpi(void) {

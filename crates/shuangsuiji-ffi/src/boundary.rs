@@ -1,8 +1,10 @@
 //! The panic boundary, handles and argument checks every exported function goes through.
 
 use crate::result::{Failure, set_last_error, ssj_result};
-use std::any::Any;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_char};
+use std::sync::{LazyLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Runs the body of an exported function that returns `ssj_result`: `?` turns errors into
 /// codes with the thread's last error, and a panic becomes `SSJ_PANIC` instead of unwinding
@@ -75,115 +77,142 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
     format!("internal error (panic) in shuangsuiji: {what}")
 }
 
-/// A heap object handed to C: a tag that says which type it is, then the Rust value. Every
-/// handle type has its own tag, so a handle passed where another type is expected (or a
-/// freed one, whose tag is cleared) is refused instead of misread.
-#[repr(C)]
-struct Tagged<T> {
-    magic: u64,
-    value: T,
+/// The handles alive now: the address of each, with its type. A pointer is read only once it
+/// is found here, so a freed handle, a handle of another type, or a pointer the library never
+/// made is refused without touching the memory it points to (freed memory is never read, as
+/// AddressSanitizer and valgrind check). Handles are added when made and removed when freed;
+/// a lookup takes the read lock, so threads sharing handles do not wait for each other.
+static LIVE: LazyLock<RwLock<HashMap<usize, Kind>>> = LazyLock::new(Default::default);
+
+/// The type of a live handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Kind {
+    id: TypeId,
+    name: &'static str,
 }
 
-const FREED: u64 = 0xdead_dead_dead_dead;
+impl Kind {
+    fn of<H: Handle>() -> Kind {
+        Kind {
+            id: TypeId::of::<H>(),
+            name: H::NAME,
+        }
+    }
+}
+
+/// The registry stays usable after a panic elsewhere: its map is never left half-updated (each
+/// update is one insert or one remove).
+fn live() -> RwLockReadGuard<'static, HashMap<usize, Kind>> {
+    LIVE.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn live_mut() -> RwLockWriteGuard<'static, HashMap<usize, Kind>> {
+    LIVE.write().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// A C handle type (opaque in the header) and the Rust value behind it.
-pub(crate) trait Handle {
+pub(crate) trait Handle: 'static {
     /// The Rust value.
     type Value;
-    /// The tag: unique per handle type.
-    const MAGIC: u64;
     /// The type's name in error messages.
     const NAME: &'static str;
 }
 
 /// Ties an opaque C handle type (declared as a plain struct so cbindgen sees it) to its Rust
-/// value and tag.
+/// value.
 macro_rules! impl_handle {
-    ($c:ident => $rust:ty, $magic:expr) => {
+    ($c:ident => $rust:ty) => {
         impl $crate::boundary::Handle for $c {
             type Value = $rust;
-            const MAGIC: u64 = $magic;
             const NAME: &'static str = stringify!($c);
         }
     };
 }
 pub(crate) use impl_handle;
 
-/// Moves a value to the heap and returns it as a handle of type `H`.
+/// Moves a value to the heap and returns it as a live handle of type `H`.
 pub(crate) fn to_handle<H: Handle>(value: H::Value) -> *mut H {
-    Box::into_raw(Box::new(Tagged {
-        magic: H::MAGIC,
-        value,
-    }))
-    .cast()
+    // Every live handle has an address of its own (a zero-sized value would not).
+    const { assert!(size_of::<H::Value>() > 0) };
+    let p = Box::into_raw(Box::new(value));
+    // No live handle has this address: it was just allocated, and a handle leaves the
+    // registry before its memory is freed.
+    live_mut().insert(p as usize, Kind::of::<H>());
+    p.cast()
 }
 
-/// Checks that `p` is a live handle of type `H`.
-///
-/// # Safety
-/// `p` is NULL or points to a handle made by this library (of any type), not yet freed.
-unsafe fn check<H: Handle>(p: *const H, what: &str) -> Result<*mut Tagged<H::Value>, Failure> {
+/// Checks that `p` is a live handle of type `H`, from the registry alone.
+fn check<H: Handle>(p: *const H, what: &str) -> Result<*mut H::Value, Failure> {
     if p.is_null() {
         return Err(Failure::new(
             ssj_result::SSJ_NULL_POINTER,
             format!("{what} is NULL"),
         ));
     }
-    if (p as usize) % align_of::<u64>() != 0 {
-        return Err(wrong_handle::<H>(what));
+    match live().get(&(p as usize)) {
+        Some(k) if k.id == TypeId::of::<H>() => Ok(p.cast_mut().cast()),
+        found => Err(wrong_handle::<H>(what, found.map(|k| k.name))),
     }
-    // Every handle starts with its tag, whatever its type.
-    let magic = unsafe { *p.cast::<u64>() };
-    if magic != H::MAGIC {
-        return Err(wrong_handle::<H>(what));
-    }
-    Ok(p.cast_mut().cast())
 }
 
-fn wrong_handle<H: Handle>(what: &str) -> Failure {
+fn wrong_handle<H: Handle>(what: &str, found: Option<&str>) -> Failure {
+    let why = match found {
+        Some(other) => format!("it is a live {other} handle"),
+        None => "freed, or never made by this library".to_owned(),
+    };
     Failure::new(
         ssj_result::SSJ_WRONG_HANDLE,
-        format!("{what} is not a live {} handle", H::NAME),
+        format!("{what} is not a live {} handle ({why})", H::NAME),
     )
 }
 
 /// Borrows the value behind a handle.
 ///
 /// # Safety
-/// As [`check`]; the handle outlives `'a` and is not mutated meanwhile.
+/// `p` is NULL, or a live handle that outlives `'a` and is not mutated meanwhile, or any
+/// other pointer (refused unread).
 pub(crate) unsafe fn borrow<'a, H: Handle>(
     p: *const H,
     what: &str,
 ) -> Result<&'a H::Value, Failure> {
-    unsafe { Ok(&(*check(p, what)?).value) }
+    unsafe { Ok(&*check(p, what)?) }
 }
 
 /// Borrows the value behind a handle mutably.
 ///
 /// # Safety
-/// As [`check`]; no other reference to the handle is used meanwhile.
+/// As [`borrow`]; no other reference to the handle is used meanwhile.
 pub(crate) unsafe fn borrow_mut<'a, H: Handle>(
     p: *mut H,
     what: &str,
 ) -> Result<&'a mut H::Value, Failure> {
-    unsafe { Ok(&mut (*check(p, what)?).value) }
+    unsafe { Ok(&mut *check(p, what)?) }
 }
 
-/// Frees a handle; NULL is a no-op, and so (with the last error set) is a handle of another
-/// type.
+/// Frees a handle; NULL is a no-op, and so (with the last error set) is a pointer that is not
+/// a live handle of type `H`: one already freed, one of another type, or a foreign one.
 ///
 /// # Safety
-/// As [`check`]; the handle is not used again.
+/// As [`borrow`]; no other thread uses the handle meanwhile or after.
 pub(crate) unsafe fn free<H: Handle>(p: *mut H) {
     if p.is_null() {
         return;
     }
-    match unsafe { check(p, "the handle to free") } {
-        Ok(t) => unsafe {
-            (*t).magic = FREED;
-            drop(Box::from_raw(t));
-        },
-        Err(f) => set_last_error(&f.message),
+    let addr = p as usize;
+    let found = {
+        let mut live = live_mut();
+        match live.get(&addr) {
+            Some(k) if k.id == TypeId::of::<H>() => {
+                live.remove(&addr);
+                Ok(())
+            }
+            other => Err(other.map(|k| k.name)),
+        }
+    };
+    // Dropped outside the lock; the address can be handed out again only after this.
+    match found {
+        Ok(()) => drop(unsafe { Box::from_raw(p.cast::<H::Value>()) }),
+        Err(other) => set_last_error(&wrong_handle::<H>("the handle to free", other).message),
     }
 }
 
@@ -384,6 +413,88 @@ mod tests {
         assert_eq!(unsafe { crate::ssj_frozen_pool_len(wrong) }, 0);
         assert!(last_error().contains("ssj_frozen_pool"), "{}", last_error());
         unsafe { crate::ssj_frozen_pool_free(wrong) }; // refused, not freed
+        assert!(
+            last_error()
+                .contains("not a live ssj_frozen_pool handle (it is a live ssj_calendar handle)"),
+            "{}",
+            last_error()
+        );
+        let mut first = 0;
+        assert_eq!(
+            unsafe { crate::ssj_calendar_years(cal, &mut first, &mut 0) },
+            ssj_result::SSJ_OK
+        );
+        assert_eq!(first, 2020);
         unsafe { crate::ssj_calendar_free(cal) };
+    }
+
+    /// A freed handle, freed again or used, is refused from the registry: the library never
+    /// reads the freed memory (which the C tests check under AddressSanitizer and valgrind).
+    #[test]
+    fn freed_and_foreign_handles_are_refused_unread() {
+        let mut cal = std::ptr::null_mut();
+        assert_eq!(
+            unsafe { crate::ssj_calendar_china(&mut cal) },
+            ssj_result::SSJ_OK
+        );
+        unsafe { crate::ssj_calendar_free(cal) };
+        let (mut first, mut last) = (7, 7);
+        assert_eq!(
+            unsafe { crate::ssj_calendar_years(cal, &mut first, &mut last) },
+            ssj_result::SSJ_WRONG_HANDLE
+        );
+        assert_eq!((first, last), (7, 7));
+        assert!(
+            last_error().contains(
+                "calendar is not a live ssj_calendar handle (freed, or never made by this library)"
+            ),
+            "{}",
+            last_error()
+        );
+        unsafe { crate::ssj_calendar_free(cal) }; // a second free is refused
+        assert!(
+            last_error().contains("the handle to free is not a live ssj_calendar handle (freed"),
+            "{}",
+            last_error()
+        );
+        // Memory the library never made, however it is aligned or filled, is not a handle:
+        // one byte, or a copy of a live handle's bytes.
+        let byte = [0u8; 1];
+        let foreign = byte.as_ptr().cast::<crate::ssj_calendar>();
+        assert_eq!(
+            unsafe { crate::ssj_calendar_years(foreign, &mut first, &mut last) },
+            ssj_result::SSJ_WRONG_HANDLE
+        );
+        unsafe { crate::ssj_calendar_free(foreign.cast_mut()) };
+        assert!(
+            last_error().contains("never made by this library"),
+            "{}",
+            last_error()
+        );
+    }
+
+    /// Handles made, used and freed by many threads at once.
+    #[test]
+    fn the_registry_is_shared_by_threads() {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    for _ in 0..200 {
+                        let mut log = std::ptr::null_mut();
+                        assert_eq!(
+                            unsafe { crate::ssj_draw_log_new(&mut log) },
+                            ssj_result::SSJ_OK
+                        );
+                        assert_eq!(unsafe { crate::ssj_draw_log_len(log) }, 0);
+                        unsafe { crate::ssj_draw_log_free(log) };
+                        // (Not used after the free: another thread's new handle may already
+                        // have its address.)
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
     }
 }

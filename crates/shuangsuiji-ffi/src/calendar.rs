@@ -10,7 +10,7 @@ use std::ffi::c_char;
 pub struct ssj_calendar {
     _private: [u8; 0],
 }
-impl_handle!(ssj_calendar => HolidayCalendar, 0x5353_4a5f_4341_4c21);
+impl_handle!(ssj_calendar => HolidayCalendar);
 
 /// The built-in calendar: China's holidays and make-up workdays, 2020–2026.
 #[unsafe(no_mangle)]

@@ -60,7 +60,7 @@ impl IdTable {
 pub struct ssj_draw_record {
     _private: [u8; 0],
 }
-impl_handle!(ssj_draw_record => RecordBox, 0x5353_4a5f_5245_434f);
+impl_handle!(ssj_draw_record => RecordBox);
 
 /// The counts of a draw record. Strata are in the canonical order A, B, C, D, ungraded.
 #[repr(C)]

@@ -13,13 +13,13 @@ use std::ffi::c_char;
 pub struct ssj_inspector_pool {
     _private: [u8; 0],
 }
-impl_handle!(ssj_inspector_pool => InspectorPool, 0x5353_4a5f_4950_4f4c);
+impl_handle!(ssj_inspector_pool => InspectorPool);
 /// A frozen inspector pool. Immutable: may be shared by any number of threads.
 #[allow(non_camel_case_types)]
 pub struct ssj_frozen_inspector_pool {
     _private: [u8; 0],
 }
-impl_handle!(ssj_frozen_inspector_pool => FrozenInspectorPool, 0x5353_4a5f_4649_504c);
+impl_handle!(ssj_frozen_inspector_pool => FrozenInspectorPool);
 
 /// Makes an empty inspector pool.
 #[unsafe(no_mangle)]

@@ -13,7 +13,7 @@ use std::ffi::c_char;
 pub struct ssj_kpi_report {
     _private: [u8; 0],
 }
-impl_handle!(ssj_kpi_report => KpiReport, 0x5353_4a5f_4b50_4921);
+impl_handle!(ssj_kpi_report => KpiReport);
 
 /// Computes the report from the CSV texts of the tables: `tables_json` is a JSON object whose
 /// members `departments`, `items`, `plans`, `tasks`, `drawn`, `results`, `follow_ups` and

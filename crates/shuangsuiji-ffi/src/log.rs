@@ -14,7 +14,7 @@ use std::ffi::c_char;
 pub struct ssj_draw_log {
     _private: [u8; 0],
 }
-impl_handle!(ssj_draw_log => DrawLog, 0x5353_4a5f_4c4f_4721);
+impl_handle!(ssj_draw_log => DrawLog);
 
 /// Makes an empty draw log.
 #[unsafe(no_mangle)]

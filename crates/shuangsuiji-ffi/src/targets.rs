@@ -17,14 +17,14 @@ use std::ffi::c_char;
 pub struct ssj_target_pool {
     _private: [u8; 0],
 }
-impl_handle!(ssj_target_pool => TargetPool, 0x5353_4a5f_5450_4f4c);
+impl_handle!(ssj_target_pool => TargetPool);
 /// A frozen target pool: canonical order and SM3 digest. Immutable: may be shared by any
 /// number of threads (e.g. drawing concurrently) until it is freed.
 #[allow(non_camel_case_types)]
 pub struct ssj_frozen_pool {
     _private: [u8; 0],
 }
-impl_handle!(ssj_frozen_pool => FrozenPool, 0x5353_4a5f_4650_4f4c);
+impl_handle!(ssj_frozen_pool => FrozenPool);
 
 /// The columns of many targets, for [`ssj_target_pool_from_columns`]: `len` rows; `ids` is
 /// required, every other column may be NULL (absent: every row takes the default), and within
