@@ -2,10 +2,14 @@
 # The C ABI from the outside, as an integrator uses it: install the library (debug build) into
 # a temporary prefix with scripts/install-c.sh, compile the C tests and the C example against
 # the installed header with pkg-config, run them under valgrind (a leak or an invalid access
-# fails), link the example statically too, and run the Java example through JNA.
+# fails), link the example statically too, and run the Java example through JNA. Then the C
+# tests again under AddressSanitizer and UndefinedBehaviorSanitizer, against a library built
+# with AddressSanitizer too (nightly Rust), so that an invalid access on either side of the ABI,
+# or undefined behaviour in the C, fails.
 #
 # Needs a C compiler, pkg-config, valgrind, Java 17 (javac) and JNA (/usr/share/java/jna.jar);
-# whichever is missing is installed with apt-get when running as root (as CI does).
+# whichever is missing is installed with apt-get when running as root (as CI does). Needs Rust
+# nightly too (`rustup toolchain install nightly`; the prebuilt standard library is enough).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,6 +71,15 @@ memcheck "$tmp/test_ffi"
 memcheck "$tmp/test_threads"
 memcheck "$tmp/example" >"$tmp/example.out"
 grep -q "verification: the record reproduces exactly" "$tmp/example.out"
+# A handle the program never frees is reported as a leak (the library's registry of live
+# handles must not make it look reachable).
+build leak_check tests/c/leak_check.c
+if memcheck "$tmp/leak_check" >/dev/null 2>"$tmp/leak.err" ||
+  ! grep -q "definitely lost" "$tmp/leak.err"; then
+  echo "valgrind did not report the handle tests/c/leak_check.c leaks:" >&2
+  cat "$tmp/leak.err" >&2
+  exit 1
+fi
 
 # The header is valid C++ as well.
 printf '#include "shuangsuiji.h"\nint main() { return ssj_version() == nullptr; }\n' >"$tmp/cpp.cpp"
@@ -96,3 +109,35 @@ for expected in "2 of 3 codes invalid" \
   fi
 done
 echo "Java example: validated, drew, verified and reported the bad request"
+
+# AddressSanitizer and UBSan. The library is built by nightly Rust with -Zsanitizer=address
+# (its own target dir: other flags, other artefacts; --target keeps the flag off build scripts
+# and proc macros) and linked statically into the tests, which gcc compiles with
+# -fsanitize=address,undefined; gcc's libasan is the runtime of both. Any report aborts the test
+# and fails the script: leaks (detect_leaks), invalid reads and writes, use after free, and
+# undefined behaviour (halt_on_error, and no recovery compiled in).
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  echo "the sanitizer run needs Rust nightly: rustup toolchain install nightly" >&2
+  exit 1
+fi
+host=$(rustc -vV | sed -n 's/^host: //p')
+asan_dir=${CARGO_TARGET_DIR:-target}/asan
+RUSTFLAGS="-Zsanitizer=address -Cforce-frame-pointers=yes" \
+  cargo +nightly build --locked --quiet -p shuangsuiji-ffi --target "$host" --target-dir "$asan_dir"
+san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+for t in test_ffi test_threads; do
+  cc "${cflags[@]}" "${san[@]}" "tests/c/$t.c" -o "$tmp/${t}_asan" -Iinclude \
+    "$asan_dir/$host/debug/libshuangsuiji_ffi.a" -lpthread -ldl -lm
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$tmp/${t}_asan" >"$tmp/$t.asan.out"
+  grep -q "^$t: [0-9]* passed, 0 failed" "$tmp/$t.asan.out"
+done
+cc "${cflags[@]}" "${san[@]}" tests/c/leak_check.c -o "$tmp/leak_check_asan" -Iinclude \
+  "$asan_dir/$host/debug/libshuangsuiji_ffi.a" -lpthread -ldl -lm
+if ASAN_OPTIONS=detect_leaks=1 "$tmp/leak_check_asan" >/dev/null 2>"$tmp/leak.err" ||
+  ! grep -q "LeakSanitizer: detected memory leaks" "$tmp/leak.err"; then
+  echo "LeakSanitizer did not report the handle tests/c/leak_check.c leaks:" >&2
+  cat "$tmp/leak.err" >&2
+  exit 1
+fi
+echo "C tests: ran clean under AddressSanitizer and UBSan (library built with AddressSanitizer)"

@@ -34,6 +34,18 @@ static char *request_for(const char *task, const char *policy) {
   return json;
 }
 
+/* `s` with its first `from` replaced by `to` (free with free). */
+static char *replaced(const char *s, const char *from, const char *to) {
+  const char *at = strstr(s, from);
+  CHECK(at != NULL);
+  size_t head = (size_t)(at - s);
+  char *out = malloc(strlen(s) - strlen(from) + strlen(to) + 1);
+  memcpy(out, s, head);
+  strcpy(out + head, to);
+  strcat(out, at + strlen(from));
+  return out;
+}
+
 static void test_basics(void) {
   CHECK(strcmp(ssj_version(), SSJ_VERSION) == 0);
   CHECK(SSJ_VERSION_MAJOR == 0 && SSJ_VERSION_MINOR >= 1);
@@ -422,15 +434,13 @@ static void test_draw(void) {
                 {NULL, "\"sample_size\""}, /* a stratum */
                 {NULL, "\"design_weight\""}}; /* a selected target */
   for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
-    const char *mark = places[i].after ? places[i].after : places[i].before;
-    char *at = strstr(json, mark);
-    CHECK(at != NULL);
-    size_t head = (size_t)(at - json) + (places[i].after ? strlen(mark) : 0);
-    const char *extra = "\"surprise\": 1, ";
-    char *bad = malloc(strlen(json) + strlen(extra) + 1);
-    memcpy(bad, json, head);
-    strcpy(bad + head, extra);
-    strcat(bad, json + head);
+    char with[64];
+    if (places[i].after) {
+      snprintf(with, sizeof with, "%s\"surprise\": 1, ", places[i].after);
+    } else {
+      snprintf(with, sizeof with, "\"surprise\": 1, %s", places[i].before);
+    }
+    char *bad = replaced(json, places[i].after ? places[i].after : places[i].before, with);
     ssj_draw_record *unread = SENTINEL;
     EXPECT(ssj_draw_record_from_json(bad, &unread), SSJ_BAD_JSON);
     ERROR_SAYS("record_json: unknown field `surprise`");
@@ -439,6 +449,22 @@ static void test_draw(void) {
     ERROR_SAYS("unknown field `surprise`");
     free(bad);
   }
+  /* A forged record whose exclusion counts sum past 2^64 - 1 still gives its counts (the total
+   * saturates; it was an overflow, a panic in a debug build), and does not verify. */
+  char *forged1 = replaced(json, "\"not_active\": 0", "\"not_active\": 18446744073709551615");
+  char *forged = replaced(forged1, "\"recently_inspected\": 0", "\"recently_inspected\": 2");
+  ssj_draw_record *forged_record = NULL;
+  OK(ssj_draw_record_from_json(forged, &forged_record));
+  ssj_draw_counts forged_counts;
+  OK(ssj_draw_record_counts(forged_record, &forged_counts));
+  CHECK(forged_counts.excluded == UINT64_MAX);
+  OK(ssj_draw_record_verify(forged_record, frozen, &mismatches, &list));
+  CHECK(mismatches == 2);
+  CONTAINS(list, "exclusions.not_active differs: record has 18446744073709551615, recomputed 0");
+  ssj_string_free(list);
+  ssj_draw_record_free(forged_record);
+  free(forged1);
+  free(forged);
   EXPECT(ssj_draw_record_from_json(json, NULL), SSJ_NULL_POINTER);
   EXPECT(ssj_draw_record_from_json(NULL, &again), SSJ_NULL_POINTER);
 

@@ -1,8 +1,8 @@
 //! The panic boundary, handles and argument checks every exported function goes through.
 
 use crate::result::{Failure, set_last_error, ssj_result};
+use rustc_hash::FxHashMap;
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_char};
 use std::sync::{LazyLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -82,7 +82,7 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
 /// made is refused without touching the memory it points to (freed memory is never read, as
 /// AddressSanitizer and valgrind check). Handles are added when made and removed when freed;
 /// a lookup takes the read lock, so threads sharing handles do not wait for each other.
-static LIVE: LazyLock<RwLock<HashMap<usize, Kind>>> = LazyLock::new(Default::default);
+static LIVE: LazyLock<RwLock<FxHashMap<usize, Kind>>> = LazyLock::new(Default::default);
 
 /// The type of a live handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,13 +100,20 @@ impl Kind {
     }
 }
 
+/// A handle's key in the registry: its address with every bit flipped, which points nowhere.
+/// Were the address itself kept, a handle that C never frees would stay reachable from the
+/// registry, and leak checkers (valgrind, LeakSanitizer) would no longer report it.
+fn key<H>(p: *const H) -> usize {
+    !(p as usize)
+}
+
 /// The registry stays usable after a panic elsewhere: its map is never left half-updated (each
 /// update is one insert or one remove).
-fn live() -> RwLockReadGuard<'static, HashMap<usize, Kind>> {
+fn live() -> RwLockReadGuard<'static, FxHashMap<usize, Kind>> {
     LIVE.read().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn live_mut() -> RwLockWriteGuard<'static, HashMap<usize, Kind>> {
+fn live_mut() -> RwLockWriteGuard<'static, FxHashMap<usize, Kind>> {
     LIVE.write().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -137,7 +144,7 @@ pub(crate) fn to_handle<H: Handle>(value: H::Value) -> *mut H {
     let p = Box::into_raw(Box::new(value));
     // No live handle has this address: it was just allocated, and a handle leaves the
     // registry before its memory is freed.
-    live_mut().insert(p as usize, Kind::of::<H>());
+    live_mut().insert(key(p), Kind::of::<H>());
     p.cast()
 }
 
@@ -149,7 +156,7 @@ fn check<H: Handle>(p: *const H, what: &str) -> Result<*mut H::Value, Failure> {
             format!("{what} is NULL"),
         ));
     }
-    match live().get(&(p as usize)) {
+    match live().get(&key(p)) {
         Some(k) if k.id == TypeId::of::<H>() => Ok(p.cast_mut().cast()),
         found => Err(wrong_handle::<H>(what, found.map(|k| k.name))),
     }
@@ -198,12 +205,16 @@ pub(crate) unsafe fn free<H: Handle>(p: *mut H) {
     if p.is_null() {
         return;
     }
-    let addr = p as usize;
     let found = {
         let mut live = live_mut();
-        match live.get(&addr) {
+        match live.get(&key(p)) {
             Some(k) if k.id == TypeId::of::<H>() => {
-                live.remove(&addr);
+                live.remove(&key(p));
+                if live.is_empty() {
+                    // No memory held while no handle is live: a program that freed all its
+                    // handles ends with nothing of the library's allocated.
+                    live.shrink_to_fit();
+                }
                 Ok(())
             }
             other => Err(other.map(|k| k.name)),

@@ -271,6 +271,16 @@ pub enum PolicyError {
     /// A recent-inspection rule with a zero window.
     #[error("a recent-inspection window must be at least 1 day")]
     EmptyWindow,
+    /// Eligible counts that add up past 2⁶⁴ − 1: no pool holds that many targets, so the counts
+    /// (e.g. a census assembled from shards) cannot be right.
+    #[error(
+        "the eligible counts A {}, B {}, C {}, D {}, ungraded {} sum past 2^64 - 1: no pool holds that many targets",
+        .eligible.a, .eligible.b, .eligible.c, .eligible.d, .eligible.ungraded
+    )]
+    EligibleOverflow {
+        /// The counts, per stratum.
+        eligible: PerStratum<u64>,
+    },
 }
 
 impl SamplingPolicy {
@@ -315,6 +325,17 @@ impl SamplingPolicy {
     /// The sample size of each stratum, given its eligible count (see `docs/SAMPLING.md` §4).
     pub fn allocate(&self, eligible: &PerStratum<u64>) -> Result<PerStratum<u64>, PolicyError> {
         self.validate()?;
+        // Every sum below (the total eligible, the least and most a fixed total can reach)
+        // is at most this one.
+        if eligible
+            .iter()
+            .try_fold(0u64, |sum, (_, &n)| sum.checked_add(n))
+            .is_none()
+        {
+            return Err(PolicyError::EligibleOverflow {
+                eligible: *eligible,
+            });
+        }
         let mut ppm = PerStratum::<u64>::default();
         for (stratum, &n) in eligible.iter() {
             match self.ratios.get(stratum) {
@@ -373,6 +394,7 @@ impl SamplingPolicy {
         }
         let mut alloc = lower;
         let mut rest = total - at_least;
+        // weight = eligible × ppm < 2⁶⁴ · 2²⁰, so a sum of five fits in u128 (< 2⁸⁷).
         let weight = |s: Stratum| u128::from(*eligible.get(s)) * u128::from(*ppm.get(s));
         let mut open: Vec<Stratum> = Stratum::ALL
             .into_iter()
@@ -383,8 +405,8 @@ impl SamplingPolicy {
             let mut quota: Vec<(Stratum, u64, u128)> = open
                 .iter()
                 .map(|&s| {
-                    let num = u128::from(rest) * weight(s);
-                    (s, u64::try_from(num / sum).unwrap_or(u64::MAX), num % sum)
+                    let (q, r) = share(rest, *eligible.get(s), *ppm.get(s), sum);
+                    (s, q, r)
                 })
                 .collect();
             let given: u64 = quota.iter().map(|q| q.1).sum();
@@ -423,6 +445,20 @@ impl SamplingPolicy {
         }
         Ok(alloc)
     }
+}
+
+/// `rest × eligible × ppm` divided by `sum` (the weights of the open strata): the quotient and
+/// the remainder, exactly. The product can pass 2¹²⁸ (2⁶⁴ · 2⁶⁴ · 2²⁰), so it is never formed:
+/// with `rest × eligible = q₀·sum + r₀` (which fits: both factors are below 2⁶⁴),
+/// `rest × eligible × ppm = q₀·ppm·sum + r₀·ppm`, and `r₀·ppm < sum · 2²⁰ < 2¹⁰⁷` fits too.
+/// The quotient is at most `rest`, as `eligible × ppm ≤ sum`.
+fn share(rest: u64, eligible: u64, ppm: u64, sum: u128) -> (u64, u128) {
+    debug_assert!(ppm <= u64::from(PPM) && u128::from(eligible) * u128::from(ppm) <= sum);
+    let x = u128::from(rest) * u128::from(eligible);
+    let (q0, r0) = (x / sum, x % sum);
+    let r = r0 * u128::from(ppm);
+    let q = q0 * u128::from(ppm) + r / sum;
+    (u64::try_from(q).unwrap_or(rest), r % sum)
 }
 
 fn tie_rank(s: Stratum) -> u8 {
@@ -539,6 +575,204 @@ mod tests {
         let a = p.allocate(&per(1000, 1000, 100, 10, 0)).unwrap();
         assert_eq!(a, per(16, 62, 19, 3, 0));
         assert_eq!(a.a + a.b + a.c + a.d, 100);
+    }
+
+    #[test]
+    fn counts_that_sum_past_u64_are_an_error_in_both_modes() {
+        let half = u64::MAX / 2 + 1;
+        for size in [SampleSize::ByRatio, SampleSize::FixedTotal { total: 5 }] {
+            let mut p =
+                SamplingPolicy::by_grade(r("5%"), r("20%"), r("60%"), r("100%"), Some(r("1%")));
+            p.size = size;
+            let e = p.allocate(&per(half, 0, 0, half, 3)).unwrap_err();
+            assert_eq!(
+                e,
+                PolicyError::EligibleOverflow {
+                    eligible: per(half, 0, 0, half, 3)
+                }
+            );
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "the eligible counts A {half}, B 0, C 0, D {half}, ungraded 3 sum past 2^64 - 1: \
+                     no pool holds that many targets"
+                )
+            );
+            // Up to u64::MAX in all is fine.
+            assert!(p.allocate(&per(half, 0, 0, half - 1, 0)).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_fixed_total_of_huge_counts_is_shared_exactly() {
+        // rest × eligible × ppm is 2⁶² · 2⁶² · 10⁶ here, far past u128 (this panicked).
+        let mut p = SamplingPolicy::by_grade(r("100%"), r("100%"), r("50%"), r("100%"), None);
+        let big = 1u64 << 62;
+        p.size = SampleSize::FixedTotal { total: big };
+        let a = p.allocate(&per(big, big, 0, 0, 0)).unwrap();
+        assert_eq!(a, per(big / 2, big / 2, 0, 0, 0));
+        // Weights 2:1 (ratios 100% and 50%), total 3·2⁶⁰: 2⁶¹ and 2⁶⁰.
+        p.size = SampleSize::FixedTotal { total: 3 << 60 };
+        assert_eq!(
+            p.allocate(&per(0, big, big, 0, 0)).unwrap(),
+            per(0, 1 << 61, 1 << 60, 0, 0)
+        );
+        // The largest remainder, with the sums of the full size of u64.
+        p.size = SampleSize::FixedTotal { total: u64::MAX };
+        let a = p.allocate(&per(u64::MAX - 7, 7, 0, 0, 0)).unwrap();
+        assert_eq!(a, per(u64::MAX - 7, 7, 0, 0, 0));
+    }
+
+    #[test]
+    fn share_is_the_exact_quotient_and_remainder() {
+        for (rest, e, ppm, sum) in [
+            (10u64, 5u64, 100_000u64, 2_000_000u128),
+            (7, 3, 1, 13),
+            (1 << 40, 1 << 40, 1_000_000, (1u128 << 40) * 3_000_000),
+        ] {
+            let num = u128::from(rest) * u128::from(e) * u128::from(ppm);
+            assert_eq!(
+                share(rest, e, ppm, sum),
+                (u64::try_from(num / sum).unwrap(), num % sum)
+            );
+        }
+    }
+
+    mod huge_counts {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Counts from 0 to u64::MAX, crowded near the edges where sums and products overflow.
+        fn count() -> impl Strategy<Value = u64> + Clone {
+            prop_oneof![
+                0..20u64,
+                any::<u64>(),
+                (u64::MAX / 5 - 3)..=(u64::MAX / 5 + 3),
+                (u64::MAX / 2 - 3)..=(u64::MAX / 2 + 3),
+                (u64::MAX - 20)..=u64::MAX,
+            ]
+        }
+
+        fn ratio() -> impl Strategy<Value = Option<Ratio>> + Clone {
+            prop_oneof![
+                1 => Just(None),
+                6 => prop_oneof![Just(1u32), Just(PPM), 1..=PPM].prop_map(|p| Some(Ratio(p))),
+            ]
+        }
+
+        fn bounds() -> impl Strategy<Value = Bounds> + Clone {
+            (proptest::option::of(count()), proptest::option::of(count()))
+                .prop_map(|(min, max)| Bounds { min, max })
+        }
+
+        fn per_stratum<T: std::fmt::Debug>(
+            s: impl Strategy<Value = T> + Clone,
+        ) -> impl Strategy<Value = PerStratum<T>> {
+            (s.clone(), s.clone(), s.clone(), s.clone(), s).prop_map(|(a, b, c, d, ungraded)| {
+                PerStratum {
+                    a,
+                    b,
+                    c,
+                    d,
+                    ungraded,
+                }
+            })
+        }
+
+        fn sum(p: &PerStratum<u64>) -> u128 {
+            p.iter().map(|(_, &n)| u128::from(n)).sum()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// Never a panic or a wrap: the right sizes, or the error that says why not.
+            #[test]
+            fn allocate_is_right_or_says_why(
+                eligible in per_stratum(count()),
+                ratios in per_stratum(ratio()),
+                bounds in per_stratum(bounds()),
+                fixed in proptest::option::of(prop_oneof![count(), Just(0u64)]),
+            ) {
+                let policy = SamplingPolicy {
+                    ratios,
+                    bounds,
+                    size: fixed.map_or(SampleSize::ByRatio, |total| SampleSize::FixedTotal { total }),
+                    exclusions: Exclusions::default(),
+                    weighting: Weighting::Uniform,
+                };
+                let overflow = sum(&eligible) > u128::from(u64::MAX);
+                let lower = PerStratum::from_fn(|s| {
+                    policy.bounds.get(s).min.unwrap_or(0).min(*eligible.get(s))
+                });
+                let upper = PerStratum::from_fn(|s| {
+                    policy.bounds.get(s).max.unwrap_or(u64::MAX).min(*eligible.get(s))
+                });
+                match policy.allocate(&eligible) {
+                    Err(PolicyError::BoundsInverted { stratum, min, max }) => {
+                        prop_assert!(min > max);
+                        prop_assert_eq!(policy.bounds.get(stratum).min, Some(min));
+                    }
+                    Err(PolicyError::EligibleOverflow { eligible: e }) => {
+                        prop_assert!(overflow);
+                        prop_assert_eq!(e, eligible);
+                    }
+                    Err(PolicyError::MissingRatio { stratum, eligible: n }) => {
+                        prop_assert!(!overflow);
+                        prop_assert!(policy.ratios.get(stratum).is_none());
+                        prop_assert!(n > 0 && n == *eligible.get(stratum));
+                    }
+                    Err(PolicyError::TotalOutOfReach { total, at_least, at_most }) => {
+                        prop_assert!(!overflow);
+                        prop_assert_eq!(Some(total), fixed);
+                        prop_assert_eq!(u128::from(at_least), sum(&lower));
+                        prop_assert_eq!(u128::from(at_most), sum(&upper));
+                        prop_assert!(total < at_least || total > at_most);
+                    }
+                    Err(e) => prop_assert!(false, "unexpected {e}"),
+                    Ok(sizes) => {
+                        prop_assert!(!overflow);
+                        for (s, &size) in sizes.iter() {
+                            prop_assert!(size <= *eligible.get(s));
+                            let b = policy.bounds.get(s);
+                            match fixed {
+                                None => {
+                                    let n = *eligible.get(s);
+                                    let ppm = policy.ratios.get(s).map_or(0, |r| r.ppm());
+                                    let floor = (u128::from(n) * u128::from(ppm))
+                                        .div_ceil(u128::from(PPM)) as u64;
+                                    let want = floor
+                                        .max(b.min.unwrap_or(0))
+                                        .min(b.max.unwrap_or(u64::MAX))
+                                        .min(n);
+                                    prop_assert_eq!(size, want, "stratum {}", s);
+                                }
+                                Some(_) => {
+                                    prop_assert!(*lower.get(s) <= size && size <= *upper.get(s));
+                                }
+                            }
+                        }
+                        if let Some(total) = fixed {
+                            prop_assert_eq!(sum(&sizes), u128::from(total));
+                        }
+                    }
+                }
+            }
+
+            /// The quotient and remainder of `rest × eligible × ppm / sum` where the product
+            /// still fits in u128, against the direct computation.
+            #[test]
+            fn share_matches_the_direct_division(
+                rest in 0..(1u64 << 50),
+                e in 1..(1u64 << 50),
+                ppm in 1..=u64::from(PPM),
+                others in 0..(1u128 << 70),
+            ) {
+                let sum = u128::from(e) * u128::from(ppm) + others;
+                let num = u128::from(rest) * u128::from(e) * u128::from(ppm);
+                prop_assert_eq!(share(rest, e, ppm, sum), ((num / sum) as u64, num % sum));
+            }
+        }
     }
 
     #[test]

@@ -192,9 +192,13 @@ pub struct ExclusionCounts {
 }
 
 impl ExclusionCounts {
-    /// All exclusions.
+    /// All exclusions. Saturates at `u64::MAX` instead of wrapping: a real draw's counts are
+    /// bounded by its pool, but a record read from JSON can hold any (it then fails to
+    /// verify).
     pub fn total(&self) -> u64 {
-        self.not_active + self.positive_list + self.recently_inspected
+        self.not_active
+            .saturating_add(self.positive_list)
+            .saturating_add(self.recently_inspected)
     }
 }
 
@@ -213,15 +217,26 @@ pub struct Census {
 }
 
 impl Census {
-    /// Adds the census of another shard.
+    /// Adds the census of another shard. Counts saturate at `u64::MAX` instead of wrapping:
+    /// the shards of one pool never come near, and a census that does (made up, or of shards
+    /// of different pools) is refused further on, by [`SamplingPolicy::allocate`] (eligible
+    /// counts must sum below 2⁶⁴) or by the merge (which recounts the shards' eligible
+    /// entities).
     pub fn add(&mut self, other: &Census) {
-        self.population += other.population;
-        self.out_of_scope += other.out_of_scope;
-        self.excluded.not_active += other.excluded.not_active;
-        self.excluded.positive_list += other.excluded.positive_list;
-        self.excluded.recently_inspected += other.excluded.recently_inspected;
+        let add = |a: &mut u64, b: u64| *a = a.saturating_add(b);
+        add(&mut self.population, other.population);
+        add(&mut self.out_of_scope, other.out_of_scope);
+        add(&mut self.excluded.not_active, other.excluded.not_active);
+        add(
+            &mut self.excluded.positive_list,
+            other.excluded.positive_list,
+        );
+        add(
+            &mut self.excluded.recently_inspected,
+            other.excluded.recently_inspected,
+        );
         for s in Stratum::ALL {
-            *self.eligible.get_mut(s) += other.eligible.get(s);
+            add(self.eligible.get_mut(s), *other.eligible.get(s));
         }
     }
 }
@@ -372,6 +387,42 @@ mod tests {
             let fallback = sample_sharded_with_margin(&shards, &req, margin).unwrap();
             assert_eq!(normal, fallback);
         }
+    }
+
+    #[test]
+    fn counts_saturate_instead_of_wrapping() {
+        let huge = ExclusionCounts {
+            not_active: u64::MAX - 1,
+            positive_list: 5,
+            recently_inspected: 1,
+        };
+        assert_eq!(huge.total(), u64::MAX);
+        assert_eq!(
+            ExclusionCounts {
+                not_active: 1,
+                positive_list: 2,
+                recently_inspected: 3
+            }
+            .total(),
+            6
+        );
+        let mut census = Census {
+            population: u64::MAX,
+            out_of_scope: 1,
+            excluded: huge,
+            eligible: PerStratum::from_fn(|_| u64::MAX - 2),
+        };
+        census.add(&census.clone());
+        assert_eq!(census.population, u64::MAX);
+        assert_eq!(census.out_of_scope, 2);
+        assert_eq!(census.excluded.recently_inspected, 2);
+        assert_eq!(census.excluded.total(), u64::MAX);
+        assert_eq!(census.eligible, PerStratum::from_fn(|_| u64::MAX));
+        // Such counts cannot be allocated.
+        assert!(matches!(
+            Allocation::new(&request(), &census),
+            Err(DrawError::Policy(PolicyError::EligibleOverflow { .. }))
+        ));
     }
 
     #[test]
