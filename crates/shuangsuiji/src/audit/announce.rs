@@ -9,9 +9,11 @@
 //! never announced for the task before, appended after the draw it replaces.
 
 use crate::digest::{Digest, Encoder};
+use crate::draw::DrawRequest;
 use crate::ids::{PlanId, TaskId};
 use crate::record::PoolSummary;
 use crate::seed::{Seed, SeedOrigin};
+use crate::target::FrozenPool;
 use serde::{Deserialize, Serialize};
 
 /// The `format` field of every announcement.
@@ -116,6 +118,21 @@ impl DrawAnnouncement {
             pool,
             seed,
         }
+    }
+
+    /// The announcement a single request keeps: its task and plan (if any), the pool, and
+    /// its seed's source (public entropy) or commitment (a given seed). For a joint task,
+    /// announce all member plans at once ([`crate::joint::JointTask::announcement`]).
+    pub fn for_request(request: &DrawRequest, pool: &FrozenPool) -> DrawAnnouncement {
+        DrawAnnouncement::new(
+            request.task_id.clone(),
+            request.plan.iter().cloned().collect(),
+            PoolSummary {
+                digest: pool.digest(),
+                size: pool.len() as u64,
+            },
+            SeedCommitment::of_origin(&request.seed_origin, &request.seed),
+        )
     }
 
     /// Compact JSON, as published and logged.
