@@ -83,20 +83,13 @@ pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
         seed,
     );
     let path = &args.log;
-    let mut file = if path.exists() {
-        let file = LogFile::read(path)?;
-        file.verify(path)
-            .map_err(|m| Failure::Check(format!("{m}; refusing to append to a broken log")))?;
-        file
-    } else {
-        LogFile::empty()
-    };
+    let mut file = LogFile::open_to_append(path)?;
     let seq = file
         .log
         .announce(announcement.clone())
         .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?
         .seq;
-    file.append_last(path)?;
+    file.append_last()?;
     if let Some(o) = &args.out {
         write_text(o, &format!("{}\n", announcement.to_json()))?;
     }
