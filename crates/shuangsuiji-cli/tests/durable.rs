@@ -496,6 +496,15 @@ fn a_lost_record_is_written_again_by_the_same_draw_without_a_new_entry() {
     let pool = pool(dir.path(), 100, 6);
     let log = dir.path().join("log.jsonl");
     let out = dir.path().join("r.json");
+    // A refused draw into a log that is not there yet creates neither log nor record.
+    let r = run(&draw_args(&pool, &log, "T1", "", &out));
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("task T1 was not announced"),
+        "{}",
+        r.stderr
+    );
+    assert!(!log.exists() && !out.exists());
     expect(&run(&announce_args(&pool, &log, "T1", "")), 0);
     let r = run(&draw_args(&pool, &log, "T1", "", &out));
     expect(&r, 0);

@@ -8,7 +8,7 @@ use crate::logfile::LogFile;
 use crate::output::Out;
 use crate::plan_args::{parse_plan, parse_task};
 use clap::Args;
-use shuangsuiji::audit::{DrawAnnouncement, SeedCommitment};
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog, SeedCommitment};
 use shuangsuiji::ids::{PlanId, TaskId};
 use shuangsuiji::record::PoolSummary;
 use shuangsuiji::seed::Seed;
@@ -83,11 +83,18 @@ pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
         seed,
     );
     let path = &args.log;
+    let refused = |e| Failure::Input(format!("{}: {e}", path.display()));
+    if !path.exists() {
+        // Refused on an empty log: say so without creating the file to lock it.
+        DrawLog::new()
+            .announce(announcement.clone())
+            .map_err(refused)?;
+    }
     let mut file = LogFile::open_to_append(path)?;
     let seq = file
         .log
         .announce(announcement.clone())
-        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?
+        .map_err(refused)?
         .seq;
     file.append_last()?;
     if let Some(o) = &args.out {
