@@ -16,24 +16,28 @@ const BOM: char = '\u{feff}';
 pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     let bytes = fs::read(path)
         .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))?;
-    decode_text(path, bytes)
-}
-
-/// The text of a file already read, as [`read_text`] takes it.
-pub(crate) fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Failure> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let good = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..good].iter().filter(|&&b| b == b'\n').count();
-        Failure::Input(format!(
-            "{}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
-             save it again as “CSV UTF-8”",
-            path.display()
-        ))
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))?;
     Ok(match text.strip_prefix(BOM) {
         Some(rest) => rest.to_owned(),
         None => text,
     })
+}
+
+/// The text of bytes already read from `path`, as [`read_text`] takes it (without copying).
+pub(crate) fn decode_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Failure> {
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(path, bytes, e.valid_up_to()))?;
+    Ok(text.strip_prefix(BOM).unwrap_or(text))
+}
+
+/// Text that is not UTF-8, with the line of the first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8], good: usize) -> Failure {
+    let line = 1 + bytes[..good].iter().filter(|&&b| b == b'\n').count();
+    Failure::Input(format!(
+        "{}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
+         save it again as “CSV UTF-8”",
+        path.display()
+    ))
 }
 
 /// A JSON error as `FILE:LINE:COLUMN: what` (serde_json puts the place at the end; a reader
@@ -84,6 +88,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("missing.csv: cannot read"), "{err}");
+    }
+
+    #[test]
+    fn decoded_bytes_are_read_like_files() {
+        let p = Path::new("log.jsonl");
+        assert_eq!(decode_text(p, "\u{feff}{}\n".as_bytes()).unwrap(), "{}\n");
+        let err = decode_text(p, b"{}\n{\"t\":\"\xb4\xf3\"}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("log.jsonl:2: not valid UTF-8 (byte 9)"),
+            "{err}"
+        );
     }
 
     #[test]

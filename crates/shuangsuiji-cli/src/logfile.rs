@@ -46,9 +46,9 @@ impl LogFile {
 
     fn parse(locked: LockedLog, keep_lock: bool) -> Result<LogFile, Failure> {
         let path = locked.path().to_path_buf();
-        let text = decode_text(&path, locked.complete().to_vec())?;
+        let text = decode_text(&path, locked.complete())?;
         let torn = locked.torn_tail();
-        let log = DrawLog::from_jsonl(&text).map_err(|e| match e {
+        let log = DrawLog::from_jsonl(text).map_err(|e| match e {
             LogError::BadLine { line, problem } => Failure::Input(format!(
                 "{}:{line}: not a draw-log entry: {problem}",
                 path.display()
