@@ -4,7 +4,7 @@
 use crate::failure::Failure;
 use crate::files::decode_text;
 use shuangsuiji::audit::{DrawLog, EntryKind, LogEntry, LogError};
-use shuangsuiji_io::durable::{LockedLog, TornTail};
+use shuangsuiji_io::durable::{DurableError, LockedLog, TornTail};
 use std::path::{Path, PathBuf};
 
 /// A log read from a file, with the line each entry is on.
@@ -116,7 +116,13 @@ impl LogFile {
                 self.path.display()
             )));
         };
-        locked.append(&line).map_err(Failure::input)?;
+        locked.append(&line).map_err(|e| match e {
+            DurableError::AppendNotUndone { .. } => Failure::Input(format!(
+                "{e}: run `shuangsuiji log repair {}`",
+                self.path.display()
+            )),
+            other => Failure::input(other),
+        })?;
         // The line just written ends the file.
         let line_no = locked.complete().iter().filter(|&&b| b == b'\n').count();
         self.lines.push(line_no);

@@ -547,7 +547,22 @@ fn a_record_that_cannot_be_moved_into_place_is_logged_and_says_how_to_recover() 
     let pool = pool(dir.path(), 100, 6);
     let log = dir.path().join("log.jsonl");
     let out = dir.path().join("r.json");
-    expect(&run(&announce_args(&pool, &log, "T1", "")), 0);
+    // The same for an announcement's file: logged, and said so.
+    let published = dir.path().join("announcement.json");
+    fs::create_dir(&published).unwrap();
+    let mut args = announce_args(&pool, &log, "T1", "");
+    args.extend(["--out".into(), p(&published).into()]);
+    let r = run(&args);
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains(&format!(
+            "the announcement is logged as entry 0 of {} all the same",
+            log.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(entries(&log).len(), 1);
     // A directory where the record should go: the rename over it fails after the append.
     fs::create_dir(&out).unwrap();
     let r = run(&draw_args(&pool, &log, "T1", "", &out));

@@ -98,7 +98,13 @@ pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
         .seq;
     file.append_last()?;
     if let Some(o) = &args.out {
-        write_text(o, &format!("{}\n", announcement.to_json()))?;
+        // The entry is acknowledged by now: a failure here must not read as a failed announce.
+        write_text(o, &format!("{}\n", announcement.to_json())).map_err(|e| {
+            Failure::Input(format!(
+                "{e}; the announcement is logged as entry {seq} of {} all the same",
+                path.display()
+            ))
+        })?;
     }
     out.line(format!(
         "announced task {} ({}) from pool {} ({} targets), seed from {}",
