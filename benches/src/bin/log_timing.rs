@@ -10,10 +10,10 @@
 use shuangsuiji::audit::{DrawAnnouncement, DrawLog, SeedCommitment};
 use shuangsuiji::draw::DrawRequest;
 use shuangsuiji::ids::{TargetId, TaskId};
-use shuangsuiji::policy::SamplingPolicy;
 use shuangsuiji::record::{DrawRecord, draw};
 use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::target::{FrozenPool, Target, TargetPool};
+use shuangsuiji::policy::SamplingPolicy;
 
 fn policy() -> SamplingPolicy {
     let r = |s: &str| s.parse().expect("ratio");
@@ -39,8 +39,12 @@ fn task(k: usize) -> TaskId {
 
 /// The announcement and the draw record of task `k`.
 fn entries_of(pool: &FrozenPool, k: usize) -> (DrawAnnouncement, DrawRecord) {
-    let request =
-        DrawRequest::with_public_entropy(task(k), SOURCE, "03 07 12 19 25 31 + 09", policy());
+    let request = DrawRequest::with_public_entropy(
+        task(k),
+        SOURCE,
+        "03 07 12 19 25 31 + 09",
+        policy(),
+    );
     (
         DrawAnnouncement::for_request(&request, pool),
         draw(pool, &request).expect("draw"),
