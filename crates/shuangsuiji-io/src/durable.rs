@@ -421,12 +421,19 @@ impl LockedLog {
         let mut file = match access {
             Access::Write => {
                 create_parent(path)?;
-                OpenOptions::new()
-                    .read(true)
-                    .append(true)
-                    .create(true)
-                    .open(path)
-                    .map_err(open)?
+                let mut options = OpenOptions::new();
+                options.read(true).append(true);
+                match options.clone().create_new(true).open(path) {
+                    Ok(file) => {
+                        // A new log's name must survive a crash as its first entry will.
+                        sync_dir(parent_of(path)).map_err(open)?;
+                        file
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        options.open(path).map_err(open)?
+                    }
+                    Err(e) => return Err(open(e)),
+                }
             }
             Access::Read => File::open(path).map_err(open)?,
         };
@@ -528,15 +535,6 @@ impl LockedLog {
                     restore,
                 },
             });
-        }
-        if before == 0 {
-            // A new log's directory entry must survive a crash too. The line itself is on
-            // disk already; a failure here is reported like a failed append would be, but the
-            // line is then kept, so the log is not cut back.
-            sync_dir(parent_of(&self.path)).map_err(|source| DurableError::Append {
-                path: self.path.clone(),
-                source,
-            })?;
         }
         self.bytes.extend_from_slice(&text);
         self.complete = self.bytes.len();
