@@ -250,10 +250,11 @@ def _str(v, what: str) -> str:
     return v
 
 
-def _pool(v) -> tuple[str, int]:
-    if not isinstance(v, dict) or not isinstance(v.get("digest"), str) or not _uint(v.get("size")):
+def _pool(v) -> tuple[bytes, int]:
+    """A pool (digest, size); digests compare as bytes, whatever the case of their hex."""
+    if not isinstance(v, dict) or not _uint(v.get("size")):
         raise _Refused("record", "pool is not {digest, size}")
-    return v["digest"], v["size"]
+    return _hex32(v.get("digest"), "pool digest", "record"), v["size"]
 
 
 @dataclass
@@ -282,7 +283,8 @@ def read_announcement(r: dict) -> Announcement:
     method = seed.get("method")
     if method == "public_entropy":
         if set(seed) != {"method", "source"}:
-            raise _Refused("record", "announcement: public_entropy seed is exactly {method, source}")
+            raise _Refused("record",
+                           "announcement: public_entropy seed is exactly {method, source}")
         return Announcement(_str(r["task_id"], "task_id"), plans, _pool(r["pool"]), method,
                             _str(seed["source"], "source"), None)
     if method == "given":
@@ -334,7 +336,8 @@ def read_draw(r: dict) -> Draw:
 @dataclass
 class Teams:
     task_id: str
-    targets: list[str]  # the target of each team's visit, in the record's order
+    teamed: set[str]     # the target of each team's visit
+    visited: list[str]   # the target of every visit of the record's request
 
 
 def read_teams(r: dict) -> Teams:
@@ -350,12 +353,13 @@ def read_teams(r: dict) -> Teams:
         if not isinstance(v, dict):
             raise _Refused("record", "a visit is not an object")
         target_of[_str(v.get("id"), "visit id")] = _str(v.get("target"), "visit target")
-    targets = []
+    teamed = set()
     for t in teams:
         if not isinstance(t, dict) or t.get("visit") not in target_of:
+            # MATCHING.md §8: "teams: one per visit", each naming its visit by id
             raise _Refused("record", "a team names no visit of the request")
-        targets.append(target_of[t["visit"]])
-    return Teams(_str(req.get("task_id"), "task_id"), targets)
+        teamed.add(target_of[t["visit"]])
+    return Teams(_str(req.get("task_id"), "task_id"), teamed, list(target_of.values()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,14 +569,15 @@ class Checker:
                                         f"entry of task {t.task_id}")
             if not counts_as_reason(e.reason):
                 raise _Refused("rule5", "the reason has fewer than two letters or digits")
-        visited = set(t.targets)
+        # "none left without a team, none visited that was not drawn" (and MATCHING.md §10
+        # rule 3 for which one is named first)
         drawn = set()
         for seq, d in sorted(st.current.values(), key=lambda x: x[0]):
             for tid in d.selected:
                 drawn.add(tid)
-                if tid not in visited:
+                if tid not in t.teamed:
                     raise _Refused("rule5", f"drawn target {tid} has no team")
-        extra = sorted((x for x in visited if x not in drawn), key=lambda s: s.encode("utf-8"))
+        extra = sorted({x for x in t.visited if x not in drawn}, key=lambda s: s.encode("utf-8"))
         if extra:
             raise _Refused("rule5", f"visited target {extra[0]} was not drawn")
         if e.kind == "rematch":
@@ -667,7 +672,11 @@ def main(argv: list[str]) -> int:
         return 2
     with open(argv[1], "rb") as f:
         data = f.read()
-    rep = verify_head(data, argv[3]) if len(argv) == 4 else check_log(data)
+    try:
+        rep = verify_head(data, argv[3]) if len(argv) == 4 else check_log(data)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if rep.ok:
         print(f"OK: {len(rep.entries)} entries; head {rep.head}")
         return 0

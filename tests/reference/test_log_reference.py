@@ -181,11 +181,11 @@ class LogCase(unittest.TestCase):
         return [dict(e) for e in self.year_part]
 
     def assert_cli(self, name: str, data: bytes, seq: int | None, line: int | None = None,
-                   unreadable: bool = False):
+                   unreadable: bool = False, fail: bool = True) -> bool:
         """The CLI agrees: exit 0 for a good log; for a broken one exit 1 naming entry `seq`,
         or, for an entry it cannot read (`unreadable`), exit 2 naming the file's `line`."""
         if self.cli is None:
-            return
+            return True
         _STATE["cases"] = _STATE.get("cases", 0) + 1
         path = self.tmp / f"case-{_STATE['cases']}.jsonl"
         path.write_bytes(data)
@@ -207,7 +207,9 @@ class LogCase(unittest.TestCase):
             msg = f"{name}: the reference says {said}; the CLI exits {p.returncode}: " \
                   f"{err[-300:]!r}"
             _STATE["disagreements"].append(msg)
-            self.fail(msg)
+            if fail:
+                self.fail(msg)
+        return ok
 
     def assert_broken(self, name: str, data: bytes, seq: int, rule: str, words: str,
                       line: int | None = None):
@@ -837,6 +839,148 @@ class TestRules(LogCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# Where the library and SAMPLING.md §9 part ways (each CLI check is an expected failure: a
+# finding, reported; it turns into an unexpected success, which fails the run, once fixed)
+# ---------------------------------------------------------------------------------------------
+
+class TestFindings(LogCase):
+    def cli_refuses(self, name: str, data: bytes, seq: int, unreadable: bool):
+        if self.cli is None:
+            raise AssertionError("no CLI")
+        self.assert_cli(name, data, seq, seq + 1, unreadable=unreadable)
+
+    # 1. a team left out of `teams` while its visit stays in the request -------------------
+    def team_removed(self) -> tuple[bytes, int, str]:
+        log = self.year_log()
+        t = next(i for i, e in enumerate(log) if e["kind"] == "teams")
+        r = rec(log[t])
+        gone = r["teams"].pop(0)
+        target = next(v["target"] for v in r["request"]["visits"] if v["id"] == gone["visit"])
+        log[t] = with_record(log[t], r)
+        return rechain(log), t, target
+
+    def test_drawn_target_without_team(self):
+        # §9 rule 5: "its visits go to exactly the targets those draws selected: none left
+        # without a team"
+        data, t, target = self.team_removed()
+        rep = L.check_log(data)
+        self.assertEqual((rep.error.seq, rep.error.rule), (t, "rule5"), str(rep.error))
+        self.assertIn(f"drawn target {target} has no team", rep.error.message)
+
+    @unittest.expectedFailure
+    def test_drawn_target_without_team_cli(self):
+        """FINDING: the library takes the request's visits for the teams: it accepts a teams
+        entry in which a drawn target's visit has no team."""
+        data, t, _ = self.team_removed()
+        self.cli_refuses("drawn target whose visit has no team", data, t, unreadable=False)
+
+    def test_visit_without_team_to_an_undrawn_target(self):
+        # both refuse; the CLI's message says "a team visits target DY99999" although no team
+        # does (only a visit of the request goes there)
+        log = self.year_log()
+        t = next(i for i, e in enumerate(log) if e["kind"] == "teams")
+        r = rec(log[t])
+        r["request"]["visits"].append(dict(r["request"]["visits"][0], id="V-X",
+                                           target="DY99999"))
+        log[t] = with_record(log[t], r)
+        self.assert_broken("visit without team", rechain(log), t, "rule5",
+                           "visited target DY99999 was not drawn")
+
+    # 2. a team naming no visit of the request ----------------------------------------------
+    def team_of_unknown_visit(self) -> tuple[bytes, int]:
+        log = self.year_log()
+        t = next(i for i, e in enumerate(log) if e["kind"] == "teams")
+        r = rec(log[t])
+        r["teams"].append(dict(r["teams"][0], visit="V-NONE"))
+        log[t] = with_record(log[t], r)
+        return rechain(log), t
+
+    def test_team_of_unknown_visit(self):
+        data, t = self.team_of_unknown_visit()
+        rep = L.check_log(data)
+        self.assertEqual((rep.error.seq, rep.error.rule), (t, "record"), str(rep.error))
+
+    @unittest.expectedFailure
+    def test_team_of_unknown_visit_cli(self):
+        """FINDING: without the inspector pool the library accepts a team whose visit is not
+        in the record's request (its target is then unknown to rule 5)."""
+        data, t = self.team_of_unknown_visit()
+        self.cli_refuses("team of an unknown visit", data, t, unreadable=True)
+
+    # 3. a key twice inside a record -----------------------------------------------------------
+    def duplicate_key(self) -> bytes:
+        log = self.small_log()
+        log[0] = dict(log[0], record=log[0]["record"].replace(
+            '"task_id":"2026-SCJG-001"', '"task_id":"2026-OTHER","task_id":"2026-SCJG-001"'))
+        return rechain(log)
+
+    def test_duplicate_key_in_record(self):
+        # §9 is silent; a reader that takes the first value sees task 2026-OTHER announced,
+        # the library (the last value) task 2026-SCJG-001. The reference refuses the entry.
+        rep = L.check_log(self.duplicate_key())
+        self.assertEqual((rep.error.seq, rep.error.rule), (0, "entry"), str(rep.error))
+        self.assertIn("'task_id' appears twice", rep.error.message)
+
+    @unittest.expectedFailure
+    def test_duplicate_key_in_record_cli(self):
+        """FINDING: the library reads a record with a key twice, taking the last value."""
+        self.cli_refuses("a key twice in a record", self.duplicate_key(), 0, unreadable=True)
+
+    # 4. rules of ids and sources that §9 does not state ------------------------------------
+    ID_CASES = [("empty task id", ""), ("task id of 129 bytes", "T" * 129),
+                ("task id with U+200B", "2026-SCJG\u200b-009"),
+                ("task id with surrounding space", " 2026-SCJG-009"),
+                ("task id with a control character", "2026-SCJG-009\u0007"),
+                ("task id not in NFC", "2026-Cafe\u0301")]
+    SOURCE_CASES = ["", "a", "期", "--", "①"]
+
+    def id_case(self, task_id: str) -> bytes:
+        log = self.small_log()[:2]
+        a = rec(log[0])
+        a["task_id"] = task_id
+        log[0] = with_record(log[0], a)
+        log[1] = with_record(log[1], reseed(rec(log[1]), task_id=task_id))
+        return rechain(log)
+
+    def source_case(self, source: str) -> bytes:
+        log = self.small_log()[:1]
+        a = rec(log[0])
+        a["seed"]["source"] = source
+        log[0] = with_record(log[0], a)
+        return rechain(log)
+
+    def test_ids_and_sources_the_spec_allows(self):
+        for name, task_id in self.ID_CASES:
+            with self.subTest(name):
+                self.assertIsNone(L.check_log(self.id_case(task_id)).error)
+        for source in self.SOURCE_CASES:
+            with self.subTest(source=source):
+                self.assertIsNone(L.check_log(self.source_case(source)).error)
+
+    @unittest.expectedFailure
+    def test_ids_the_library_refuses(self):
+        """FINDING: the library refuses task and plan ids that are empty, longer than 128
+        bytes, not in NFC, or hold invisible, control or surrounding white-space characters;
+        §9 states none of it (§10 may)."""
+        if self.cli is None:
+            raise AssertionError("no CLI")
+        refused = [name for name, task_id in self.ID_CASES
+                   if not self.assert_cli(name, self.id_case(task_id), None, fail=False)]
+        self.assertEqual(refused, [])
+
+    @unittest.expectedFailure
+    def test_sources_the_library_refuses(self):
+        """FINDING: the library refuses an announced entropy source with fewer than two
+        letters or digits ("the entropy source must be named (in words)"); §9 does not say."""
+        if self.cli is None:
+            raise AssertionError("no CLI")
+        refused = [source for source in self.SOURCE_CASES
+                   if not self.assert_cli(f"source {source!r}", self.source_case(source), None,
+                                          fail=False)]
+        self.assertEqual(refused, [])
+
+
+# ---------------------------------------------------------------------------------------------
 # Heads
 # ---------------------------------------------------------------------------------------------
 
@@ -867,6 +1011,37 @@ class TestHeads(LogCase):
             with self.subTest(bad=bad):
                 with self.assertRaises(ValueError):
                     L.verify_head(self.small, bad)
+
+    @unittest.expectedFailure
+    def test_heads_cli(self):
+        """FINDING: §9 names `shuangsuiji log verify FILE --head SEQ:DIGEST`; the CLI has no
+        --head option (it exits 2, "unexpected argument")."""
+        if self.cli is None:
+            raise AssertionError("no CLI")
+        head = L.check_log(self.small).head
+        cut = b"".join(raw + b"\n" for _, raw in L.split_lines(self.small)[:10])
+        path = self.tmp / "cut.jsonl"
+        path.write_bytes(cut)
+        full = self.tmp / "full.jsonl"
+        full.write_bytes(self.small)
+        for log, rc in ((full, 0), (path, 1)):
+            p = subprocess.run([self.cli, "log", "verify", str(log), "--head", head],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, rc, p.stderr)
+
+    def test_reference_command_line(self):
+        path = self.tmp / "small.jsonl"
+        path.write_bytes(self.small)
+        me = [sys.executable, str(Path(L.__file__))]
+        head = L.check_log(self.small).head
+        p = subprocess.run(me + [str(path)], capture_output=True, text=True)
+        self.assertEqual((p.returncode, p.stdout.strip()), (0, f"OK: 14 entries; head {head}"))
+        p = subprocess.run(me + [str(path), "--head", "14:" + head.split(":")[1]],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("the log ends before entry 14", p.stderr)
+        p = subprocess.run(me + [str(path), "--head"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
 
 
 if __name__ == "__main__":
