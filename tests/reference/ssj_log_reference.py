@@ -218,8 +218,9 @@ def read_entry(text: str, line: int) -> Entry:
     missing = [n for n in want if n not in values]
     if missing:
         raise _Refused("entry", f"missing field {missing[0]!r}")
-    if tuple(names) != want:
-        raise _Refused("entry", f"fields out of order: {', '.join(names)}")
+    # §9: the library writes the fields in one order; a reader takes them in any order.
+    if len(set(names)) != len(names):
+        raise _Refused("entry", "a field is given twice")
     if not _uint(values["seq"]):
         raise _Refused("entry", "seq is not an unsigned integer")
     supersedes = values.get("supersedes")
@@ -248,6 +249,35 @@ def _str(v, what: str) -> str:
     if not isinstance(v, str):
         raise _Refused("record", f"{what} is not a string")
     return v
+
+
+# §10: the default-ignorable code points outside the refused general categories.
+_HIDDEN_EXTRA = [(0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180D),
+                 (0x180F, 0x180F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0),
+                 (0xE0100, 0xE01EF)]
+
+
+def _id(v, what: str) -> str:
+    """§10: an id is 1–128 bytes of NFC text without control characters, surrounding white
+    space, or characters of the categories Cc, Cf, Cs, Co, Cn, Zl, Zp and the other
+    default-ignorable code points. (Python's Unicode tables may be older than the library's:
+    only characters assigned in both are tested.)"""
+    s = _str(v, what)
+    problem = None
+    if not s:
+        problem = "is empty"
+    elif len(s.encode("utf-8")) > 128:
+        problem = "is longer than 128 bytes"
+    elif s != s.strip() or any(unicodedata.category(c) == "Cc" for c in s):
+        problem = "holds a control character or surrounding white space"
+    elif any(unicodedata.category(c) in ("Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+             or any(lo <= ord(c) <= hi for lo, hi in _HIDDEN_EXTRA) for c in s):
+        problem = "holds an invisible or formatting character"
+    elif unicodedata.normalize("NFC", s) != s:
+        problem = "is not in NFC"
+    if problem:
+        raise _Refused("record", f"{what} {s!r} {problem}")
+    return s
 
 
 def _pool(v) -> tuple[bytes, int]:
@@ -285,13 +315,18 @@ def read_announcement(r: dict) -> Announcement:
         if set(seed) != {"method", "source"}:
             raise _Refused("record",
                            "announcement: public_entropy seed is exactly {method, source}")
-        return Announcement(_str(r["task_id"], "task_id"), plans, _pool(r["pool"]), method,
-                            _str(seed["source"], "source"), None)
+        source = _str(seed["source"], "source")
+        if not counts_as_reason(source):
+            raise _Refused("rule2", "the entropy source must be named (at least two letters or "
+                                    "digits)")
+        return Announcement(_id(r["task_id"], "task_id"), [_id(p, "plan") for p in plans],
+                            _pool(r["pool"]), method, source, None)
     if method == "given":
         if set(seed) != {"method", "commitment"}:
             raise _Refused("record", "announcement: given seed is exactly {method, commitment}")
-        return Announcement(_str(r["task_id"], "task_id"), plans, _pool(r["pool"]), method,
-                            None, _hex32(seed["commitment"], "commitment", "record"))
+        return Announcement(_id(r["task_id"], "task_id"), [_id(p, "plan") for p in plans],
+                            _pool(r["pool"]), method, None,
+                            _hex32(seed["commitment"], "commitment", "record"))
     raise _Refused("record", f"announcement: unknown seed method {method!r}")
 
 
@@ -329,7 +364,7 @@ def read_draw(r: dict) -> Draw:
     if not isinstance(selected, list) or not all(
             isinstance(s, dict) and isinstance(s.get("id"), str) for s in selected):
         raise _Refused("record", "selected is not a list of {id, …}")
-    return Draw(_str(req.get("task_id"), "task_id"), plan, seed, method, source, value,
+    return Draw(_id(req.get("task_id"), "task_id"), plan, seed, method, source, value,
                 _pool(r.get("pool")), [s["id"] for s in selected])
 
 
@@ -577,9 +612,10 @@ class Checker:
                 drawn.add(tid)
                 if tid not in t.teamed:
                     raise _Refused("rule5", f"drawn target {tid} has no team")
-        extra = sorted({x for x in t.visited if x not in drawn}, key=lambda s: s.encode("utf-8"))
+        # §9 rule 5: the targets staffed are those of the visits the teams go to.
+        extra = sorted({x for x in t.teamed if x not in drawn}, key=lambda s: s.encode("utf-8"))
         if extra:
-            raise _Refused("rule5", f"visited target {extra[0]} was not drawn")
+            raise _Refused("rule5", f"staffed target {extra[0]} was not drawn")
         if e.kind == "rematch":
             self.superseded.add(e.supersedes)
         st.latest_teams = e.seq
