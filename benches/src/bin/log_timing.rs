@@ -7,7 +7,7 @@
 //!
 //! `cargo run --release -p shuangsuiji-benches --bin log_timing -- [--write DIR] [N ...]`
 
-use shuangsuiji::audit::{DrawAnnouncement, DrawLog, SeedCommitment};
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog};
 use shuangsuiji::draw::DrawRequest;
 use shuangsuiji::ids::{TargetId, TaskId};
 use shuangsuiji::policy::SamplingPolicy;

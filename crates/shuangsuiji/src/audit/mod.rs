@@ -170,13 +170,19 @@ struct RawEntry<R> {
     seq: u64,
     previous: Digest,
     kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     supersedes: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     reason: Option<String>,
     record_digest: Digest,
     record: R,
     digest: Digest,
+}
+
+/// An optional field that, when present, holds a value (`null` is refused, not read as
+/// absent).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 impl<R> RawEntry<R> {
@@ -369,7 +375,7 @@ pub enum LogError {
         problem: String,
     },
     /// An entry whose record is not of its kind (a team record in a draw entry, or back).
-    #[error("task {task}: a {kind} entry must carry a {}", match *kind { "draw" | "redraw" => "draw record", "announce" => "draw announcement", _ => "team record" })]
+    #[error("task {task}: {} must carry a {}", rules::with_article(kind), match *kind { "draw" | "redraw" => "draw record", "announce" => "draw announcement", _ => "team record" })]
     WrongRecord {
         /// The task.
         task: String,
