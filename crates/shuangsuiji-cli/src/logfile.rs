@@ -99,9 +99,10 @@ fn entry_json(path: &Path, entry: &LogEntry) -> Result<String, Failure> {
         .map_err(|e| Failure::Input(format!("{}: cannot encode entry: {e}", path.display())))
 }
 
-/// `draw`, `teams`, or a re-draw or re-match with what it supersedes and why.
+/// `announce`, `draw`, `teams`, or a re-draw or re-match with what it supersedes and why.
 pub(crate) fn kind_text(kind: &EntryKind) -> String {
     match kind {
+        EntryKind::Announce => "announce".to_owned(),
         EntryKind::Draw => "draw".to_owned(),
         EntryKind::Teams => "teams".to_owned(),
         EntryKind::Redraw { supersedes, reason } => {

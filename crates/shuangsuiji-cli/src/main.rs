@@ -44,6 +44,9 @@ enum Command {
     /// Build the demo county, run its 2026 plans, write pool, history, lists, records and log
     /// into a directory, and verify them from the files.
     Demo(cmd::demo::DemoArgs),
+    /// Announce a task in the draw log (pool, member plans, entropy source) before the value
+    /// that seeds its draw is published.
+    Announce(Box<cmd::announce::AnnounceArgs>),
     /// Draw targets from a CSV pool by credit-grade ratios and write the record.
     Draw(Box<cmd::draw::DrawArgs>),
     /// Check that a draw record reproduces exactly from a pool.
@@ -76,6 +79,7 @@ enum Command {
 fn run(command: &Command, out: &mut Out) -> Result<(), Failure> {
     match command {
         Command::Demo(args) => cmd::demo::run(args, out),
+        Command::Announce(args) => cmd::announce::run(args, out),
         Command::Draw(args) => cmd::draw::run(args, out),
         Command::Verify(args) => cmd::verify::run(args, out),
         Command::CheckCode(args) => cmd::check_code::run(args, out),

@@ -64,6 +64,22 @@ pub(crate) fn rerun(
     let mut out = Rerun::default();
     for e in entries {
         let problems = match (&e.record, pool, inspectors) {
+            // An announcement is checked for the pool it names.
+            (Logged::Announce(a), Some(pool), _) => {
+                if a.pool.digest != pool.digest() {
+                    out.other_pool.push(e.seq);
+                    continue;
+                }
+                if a.pool.size == pool.len() as u64 {
+                    Vec::new()
+                } else {
+                    vec![format!(
+                        "announced pool size {} but the pool has {} targets",
+                        a.pool.size,
+                        pool.len()
+                    )]
+                }
+            }
             (Logged::Draw(r), Some(pool), _) => {
                 if r.pool.digest != pool.digest() {
                     out.other_pool.push(e.seq);
@@ -108,7 +124,7 @@ pub(crate) fn run(command: &LogCommand, out: &mut Out) -> Result<(), Failure> {
             EntryKind::Redraw { supersedes, .. } | EntryKind::Rematch { supersedes, .. } => {
                 Some((supersedes, e.seq))
             }
-            EntryKind::Draw | EntryKind::Teams => None,
+            EntryKind::Announce | EntryKind::Draw | EntryKind::Teams => None,
         })
         .collect();
     out.line(format!(
@@ -121,13 +137,25 @@ pub(crate) fn run(command: &LogCommand, out: &mut Out) -> Result<(), Failure> {
         let later = superseded_by
             .get(&e.seq)
             .map_or_else(String::new, |s| format!(" [superseded by entry {s}]"));
-        // A draw counts the targets drawn, a teams entry the teams formed.
+        // A draw counts the targets drawn, a teams entry the teams formed, an announcement
+        // the plans it announced.
         let (plan, count) = match &e.record {
+            Logged::Announce(a) => (
+                a.plans
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                a.plans.len(),
+            ),
             Logged::Draw(r) => (
-                r.request.plan.as_ref().map_or("", |p| p.as_str()),
+                r.request
+                    .plan
+                    .as_ref()
+                    .map_or(String::new(), |p| p.to_string()),
                 r.selected.len(),
             ),
-            Logged::Teams(r) => ("", r.teams.len()),
+            Logged::Teams(r) => (String::new(), r.teams.len()),
         };
         out.line(format!(
             "{:>5} {:>5}  {:<20} {:<20} {:>6}  {}{later}",
