@@ -147,7 +147,7 @@ def seeds_log_chain():
     log = (SCRATCH / "small-log.jsonl").read_text(encoding="utf-8")
     write(t, "cli-log", log)
     lines = log.splitlines(keepends=True)
-    write(t, "cli-log-first-entry", lines[0])
+    write(t, "cli-log-first-draw", "".join(lines[:2]))
     write(t, "cli-log-reordered", "".join([lines[1], lines[0]] + lines[2:]))
     structured(t, 4)
 

@@ -16,8 +16,9 @@ trap 'rm -rf "$scratch"' EXIT
 
 "$ssj" demo --out "$scratch/demo" >/dev/null
 
-# A small log drawn from the 20 targets of a golden vector: three first draws (one of them of
-# a look-alike task id, full-width digits) and a re-draw with its reason.
+# A small log drawn from the 20 targets of a golden vector, as a platform writes one: each
+# task announced before its draw; a joint task with two member plans drawn with one seed; a
+# task id in full-width digits; a re-draw from a newly announced source, with its reason.
 python3 - "$scratch" <<'EOF'
 import csv, json, sys
 v = json.load(open("tests/vectors/draws/fixed-total-ties.json", encoding="utf-8"))
@@ -27,16 +28,24 @@ with open(f"{sys.argv[1]}/small-pool.csv", "w", encoding="utf-8", newline="") as
     for t in v["pool"]:
         w.writerow([t["id"], t.get("grade") or "", t.get("name", "")])
 EOF
+files=(--pool "$scratch/small-pool.csv" --log "$scratch/small-log.jsonl")
+announce() { "$ssj" announce "${files[@]}" "$@" >/dev/null; }
 draw() {
-  "$ssj" draw --pool "$scratch/small-pool.csv" --ratios A=20%,B=40%,C=60%,D=100% \
-    --seed-from "双色球 2026130期" --out "$scratch/record.json" --log "$scratch/small-log.jsonl" "$@" \
+  "$ssj" draw "${files[@]}" --ratios A=20%,B=40%,C=60%,D=100% --out "$scratch/record.json" "$@" \
     >/dev/null
 }
-draw --task 2026-SCJG-001 --seed-value "03 07 12 19 25 31 + 09"
-draw --task 2026-SCJG-002 --seed-value "03 07 12 19 25 31 + 09" --total 5
-draw --task 2026-SCJG-001 --seed-value "01 02 03 04 05 06 + 07" --redraw-of 0 \
-  --reason "首次摇号的随机数来源在开奖后才选定，作废重抽"
-draw --task "２０２６-SCJG-003" --seed-value "03 07 12 19 25 31 + 09" --min A=2
+lottery="双色球 2026130期"
+numbers="03 07 12 19 25 31 + 09"
+announce --task 2026-SCJG-001 --seed-from "$lottery"
+draw --task 2026-SCJG-001 --seed-from "$lottery" --seed-value "$numbers"
+announce --task 2026-LH-001 --plans P1,P2 --seed-from "$lottery"
+draw --task 2026-LH-001 --plan P1 --seed-from "$lottery" --seed-value "$numbers" --total 5
+draw --task 2026-LH-001 --plan P2 --seed-from "$lottery" --seed-value "$numbers" --min A=2
+announce --task "２０２６-SCJG-003" --seed-from "$lottery"
+draw --task "２０２６-SCJG-003" --seed-from "$lottery" --seed-value "$numbers"
+announce --task 2026-SCJG-001 --seed-from "双色球 2026131期"
+draw --task 2026-SCJG-001 --seed-from "双色球 2026131期" --seed-value "01 02 03 04 05 06 + 07" \
+  --redraw-of 1 --reason "首次摇号的随机数来源在开奖后才选定，作废重抽"
 
 python3 fuzz/seed-corpora.py . "$scratch"
 du -sh fuzz/corpus

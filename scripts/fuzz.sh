@@ -25,6 +25,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 cargo fmt --manifest-path fuzz/Cargo.toml --check
+cargo clippy --manifest-path fuzz/Cargo.toml --all-targets --locked --quiet -- -D warnings
 bash fuzz/seed-corpora.sh
 # -a: debug assertions and overflow checks on, so that an overflow is a crash, not a wrap.
 cargo +nightly fuzz build --fuzz-dir fuzz -a

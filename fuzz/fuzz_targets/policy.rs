@@ -121,14 +121,14 @@ fn reference(
 ) -> Option<Result<PerStratum<u64>, PolicyError>> {
     for s in Stratum::ALL {
         let b = policy.bounds.get(s);
-        if let (Some(min), Some(max)) = (b.min, b.max) {
-            if min > max {
-                return Some(Err(PolicyError::BoundsInverted {
-                    stratum: s,
-                    min,
-                    max,
-                }));
-            }
+        if let (Some(min), Some(max)) = (b.min, b.max)
+            && min > max
+        {
+            return Some(Err(PolicyError::BoundsInverted {
+                stratum: s,
+                min,
+                max,
+            }));
         }
     }
     if policy.exclusions.recent.iter().any(|r| r.within_days == 0) {
