@@ -5,9 +5,15 @@
 //! log from the published files alone. `shuangsuiji demo` shows all of it on an invented
 //! county shaped like Daye.
 //!
+//! Every file it writes goes through `shuangsuiji_io::durable`: logs are appended by one writer
+//! at a time, with a sync before an entry is reported as logged, and every other file is
+//! replaced atomically.
+//!
 //! Exit codes: 0 success; 1 a check found problems (a record that does not reproduce, a broken
-//! log, an invalid credit code, an annual plan with problems, a late publication); 2 bad input or usage. Errors go to standard error and name the
-//! file, line and field, or the flag, they concern.
+//! or torn log, a log that does not hold the head given, an invalid credit code, an annual plan
+//! with problems, a late publication); 2 bad input or usage (and files that cannot be read or
+//! written, a busy log). Errors go to standard error and name the file, line and field, or the
+//! flag, they concern.
 
 mod cmd;
 mod csv_io;
@@ -30,8 +36,9 @@ use std::process::ExitCode;
     name = "shuangsuiji",
     version,
     after_help = "Exit codes: 0 success; 1 a check found problems (a record that does not \
-                  reproduce, a broken log, an invalid credit code, an annual plan with \
-                  problems, a late publication); 2 bad input or usage."
+                  reproduce, a broken or torn log, a log that does not hold the head given, \
+                  an invalid credit code, an annual plan with problems, a late publication); \
+                  2 bad input or usage (and files that cannot be read or written, a busy log)."
 )]
 struct Cli {
     #[command(subcommand)]

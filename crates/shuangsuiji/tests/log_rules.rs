@@ -295,6 +295,20 @@ fn entries_refuse_fields_their_kind_does_not_have() {
         err.to_string().contains("log line 2") && err.to_string().contains("has no `supersedes`"),
         "{err}"
     );
+    // Nor does it carry them as null.
+    let nulls = lines[1].replacen(
+        r#""kind":"draw""#,
+        r#""kind":"draw","supersedes":null,"reason":null"#,
+        1,
+    );
+    assert!(DrawLog::from_jsonl(&format!("{}\n{nulls}\n", lines[0])).is_err());
+    // A record with a key twice is refused, not read by its last value.
+    let twice = lines[0].replacen(r#""task_id":"#, r#""task_id":"2026-OTHER","task_id":"#, 1);
+    let err = DrawLog::from_jsonl(&twice).unwrap_err();
+    assert!(
+        err.to_string().contains("duplicate field `task_id`"),
+        "{err}"
+    );
     // Unknown fields, in the entry and in its record, are refused.
     let extra = lines[1].replacen(r#""seq":1"#, r#""seq":1,"note":"ok""#, 1);
     let err = DrawLog::from_jsonl(&extra).unwrap_err();

@@ -8,7 +8,7 @@ use crate::logfile::LogFile;
 use crate::output::Out;
 use crate::plan_args::{parse_plan, parse_task};
 use clap::Args;
-use shuangsuiji::audit::{DrawAnnouncement, SeedCommitment};
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog, SeedCommitment};
 use shuangsuiji::ids::{PlanId, TaskId};
 use shuangsuiji::record::PoolSummary;
 use shuangsuiji::seed::Seed;
@@ -83,22 +83,28 @@ pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
         seed,
     );
     let path = &args.log;
-    let mut file = if path.exists() {
-        let file = LogFile::read(path)?;
-        file.verify(path)
-            .map_err(|m| Failure::Check(format!("{m}; refusing to append to a broken log")))?;
-        file
-    } else {
-        LogFile::empty()
-    };
+    let refused = |e| Failure::Input(format!("{}: {e}", path.display()));
+    if !path.exists() {
+        // Refused on an empty log: say so without creating the file to lock it.
+        DrawLog::new()
+            .announce(announcement.clone())
+            .map_err(refused)?;
+    }
+    let mut file = LogFile::open_to_append(path)?;
     let seq = file
         .log
         .announce(announcement.clone())
-        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?
+        .map_err(refused)?
         .seq;
-    file.append_last(path)?;
+    file.append_last()?;
     if let Some(o) = &args.out {
-        write_text(o, &format!("{}\n", announcement.to_json()))?;
+        // The entry is acknowledged by now: a failure here must not read as a failed announce.
+        write_text(o, &format!("{}\n", announcement.to_json())).map_err(|e| {
+            Failure::Input(format!(
+                "{e}; the announcement is logged as entry {seq} of {} all the same",
+                path.display()
+            ))
+        })?;
     }
     out.line(format!(
         "announced task {} ({}) from pool {} ({} targets), seed from {}",

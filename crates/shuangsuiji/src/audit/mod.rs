@@ -143,7 +143,7 @@ impl Logged {
 /// One entry of the log. Reading one refuses unknown fields, and a `supersedes` or `reason`
 /// on a kind that has none (a `draw` that names what it "supersedes" is not a re-draw).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawEntry")]
+#[serde(try_from = "RawEntry<Logged>")]
 pub struct LogEntry {
     /// 0 for the first entry, then 1, 2, ….
     pub seq: u64,
@@ -161,63 +161,100 @@ pub struct LogEntry {
     pub digest: Digest,
 }
 
-/// A log entry as written, before its kind's fields are checked.
+/// A log entry as written, before its kind's fields are checked; `R` is the record, parsed
+/// ([`Logged`]) or as its raw bytes (when reading a log line, whose record digest is taken over
+/// those bytes).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawEntry {
+struct RawEntry<R> {
     seq: u64,
     previous: Digest,
     kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     supersedes: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     reason: Option<String>,
     record_digest: Digest,
-    record: Logged,
+    record: R,
     digest: Digest,
 }
 
-impl TryFrom<RawEntry> for LogEntry {
-    type Error = String;
-    fn try_from(raw: RawEntry) -> Result<LogEntry, String> {
-        let superseding = |make: fn(u64, String) -> EntryKind| match (raw.supersedes, &raw.reason) {
-            (Some(s), Some(r)) => Ok(make(s, r.clone())),
-            _ => Err(format!(
-                "a `{}` entry needs `supersedes` and `reason`",
-                raw.kind
-            )),
-        };
-        let plain = |kind: EntryKind| {
-            if raw.supersedes.is_some() || raw.reason.is_some() {
-                Err(format!(
-                    "a `{}` entry has no `supersedes` or `reason` (only `redraw` and `rematch` do)",
-                    raw.kind
-                ))
-            } else {
-                Ok(kind)
+/// An optional field that, when present, holds a value (`null` is refused, not read as
+/// absent).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+impl<R> RawEntry<R> {
+    /// The entry, with its record read into `record`; the kind's fields are checked.
+    fn into_entry(
+        self,
+        read: impl FnOnce(R) -> Result<Logged, String>,
+    ) -> Result<LogEntry, String> {
+        let RawEntry {
+            seq,
+            previous,
+            kind,
+            supersedes,
+            reason,
+            record_digest,
+            record,
+            digest,
+        } = self;
+        let kind = match (kind.as_str(), supersedes, reason) {
+            ("announce", None, None) => EntryKind::Announce,
+            ("draw", None, None) => EntryKind::Draw,
+            ("teams", None, None) => EntryKind::Teams,
+            ("redraw", Some(supersedes), Some(reason)) => EntryKind::Redraw { supersedes, reason },
+            ("rematch", Some(supersedes), Some(reason)) => {
+                EntryKind::Rematch { supersedes, reason }
             }
-        };
-        let kind = match raw.kind.as_str() {
-            "announce" => plain(EntryKind::Announce)?,
-            "draw" => plain(EntryKind::Draw)?,
-            "teams" => plain(EntryKind::Teams)?,
-            "redraw" => superseding(|supersedes, reason| EntryKind::Redraw { supersedes, reason })?,
-            "rematch" => {
-                superseding(|supersedes, reason| EntryKind::Rematch { supersedes, reason })?
+            ("announce" | "draw" | "teams", _, _) => {
+                return Err(format!(
+                    "a `{kind}` entry has no `supersedes` or `reason` (only `redraw` and `rematch` do)"
+                ));
             }
-            other => {
+            ("redraw" | "rematch", _, _) => {
+                return Err(format!("a `{kind}` entry needs `supersedes` and `reason`"));
+            }
+            (other, _, _) => {
                 return Err(format!(
                     "unknown entry kind {other:?} (expected announce, draw, redraw, teams or rematch)"
                 ));
             }
         };
         Ok(LogEntry {
-            seq: raw.seq,
-            previous: raw.previous,
+            seq,
+            previous,
             kind,
-            record_digest: raw.record_digest,
-            record: raw.record,
-            digest: raw.digest,
+            record_digest,
+            record: read(record)?,
+            digest,
+        })
+    }
+}
+
+impl TryFrom<RawEntry<Logged>> for LogEntry {
+    type Error = String;
+    fn try_from(raw: RawEntry<Logged>) -> Result<LogEntry, String> {
+        raw.into_entry(Ok)
+    }
+}
+
+impl Logged {
+    /// Reads a record from its JSON text, choosing its type by `format` without building a
+    /// generic JSON tree first.
+    fn from_json_text(text: &str) -> Result<Logged, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Format<'a> {
+            #[serde(borrow, default)]
+            format: Option<std::borrow::Cow<'a, str>>,
+        }
+        let format: Format<'_> = serde_json::from_str(text)?;
+        Ok(match format.format.as_deref() {
+            Some(TEAM_RECORD_FORMAT) => Logged::Teams(Box::new(serde_json::from_str(text)?)),
+            Some(ANNOUNCEMENT_FORMAT) => Logged::Announce(Box::new(serde_json::from_str(text)?)),
+            _ => Logged::Draw(Box::new(serde_json::from_str(text)?)),
         })
     }
 }
@@ -338,7 +375,7 @@ pub enum LogError {
         problem: String,
     },
     /// An entry whose record is not of its kind (a team record in a draw entry, or back).
-    #[error("task {task}: a {kind} entry must carry a {}", match *kind { "draw" | "redraw" => "draw record", "announce" => "draw announcement", _ => "team record" })]
+    #[error("task {task}: {} must carry a {}", rules::with_article(kind), match *kind { "draw" | "redraw" => "draw record", "announce" => "draw announcement", _ => "team record" })]
     WrongRecord {
         /// The task.
         task: String,
@@ -463,13 +500,6 @@ impl PartialEq for DrawLog {
     fn eq(&self, other: &DrawLog) -> bool {
         self.entries == other.entries
     }
-}
-
-/// The `record` value of a log line, as written.
-#[derive(Deserialize)]
-struct RawRecord<'a> {
-    #[serde(borrow)]
-    record: &'a serde_json::value::RawValue,
 }
 
 fn index_of(entries: &[LogEntry]) -> Index {
@@ -731,10 +761,18 @@ impl DrawLog {
                 line: i + 1,
                 problem: e.to_string(),
             };
-            let entry = serde_json::from_str(line).map_err(bad)?;
-            let raw: RawRecord<'_> = serde_json::from_str(line).map_err(bad)?;
+            // One parse of the line: the record's bytes, as written, are digested and then read.
+            let raw: RawEntry<&serde_json::value::RawValue> =
+                serde_json::from_str(line).map_err(bad)?;
+            let bytes = raw.record.get();
+            read_digests.push(Digest::sm3(bytes.as_bytes()));
+            let entry = raw
+                .into_entry(|r| Logged::from_json_text(r.get()).map_err(|e| e.to_string()))
+                .map_err(|problem| LogError::BadLine {
+                    line: i + 1,
+                    problem,
+                })?;
             entries.push(entry);
-            read_digests.push(Digest::sm3(raw.record.get().as_bytes()));
         }
         Ok(DrawLog::from_entries(entries, read_digests))
     }

@@ -10,6 +10,7 @@ use super::{DrawAnnouncement, EntryKind, LogEntry, LogError, Logged, SeedCommitm
 use crate::ids::{PlanId, TargetId, TaskId, skeleton};
 use crate::record::DrawRecord;
 use crate::seed::Seed;
+use crate::teams::TeamRecord;
 use std::collections::{BTreeSet, HashMap};
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
@@ -238,7 +239,10 @@ impl Index {
             }
             Logged::Draw(r) => self.draw(earlier, state, kind, r),
             Logged::Teams(r) => {
-                let visited = r.targets();
+                let visited = staffed(r).map_err(|problem| LogError::TeamsDoNotFitDraws {
+                    task: task.to_string(),
+                    problem,
+                })?;
                 self.teams(earlier, state, kind, task, &visited)
             }
         }
@@ -301,8 +305,8 @@ impl Index {
                     .is_some_and(|o| &o.request.task_id == task && o.request.plan.as_ref() == plan);
                 if !same {
                     return Err(bad(format!(
-                        "entry {supersedes} is a {} of task {}{}, not of this {}",
-                        old.kind.name(),
+                        "entry {supersedes} is {} of task {}{}, not of this {}",
+                        with_article(old.kind.name()),
                         old.record.task_id(),
                         old.record
                             .as_draw()
@@ -419,8 +423,8 @@ impl Index {
                     .is_none_or(|t| &t.request.task_id != task)
                 {
                     return Err(bad(format!(
-                        "entry {supersedes} is a {} of task {}, not of this task",
-                        old.kind.name(),
+                        "entry {supersedes} is {} of task {}, not of this task",
+                        with_article(old.kind.name()),
                         old.record.task_id()
                     )));
                 }
@@ -476,6 +480,33 @@ impl Index {
         }
         Ok(())
     }
+}
+
+/// The targets a team record's teams go to: each team's visit, looked up in the record's
+/// request. A visit of the request without a team leaves its target unstaffed; a team for a
+/// visit the request does not hold, or two teams for one visit, make the record unfit.
+fn staffed(r: &TeamRecord) -> Result<BTreeSet<&TargetId>, String> {
+    let visits: HashMap<&str, &TargetId> = r
+        .request
+        .visits
+        .iter()
+        .map(|v| (v.id.as_str(), &v.target))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut out = BTreeSet::new();
+    for t in &r.teams {
+        let Some(target) = visits.get(t.visit.as_str()) else {
+            return Err(format!(
+                "a team is for visit {:?}, which the record's request does not hold",
+                t.visit
+            ));
+        };
+        if !seen.insert(t.visit.as_str()) {
+            return Err(format!("visit {:?} has two teams", t.visit));
+        }
+        out.insert(*target);
+    }
+    Ok(out)
 }
 
 /// An announcement may open a task, or follow a draw of it (for a re-draw) with a source never
@@ -567,6 +598,14 @@ impl Index {
         self.tasks
             .get(&task.skeleton())
             .map_or(&[], |s| s.announcements.as_slice())
+    }
+}
+
+/// `a draw`, `an announce`: an entry kind in a sentence.
+pub(crate) fn with_article(kind: &str) -> String {
+    match kind.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u') => format!("an {kind} entry"),
+        _ => format!("a {kind} entry"),
     }
 }
 

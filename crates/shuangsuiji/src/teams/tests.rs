@@ -300,6 +300,30 @@ fn teams_enter_the_log_after_the_draws_of_their_task() {
         "{err}"
     );
 
+    // A record whose request keeps a visit but whose teams leave it out staffs nobody there.
+    let mut dropped = teams.clone();
+    let gone = dropped.teams.remove(0);
+    let err = log.append_teams(dropped).unwrap_err().to_string();
+    let target = &teams
+        .request
+        .visits
+        .iter()
+        .find(|v| v.id == gone.visit)
+        .unwrap()
+        .target;
+    assert!(
+        err.contains(&format!("target {target} drawn in entry")) && err.contains("has no team"),
+        "{err}"
+    );
+    // A team for a visit the request does not hold.
+    let mut stray = teams.clone();
+    stray.teams[0].visit = "V-NONE".into();
+    let err = log.append_teams(stray).unwrap_err().to_string();
+    assert!(
+        err.contains("visit \"V-NONE\", which the record's request does not hold"),
+        "{err}"
+    );
+
     let entry = log.append_teams(teams.clone()).unwrap().seq;
     assert_eq!(entry, 3);
     assert_eq!(log.current_teams(&task.id).unwrap().seq, 3);
