@@ -486,7 +486,7 @@ fn look_alike(file: &str, first: (&str, u64), second: (&str, u64)) -> CsvError {
             second.0,
             first.0,
             first.1,
-            lookalike::first_difference(first.0, second.0)
+            lookalike::first_difference(second.0, first.0)
         ),
     )
 }
