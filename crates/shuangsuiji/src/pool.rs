@@ -12,7 +12,7 @@
 pub(crate) mod lookalike;
 
 use crate::digest::{Digest, Encoder};
-use lookalike::{SkeletonIndex, first_look_alike};
+use lookalike::{SkeletonIndex, first_look_alike_hashed, skeleton_hash};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -202,6 +202,7 @@ impl<T: PoolEntry> Pool<T> {
         pool.entries.reserve(rows.size_hint().0);
         pool.index.reserve(rows.size_hint().0);
         let mut stop = None;
+        let mut hashes = Vec::with_capacity(rows.size_hint().0);
         for (i, mut row) in rows.enumerate() {
             if let Err(e) = check(&row, i + 1) {
                 stop = Some(e);
@@ -217,13 +218,14 @@ impl<T: PoolEntry> Pool<T> {
                 break;
             }
             row.normalize();
+            hashes.push(skeleton_hash(row.id().as_ref()));
             pool.index.insert(row.id().clone(), pool.entries.len());
             pool.entries.push(row);
         }
         // Look-alikes among the rows before the first other problem come before it (all at
         // once: one hash per id and a sort, where an index would cost a map insertion per id).
         let rows = &pool.entries;
-        if let Some((first, second)) = first_look_alike(rows.len(), |i| rows[i].id().as_ref()) {
+        if let Some((first, second)) = first_look_alike_hashed(hashes, |i| rows[i].id().as_ref()) {
             return Err(PoolError::look_alike(rows, first, second));
         }
         match stop {
@@ -392,8 +394,10 @@ impl<T: PoolEntry> Frozen<T> {
     /// The first problem in row order, as [`Pool::from_entries`] reports it: a row whose fields
     /// are not acceptable, or a row whose id an earlier row has or looks like.
     pub fn from_entries(mut rows: Vec<T>) -> Result<Frozen<T>, PoolError> {
-        // The first row that is not acceptable, normalising the rest.
+        // The first row that is not acceptable, normalising the rest and hashing every id's
+        // skeleton while the row is at hand.
         let mut first_bad = None;
+        let mut hashes = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter_mut().enumerate() {
             if first_bad.is_none() {
                 if let Err(e) = check(row, i + 1) {
@@ -401,10 +405,11 @@ impl<T: PoolEntry> Frozen<T> {
                 }
             }
             row.normalize();
+            hashes.push(skeleton_hash(row.id().as_ref()));
         }
         // The first look-alike pair by its later row (see `first_look_alike` for why this is
         // the pair the adjustable pool reports where it is the first problem).
-        let look_alike = first_look_alike(rows.len(), |i| rows[i].id().as_ref());
+        let look_alike = first_look_alike_hashed(hashes, |i| rows[i].id().as_ref());
         let ascending = rows.windows(2).all(|w| w[0].id() < w[1].id());
         let (order, duplicate) = if ascending {
             (None, None)

@@ -14,7 +14,7 @@ use crate::ids::{self, DeptId, ItemId};
 use crate::policy::RecentBy;
 use crate::target::Target;
 use chrono::NaiveDate;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// What one shard's census checks of the history, for one request.
 pub(super) struct HistoryNames<'a> {
@@ -26,8 +26,8 @@ pub(super) struct HistoryNames<'a> {
     items: Option<(&'a [ItemId], i64)>,
     item_skeletons: Option<Vec<String>>,
     /// Names of the history found not to look like the request's.
-    plain_departments: HashSet<&'a str>,
-    plain_items: HashSet<&'a str>,
+    plain_departments: FxHashSet<&'a str>,
+    plain_items: FxHashSet<&'a str>,
 }
 
 impl<'a> HistoryNames<'a> {
@@ -57,8 +57,8 @@ impl<'a> HistoryNames<'a> {
             department_skeleton: None,
             items,
             item_skeletons: None,
-            plain_departments: HashSet::new(),
-            plain_items: HashSet::new(),
+            plain_departments: FxHashSet::default(),
+            plain_items: FxHashSet::default(),
         })
     }
 

@@ -6,36 +6,32 @@
 //! Unicode tables. The hashes are sorted once; only ids whose hashes tie have their skeletons
 //! built and compared, so a pool without look-alikes costs one hash per id and one sort.
 
-use crate::ids::{self, MAX_ID_BYTES};
+use crate::ids;
 use rustc_hash::{FxBuildHasher, FxHasher};
 use std::collections::HashMap;
 use std::hash::Hasher;
 
-/// The longest skeleton of one ASCII character, in UTF-8 bytes (`%` is `°/₀`).
-const ASCII_SKELETON_MAX: usize = 6;
+/// The skeleton of each ASCII character as UTF-8 bytes in a little-endian word, with the number
+/// of bytes (at most 6: `%` is `°/₀`). Checked against the Unicode tables for every character in
+/// the tests.
+static ASCII_SKELETON: [(u64, u32); 128] = ascii_table();
 
-/// The skeleton of each ASCII character as UTF-8: up to [`ASCII_SKELETON_MAX`] bytes, then its
-/// length in the last byte. Checked against the Unicode tables for every character in the tests.
-static ASCII_SKELETON: [[u8; 8]; 128] = ascii_table();
-
-const fn entry(skeleton: &str) -> [u8; 8] {
+const fn entry(skeleton: &str) -> (u64, u32) {
     let bytes = skeleton.as_bytes();
-    let mut e = [0u8; 8];
+    let mut word = 0u64;
     let mut i = 0;
     while i < bytes.len() {
-        e[i] = bytes[i];
+        word |= (bytes[i] as u64) << (8 * i);
         i += 1;
     }
-    e[7] = bytes.len() as u8;
-    e
+    (word, bytes.len() as u32)
 }
 
-const fn ascii_table() -> [[u8; 8]; 128] {
-    let mut t = [[0u8; 8]; 128];
+const fn ascii_table() -> [(u64, u32); 128] {
+    let mut t = [(0u64, 1u32); 128];
     let mut b = 0;
     while b < 128 {
-        t[b][0] = b as u8;
-        t[b][7] = 1;
+        t[b] = (b as u64, 1);
         b += 1;
     }
     // The ASCII characters whose skeleton is not themselves (Unicode 18.0.0 confusables).
@@ -50,30 +46,62 @@ const fn ascii_table() -> [[u8; 8]; 128] {
     t
 }
 
+/// Hashes a stream of bytes eight at a time, however the stream is cut into pieces: the
+/// table's pieces for ASCII ids and the skeleton's for others give one hash for one skeleton.
+struct StreamHasher {
+    hasher: FxHasher,
+    /// Bytes not hashed yet, the first in the lowest byte.
+    pending: u128,
+    pending_bits: u32,
+    len: u64,
+}
+
+impl StreamHasher {
+    fn new() -> Self {
+        StreamHasher {
+            hasher: FxHasher::default(),
+            pending: 0,
+            pending_bits: 0,
+            len: 0,
+        }
+    }
+
+    /// Appends `n` (at most 8) bytes, held in the low bytes of `word` (the rest zero).
+    #[inline]
+    fn push(&mut self, word: u64, n: u32) {
+        self.pending |= u128::from(word) << self.pending_bits;
+        self.pending_bits += 8 * n;
+        self.len += u64::from(n);
+        if self.pending_bits >= 64 {
+            self.hasher.write_u64(self.pending as u64);
+            self.pending >>= 64;
+            self.pending_bits -= 64;
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        self.hasher.write_u64(self.pending as u64);
+        self.hasher.write_u64(self.len);
+        self.hasher.finish()
+    }
+}
+
 /// A 64-bit hash of the skeleton of `id`: equal skeletons hash equally, whichever path built
 /// them.
 pub(crate) fn skeleton_hash(id: &str) -> u64 {
-    let mut h = FxHasher::default();
-    if id.len() <= MAX_ID_BYTES {
-        // Room for every character's longest skeleton, plus the padding of the last entry.
-        let mut buf = [0u8; MAX_ID_BYTES * ASCII_SKELETON_MAX + 8];
-        let mut n = 0;
-        let mut ascii = true;
+    let mut h = StreamHasher::new();
+    if id.is_ascii() {
         for &b in id.as_bytes() {
-            if b >= 0x80 {
-                ascii = false;
-                break;
-            }
-            let e = &ASCII_SKELETON[usize::from(b)];
-            buf[n..n + 8].copy_from_slice(e);
-            n += usize::from(e[7]);
+            let (word, n) = ASCII_SKELETON[usize::from(b)];
+            h.push(word, n);
         }
-        if ascii {
-            h.write(&buf[..n]);
-            return h.finish();
+    } else {
+        for chunk in ids::skeleton(id).as_bytes().chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h.push(u64::from_le_bytes(word), chunk.len() as u32);
         }
     }
-    h.write(ids::skeleton(id).as_bytes());
     h.finish()
 }
 
@@ -87,10 +115,20 @@ pub(crate) fn first_look_alike<'a>(
     n: usize,
     id_of: impl Fn(usize) -> &'a str,
 ) -> Option<(usize, usize)> {
+    let hashes = (0..n).map(|i| skeleton_hash(id_of(i))).collect();
+    first_look_alike_hashed(hashes, id_of)
+}
+
+/// [`first_look_alike`] given the [`skeleton_hash`] of every row's id, in row order (for callers
+/// that hash each id while they have its row at hand).
+pub(crate) fn first_look_alike_hashed<'a>(
+    mut hashes: Vec<u64>,
+    id_of: impl Fn(usize) -> &'a str,
+) -> Option<(usize, usize)> {
+    let n = hashes.len();
     if n < 2 {
         return None;
     }
-    let mut hashes: Vec<u64> = (0..n).map(|i| skeleton_hash(id_of(i))).collect();
     hashes.sort_unstable();
     let mut tied: Vec<u64> = hashes
         .windows(2)
@@ -287,9 +325,17 @@ mod tests {
     fn the_ascii_table_is_the_unicode_tables() {
         for b in 0u8..128 {
             let c = char::from(b);
-            let e = &ASCII_SKELETON[usize::from(b)];
-            let ours = std::str::from_utf8(&e[..usize::from(e[7])]).unwrap();
-            assert_eq!(ours, ids::skeleton(&c.to_string()), "{c:?}");
+            let (word, n) = ASCII_SKELETON[usize::from(b)];
+            let bytes = &word.to_le_bytes()[..n as usize];
+            assert!(
+                word.to_le_bytes()[n as usize..].iter().all(|&x| x == 0),
+                "{c:?}"
+            );
+            assert_eq!(
+                std::str::from_utf8(bytes).unwrap(),
+                ids::skeleton(&c.to_string()),
+                "{c:?}"
+            );
         }
         // A skeleton of ASCII text is the skeletons of its characters, one after another.
         let printable: String = (0x20u8..0x7f).map(char::from).collect();
@@ -300,9 +346,13 @@ mod tests {
         assert_eq!(ids::skeleton(&printable), joined);
     }
 
+    /// The hash of a skeleton fed one byte at a time.
     fn slow_hash(id: &str) -> u64 {
-        let mut h = FxHasher::default();
-        h.write(ids::skeleton(id).as_bytes());
+        let skeleton = ids::skeleton(id);
+        let mut h = StreamHasher::new();
+        for &b in skeleton.as_bytes() {
+            h.push(u64::from(b), 1);
+        }
         h.finish()
     }
 
@@ -314,7 +364,7 @@ mod tests {
     }
 
     #[test]
-    fn long_and_non_ascii_ids_take_the_unicode_tables() {
+    fn long_and_non_ascii_ids_hash_as_their_skeletons() {
         for id in ["ACME-\u{415}1", "２０２６", &"m".repeat(200), "大冶市%"] {
             assert_eq!(skeleton_hash(id), slow_hash(id), "{id}");
         }
