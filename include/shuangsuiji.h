@@ -826,6 +826,46 @@ ssj_result ssj_draw_log_verify_chain(const struct ssj_draw_log *log);
 ssj_result ssj_draw_log_head(const struct ssj_draw_log *log, char **hex_out);
 
 /**
+ * Appends a task's announcement (JSON of the core's `DrawAnnouncement`:
+ * `{"format":"shuangsuiji/draw-announcement","task_id":…,"plans":[…],"pool":{"digest":…,
+ * "size":…},"seed":{"method":"public_entropy","source":…}}`, or `"seed":{"method":"given",
+ * "commitment":…}`), before the value that seeds the task's draws is published. Every draw of
+ * the task must keep it. `SSJ_LOG` when the log refuses it (a look-alike task id, a source
+ * announced before for the task, a second announcement before anything was drawn).
+ */
+ssj_result ssj_draw_log_announce(struct ssj_draw_log *log,
+                                 const char *announcement_json,
+                                 uint64_t *seq_out);
+
+/**
+ * Appends the announcement of a task drawn from `frozen` with public entropy from
+ * `seed_source` (where the value will be published, verbatim as the draws will name it);
+ * `plans` are its member plans (`plans_len` strings; NULL with 0 for a task drawn without
+ * plans). The common case of [`ssj_draw_log_announce`].
+ */
+ssj_result ssj_draw_log_announce_public_entropy(struct ssj_draw_log *log,
+                                                const struct ssj_frozen_pool *frozen,
+                                                const char *task_id,
+                                                const char *const *plans,
+                                                size_t plans_len,
+                                                const char *seed_source,
+                                                uint64_t *seq_out);
+
+/**
+ * Checks the chain and that the log holds a head published earlier (`head`: `SEQ:DIGEST`, or
+ * a bare 64-hex `DIGEST`). `SSJ_OK`; `SSJ_LOG` when the chain is broken or the head is not in
+ * the log (entries were cut off its end; an empty log holds no head); `SSJ_BAD_HEX` for head
+ * text of another form.
+ */
+ssj_result ssj_draw_log_verify_head(const struct ssj_draw_log *log, const char *head);
+
+/**
+ * The head to publish, `SEQ:DIGEST` of the last entry (free with `ssj_string_free`).
+ * `SSJ_LOG` for an empty log, which has no head.
+ */
+ssj_result ssj_draw_log_published_head(const struct ssj_draw_log *log, char **head_out);
+
+/**
  * Makes an empty target pool.
  */
 ssj_result ssj_target_pool_new(struct ssj_target_pool **pool_out);

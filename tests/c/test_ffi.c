@@ -727,14 +727,32 @@ static void test_log_and_teams(void) {
   EXPECT(ssj_draw_log_new(NULL), SSJ_NULL_POINTER);
   OK(ssj_draw_log_new(&log));
   uint64_t seq = 99;
+  /* A draw needs its task's announcement (pool, plans, entropy source) first. */
+  EXPECT(ssj_draw_log_append(log, record, &seq), SSJ_LOG);
+  ERROR_SAYS("was not announced");
+  CHECK(seq == 99);
+  EXPECT(ssj_draw_log_announce(log, "{\"task_id\": \"T-TEAMS\"}", &seq), SSJ_BAD_JSON);
+  EXPECT(ssj_draw_log_announce_public_entropy(log, frozen, "T-TEAMS", NULL, 1, "s", NULL),
+         SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_log_announce_public_entropy(log, NULL, "T-TEAMS", NULL, 0, "s", NULL),
+         SSJ_NULL_POINTER);
+  OK(ssj_draw_log_announce_public_entropy(log, frozen, "T-TEAMS", NULL, 0, "双色球 2026130期",
+                                          &seq));
+  CHECK(seq == 0);
+  /* A look-alike of the task (full-width T) is the same task, refused. */
+  EXPECT(ssj_draw_log_announce_public_entropy(log, frozen, "\xef\xbc\xb4-TEAMS", NULL, 0, "s2",
+                                              NULL),
+         SSJ_LOG);
+  ERROR_SAYS("looks like task");
   OK(ssj_draw_log_append(log, record, &seq));
-  CHECK(seq == 0);
+  CHECK(seq == 1);
   EXPECT(ssj_draw_log_append(log, record, &seq), SSJ_LOG); /* a second plain draw */
-  CHECK(seq == 0);
+  CHECK(seq == 1);
   EXPECT(ssj_draw_log_append(log, NULL, &seq), SSJ_NULL_POINTER);
   EXPECT(ssj_draw_log_append(NULL, record, NULL), SSJ_NULL_POINTER);
-  OK(ssj_draw_log_append_redraw(log, record, 0, "第一次抽取时名录库未更新", &seq));
-  CHECK(seq == 1);
+  /* A re-draw needs a newly announced source; the same record is refused. */
+  EXPECT(ssj_draw_log_append_redraw(log, record, 1, "第一次抽取时名录库未更新", &seq), SSJ_LOG);
+  ERROR_SAYS("new announcement");
   EXPECT(ssj_draw_log_append_redraw(log, record, 7, "x", NULL), SSJ_LOG);
   EXPECT(ssj_draw_log_append_redraw(log, record, 1, NULL, NULL), SSJ_NULL_POINTER);
   EXPECT(ssj_draw_log_append_redraw(NULL, record, 1, "x", NULL), SSJ_NULL_POINTER);
@@ -815,6 +833,32 @@ static void test_log_and_teams(void) {
   char *head2 = NULL;
   OK(ssj_draw_log_head(read, &head2));
   CHECK(strcmp(head, head2) == 0);
+  /* The published head (SEQ:DIGEST) is held by the log, and not by a log cut back. */
+  char *published = SENTINEL;
+  EXPECT(ssj_draw_log_published_head(empty, &published), SSJ_LOG);
+  CHECK(published == SENTINEL);
+  OK(ssj_draw_log_published_head(read, &published));
+  CHECK(strncmp(published, "3:", 2) == 0 && strcmp(published + 2, head) == 0);
+  OK(ssj_draw_log_verify_head(read, published));
+  OK(ssj_draw_log_verify_head(read, head)); /* a bare digest */
+  EXPECT(ssj_draw_log_verify_head(empty, published), SSJ_LOG);
+  ERROR_SAYS("the log is empty");
+  EXPECT(ssj_draw_log_verify_head(read, "3:xyz"), SSJ_BAD_HEX);
+  EXPECT(ssj_draw_log_verify_head(read, NULL), SSJ_NULL_POINTER);
+  {
+    char *cut = strdup(jsonl);
+    char *nl = cut;
+    for (int k = 0; k < 3; k++) nl = strchr(nl, '\n') + 1;
+    *nl = '\0'; /* the first three entries */
+    ssj_draw_log *shorter = NULL;
+    OK(ssj_draw_log_from_jsonl(cut, &shorter));
+    OK(ssj_draw_log_verify_chain(shorter));
+    EXPECT(ssj_draw_log_verify_head(shorter, published), SSJ_LOG);
+    ERROR_SAYS("cut off");
+    ssj_draw_log_free(shorter);
+    free(cut);
+  }
+  ssj_string_free(published);
   /* A changed reason breaks the chain. */
   char *edited = strstr(jsonl, "检查人员病假");
   CHECK(edited != NULL);

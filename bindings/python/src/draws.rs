@@ -9,12 +9,12 @@ use arrow_schema::{ArrowError, DataType};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::{PyArray, PyTable};
-use shuangsuiji::audit::DrawLog;
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog, LogHead, SeedCommitment};
 use shuangsuiji::credit::{CreditCode, CreditCodeError};
 use shuangsuiji::draw::DrawRequest;
-use shuangsuiji::ids::TaskId;
+use shuangsuiji::ids::{PlanId, TaskId};
 use shuangsuiji::policy::SamplingPolicy;
-use shuangsuiji::record::{self, DrawRecord};
+use shuangsuiji::record::{self, DrawRecord, PoolSummary};
 use shuangsuiji::seed::Seed;
 use shuangsuiji::teams::TeamRecord;
 use std::sync::{Arc, Mutex};
@@ -352,6 +352,69 @@ impl PyDrawLog {
         let r =
             TeamRecord::from_json(team_record_json).map_err(|e| errors::json("team record", e))?;
         self.with(|l| l.append_teams(r).map(entry_json))
+            .map_err(errors::log)
+    }
+
+    /// Appends a task's announcement (pool, member plans, entropy source or given-seed
+    /// commitment); returns the entry as JSON.
+    #[pyo3(signature = (task_id, pool, plans, source=None, seed=None))]
+    fn announce(
+        &self,
+        task_id: &str,
+        pool: &PyTargetPool,
+        plans: Vec<String>,
+        source: Option<String>,
+        seed: Option<&str>,
+    ) -> PyResult<String> {
+        let task = TaskId::new(task_id).map_err(|e| errors::core(e.into()))?;
+        let plans = plans
+            .iter()
+            .map(PlanId::new)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| errors::core(e.into()))?;
+        let commitment = match (source, seed) {
+            (Some(source), None) => SeedCommitment::PublicEntropy { source },
+            (None, Some(hex)) => {
+                let seed: Seed = hex
+                    .parse()
+                    .map_err(|e: shuangsuiji::digest::BadHex| errors::core(e.into()))?;
+                SeedCommitment::of_given(&seed)
+            }
+            _ => {
+                return Err(errors::input(
+                    "give either source= (where the public value will be published) or seed= (a given seed)",
+                    vec![],
+                ));
+            }
+        };
+        let frozen = &pool.pool;
+        let a = DrawAnnouncement::new(
+            task,
+            plans,
+            PoolSummary {
+                digest: frozen.digest(),
+                size: frozen.len() as u64,
+            },
+            commitment,
+        );
+        self.with(|l| l.announce(a).map(entry_json))
+            .map_err(errors::log)
+    }
+
+    /// The head to publish, `SEQ:DIGEST`; `None` for an empty log.
+    #[getter]
+    fn published_head(&self) -> Option<String> {
+        self.with(|l| l.published_head().map(|h| h.to_string()))
+    }
+
+    /// Checks the chain and that the log holds `head` (`SEQ:DIGEST` or a bare digest);
+    /// returns the head entry's sequence number.
+    fn verify_head(&self, py: Python<'_>, head: &str) -> PyResult<u64> {
+        let head: LogHead = head
+            .parse()
+            .map_err(|e: shuangsuiji::audit::BadHead| errors::input(e.to_string(), vec![]))?;
+        let log = self.with(|l| l.clone());
+        py.detach(move || log.verify_head(&head))
             .map_err(errors::log)
     }
 

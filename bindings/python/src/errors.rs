@@ -205,7 +205,18 @@ pub(crate) fn log(e: LogError) -> PyErr {
         LogError::BadRedraw { task, .. }
         | LogError::BadRematch { task, .. }
         | LogError::TeamsDoNotFitDraws { task, .. }
-        | LogError::WrongRecord { task, .. } => vec![("task", task.clone().into())],
+        | LogError::WrongRecord { task, .. }
+        | LogError::NotAnnounced { task }
+        | LogError::NotAsAnnounced { task, .. }
+        | LogError::BadAnnouncement { task, .. } => vec![("task", task.clone().into())],
+        LogError::LookAlike {
+            id, earlier, entry, ..
+        } => vec![
+            ("id", id.clone().into()),
+            ("earlier", earlier.clone().into()),
+            ("entry", (*entry).into()),
+        ],
+        LogError::HeadNotFound { entries, .. } => vec![("entries", (*entries).into())],
         LogError::BrokenLink { seq, .. } => vec![("entry", (*seq).into())],
         LogError::BadLine { line, .. } => vec![("line", (*line).into())],
     };

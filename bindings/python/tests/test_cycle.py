@@ -27,6 +27,7 @@ def test_merge_draw_match_log(county: ssj.DemoCounty) -> None:
     assert proposal["decisions"]
     log = ssj.DrawLog()
     for task in proposal["tasks"][:3]:
+        log.announce(task["id"], county.targets, source=ENTROPY[0], plans=task["plans"])
         visits, records = ssj.draw_task(task, county.annual_plan, county.targets, ENTROPY)
         assert visits["with_merging"] <= visits["without_merging"]
         for r in records:
@@ -47,6 +48,7 @@ def test_teams_that_do_not_fit_the_draw_are_refused(county: ssj.DemoCounty) -> N
     task = proposal["tasks"][2]
     visits, records = ssj.draw_task(task, county.annual_plan, county.targets, ENTROPY)
     log = ssj.DrawLog()
+    log.announce(task["id"], county.targets, source=ENTROPY[0], plans=task["plans"])
     for r in records:
         log.append(r)
     request = ssj.match_request(task, visits, county.targets, county.items, ENTROPY)

@@ -114,14 +114,19 @@ def test_log(policy: dict) -> None:
     pool = ssj.TargetPool.from_frame(grades_pool(100))
     log = ssj.DrawLog()
     first = ssj.draw(pool, "T1", policy, public_entropy=ENTROPY)
+    log.announce("T1", pool, source=ENTROPY[0])
     log.append(first)
+    log.announce("T2", pool, source=ENTROPY[0])
     log.append(ssj.draw(pool, "T2", policy, public_entropy=ENTROPY))
     with pytest.raises(ssj.LogError) as e:
         log.append(first)
-    assert (e.value.task, e.value.entry) == ("T1", 0)
+    assert (e.value.task, e.value.entry) == ("T1", 1)
     again = ssj.draw(pool, "T1", policy, public_entropy=("双色球 2026131期", "01 02 03 04 05 06 + 07"))
-    entry = log.append_redraw(again, 0, "抽取后发现对象已注销")
-    assert entry["seq"] == 2 and log.current_draws("T1")[0]["seq"] == 2
+    with pytest.raises(ssj.LogError, match="a re-draw needs a new announcement after entry 1"):
+        log.append_redraw(again, 1, "抽取后发现对象已注销")
+    log.announce("T1", pool, source="双色球 2026131期")
+    entry = log.append_redraw(again, 1, "抽取后发现对象已注销")
+    assert entry["seq"] == 5 and log.current_draws("T1")[0]["seq"] == 5
     log.verify_chain()
     text = log.to_jsonl()
     assert ssj.DrawLog.from_jsonl(text).head == log.head

@@ -1,6 +1,8 @@
-//! Reading and writing files with errors that name the file.
+//! Reading and writing files with errors that name the file. Every file the command line writes
+//! goes through [`write_text`], which replaces it atomically ([`shuangsuiji_io::durable`]).
 
 use crate::failure::Failure;
+use shuangsuiji_io::durable::write_atomic;
 use std::fs;
 use std::path::Path;
 
@@ -14,19 +16,28 @@ const BOM: char = '\u{feff}';
 pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     let bytes = fs::read(path)
         .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let good = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..good].iter().filter(|&&b| b == b'\n').count();
-        Failure::Input(format!(
-            "{}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
-             save it again as “CSV UTF-8”",
-            path.display()
-        ))
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))?;
     Ok(match text.strip_prefix(BOM) {
         Some(rest) => rest.to_owned(),
         None => text,
     })
+}
+
+/// The text of bytes already read from `path`, as [`read_text`] takes it (without copying).
+pub(crate) fn decode_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Failure> {
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(path, bytes, e.valid_up_to()))?;
+    Ok(text.strip_prefix(BOM).unwrap_or(text))
+}
+
+/// Text that is not UTF-8, with the line of the first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8], good: usize) -> Failure {
+    let line = 1 + bytes[..good].iter().filter(|&&b| b == b'\n').count();
+    Failure::Input(format!(
+        "{}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
+         save it again as “CSV UTF-8”",
+        path.display()
+    ))
 }
 
 /// A JSON error as `FILE:LINE:COLUMN: what` (serde_json puts the place at the end; a reader
@@ -52,14 +63,11 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| json_error(&path.display().to_string(), what, &e))
 }
 
-/// Writes a file, creating its directory if needed.
+/// Writes a whole file atomically, creating its directory if needed: a reader (or a crash, or
+/// a full disk) sees the old content or the new, never part of it, and a failure says the
+/// previous content is intact.
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir)
-            .map_err(|e| Failure::Input(format!("{}: cannot create: {e}", dir.display())))?;
-    }
-    fs::write(path, text)
-        .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))
+    write_atomic(path, text.as_bytes()).map_err(Failure::input)
 }
 
 #[cfg(test)]
@@ -80,6 +88,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("missing.csv: cannot read"), "{err}");
+    }
+
+    #[test]
+    fn decoded_bytes_are_read_like_files() {
+        let p = Path::new("log.jsonl");
+        assert_eq!(decode_text(p, "\u{feff}{}\n".as_bytes()).unwrap(), "{}\n");
+        let err = decode_text(p, b"{}\n{\"t\":\"\xb4\xf3\"}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("log.jsonl:2: not valid UTF-8 (byte 9)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -104,5 +125,22 @@ mod tests {
         let p = dir.path().join("x/y/z.txt");
         write_text(&p, "hi").unwrap();
         assert_eq!(read_text(&p).unwrap(), "hi");
+        write_text(&p, "again").unwrap();
+        assert_eq!(read_text(&p).unwrap(), "again");
+        // Only the file itself is left in its directory: no temporary file.
+        assert_eq!(fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_says_the_previous_file_is_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out");
+        fs::create_dir(&p).unwrap();
+        let err = write_text(&p, "x").unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("{}: cannot write: ", p.display())),
+            "{err}"
+        );
+        assert!(err.ends_with("the previous content is intact"), "{err}");
     }
 }

@@ -5,9 +5,15 @@
 //! log from the published files alone. `shuangsuiji demo` shows all of it on an invented
 //! county shaped like Daye.
 //!
+//! Every file it writes goes through `shuangsuiji_io::durable`: logs are appended by one writer
+//! at a time, with a sync before an entry is reported as logged, and every other file is
+//! replaced atomically.
+//!
 //! Exit codes: 0 success; 1 a check found problems (a record that does not reproduce, a broken
-//! log, an invalid credit code, an annual plan with problems, a late publication); 2 bad input or usage. Errors go to standard error and name the
-//! file, line and field, or the flag, they concern.
+//! or torn log, a log that does not hold the head given, an invalid credit code, an annual plan
+//! with problems, a late publication); 2 bad input or usage (and files that cannot be read or
+//! written, a busy log). Errors go to standard error and name the file, line and field, or the
+//! flag, they concern.
 
 mod cmd;
 mod csv_io;
@@ -30,8 +36,9 @@ use std::process::ExitCode;
     name = "shuangsuiji",
     version,
     after_help = "Exit codes: 0 success; 1 a check found problems (a record that does not \
-                  reproduce, a broken log, an invalid credit code, an annual plan with \
-                  problems, a late publication); 2 bad input or usage."
+                  reproduce, a broken or torn log, a log that does not hold the head given, \
+                  an invalid credit code, an annual plan with problems, a late publication); \
+                  2 bad input or usage (and files that cannot be read or written, a busy log)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -44,6 +51,9 @@ enum Command {
     /// Build the demo county, run its 2026 plans, write pool, history, lists, records and log
     /// into a directory, and verify them from the files.
     Demo(cmd::demo::DemoArgs),
+    /// Announce a task in the draw log (pool, member plans, entropy source) before the value
+    /// that seeds its draw is published.
+    Announce(Box<cmd::announce::AnnounceArgs>),
     /// Draw targets from a CSV pool by credit-grade ratios and write the record.
     Draw(Box<cmd::draw::DrawArgs>),
     /// Check that a draw record reproduces exactly from a pool.
@@ -76,6 +86,7 @@ enum Command {
 fn run(command: &Command, out: &mut Out) -> Result<(), Failure> {
     match command {
         Command::Demo(args) => cmd::demo::run(args, out),
+        Command::Announce(args) => cmd::announce::run(args, out),
         Command::Draw(args) => cmd::draw::run(args, out),
         Command::Verify(args) => cmd::verify::run(args, out),
         Command::CheckCode(args) => cmd::check_code::run(args, out),

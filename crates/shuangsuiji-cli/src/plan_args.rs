@@ -8,7 +8,7 @@
 use crate::failure::Failure;
 use clap::Args;
 use shuangsuiji::draw::{DrawError, DrawRequest};
-use shuangsuiji::ids::{DeptId, ItemId, TaskId};
+use shuangsuiji::ids::{DeptId, ItemId, PlanId, TaskId};
 use shuangsuiji::policy::{
     Bounds, Exclusions, PolicyError, Ratio, RecentBy, RecentRule, SampleSize, SamplingPolicy,
     Weighting,
@@ -89,6 +89,10 @@ pub(crate) fn parse_task(text: &str) -> Result<TaskId, String> {
     TaskId::new(text).map_err(|e| e.to_string())
 }
 
+pub(crate) fn parse_plan(text: &str) -> Result<PlanId, String> {
+    PlanId::new(text).map_err(|e| e.to_string())
+}
+
 fn parse_dept(text: &str) -> Result<DeptId, String> {
     DeptId::new(text).map_err(|e| e.to_string())
 }
@@ -139,6 +143,11 @@ pub(crate) struct PlanArgs {
     /// The task id; it is bound into a derived seed.
     #[arg(long, value_name = "ID", default_value = "task", value_parser = parse_task)]
     pub(crate) task: TaskId,
+
+    /// The member plan of a joint task this draw is for (each member plan is drawn with the
+    /// task's one seed and logged as its own entry).
+    #[arg(long, value_name = "ID", value_parser = parse_plan)]
+    pub(crate) plan: Option<PlanId>,
 
     /// Draw exactly N targets, allocated over the strata in proportion to eligible × ratio.
     #[arg(long, value_name = "N")]
@@ -254,6 +263,7 @@ impl PlanArgs {
                 ));
             }
         };
+        request.plan = self.plan.clone();
         request.department = self.department.clone();
         request.items = self.items.clone();
         request.date = self.date;

@@ -134,10 +134,10 @@ fn demo_summary_reports_plans_checks_and_how_to_verify() {
         "excluded ",
         "recently inspected",
         "seed from public entropy “示例：中国福利彩票双色球 2026054期”",
-        "re-drawn: log entry 2 supersedes entry 1",
+        "re-drawn: log entry 5 supersedes entry 3, with a seed from 2026067期, a source announced in entry 4",
         "check: pool.csv + history.csv freeze to the drawn pool's digest",
         "check: all 7 records reproduce from pool.csv + history.csv: OK",
-        "check: draw-log.jsonl, 7 entries, every link holds: OK",
+        "check: draw-log.jsonl, 14 entries, every link holds: OK",
     ] {
         assert!(s.contains(needle), "missing {needle:?} in:\n{s}");
     }
@@ -598,10 +598,10 @@ fn log_verify_lists_entries_and_finds_a_removed_one() {
     let d = demo();
     let r = run(&["log", "verify", p(&d.join("draw-log.jsonl"))]);
     expect(&r, 0);
-    assert!(r.stdout.contains("7 entries"), "{}", r.stdout);
-    assert!(r.stdout.contains("[superseded by entry 2]"), "{}", r.stdout);
+    assert!(r.stdout.contains("14 entries"), "{}", r.stdout);
+    assert!(r.stdout.contains("[superseded by entry 5]"), "{}", r.stdout);
     assert!(
-        r.stdout.contains("re-draw superseding entry 1: "),
+        r.stdout.contains("re-draw superseding entry 3: "),
         "{}",
         r.stdout
     );
@@ -617,7 +617,7 @@ fn log_verify_lists_entries_and_finds_a_removed_one() {
     expect(&r, 1);
     assert!(
         r.stderr
-            .contains("cut.jsonl: broken link at entry 3 (line 4, task 2026-YJ-001)"),
+            .contains("cut.jsonl: broken link at entry 3 (line 4, task 2026-SCJG-002)"),
         "{}",
         r.stderr
     );
@@ -686,40 +686,115 @@ fn draw_log_records_draws_and_re_draws() {
         args.extend(extra);
         run(&args)
     };
+    let announce = |task: &str, source: &str| {
+        run(&[
+            "announce",
+            "--task",
+            task,
+            "--pool",
+            p(&pool),
+            "--seed-from",
+            source,
+            "--log",
+            p(&log),
+        ])
+    };
+    // A draw that was not announced is refused.
     let r = draw("T1", "1", &[]);
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("task T1 was not announced"),
+        "{}",
+        r.stderr
+    );
+    let r = announce("T1", "双色球");
     expect(&r, 0);
     assert!(r.stdout.contains("logged as entry 0 of"), "{}", r.stdout);
+    assert!(r.stdout.contains("publish this head now"), "{}", r.stdout);
+    let r = draw("T1", "1", &[]);
+    expect(&r, 0);
+    assert!(r.stdout.contains("logged as entry 1 of"), "{}", r.stdout);
+    expect(&announce("T2", "双色球"), 0);
     expect(&draw("T2", "1", &[]), 0);
     // Drawing a task again without saying why is refused, with the way to do it.
     let r = draw("T1", "2", &[]);
     expect(&r, 2);
     assert!(
-        r.stderr.contains("task T1 was already drawn in entry 0")
-            && r.stderr.contains("--redraw-of 0 --reason TEXT"),
+        r.stderr.contains("task T1 was already drawn in entry 1")
+            && r.stderr.contains("--redraw-of 1 --reason TEXT"),
         "{}",
         r.stderr
     );
+    // A re-draw needs a newly announced source, never the one announced before.
     let r = draw(
         "T1",
         "2",
         &[
             "--redraw-of",
-            "0",
+            "1",
             "--reason",
             "抽取结果公示前发现名录库未更新",
         ],
     );
+    expect(&r, 2);
+    assert!(
+        r.stderr
+            .contains("a re-draw needs a new announcement after entry 1"),
+        "{}",
+        r.stderr
+    );
+    let r = announce("T1", "双色球");
+    expect(&r, 2);
+    assert!(
+        r.stderr.contains("entry 0 already announced"),
+        "{}",
+        r.stderr
+    );
+    expect(&announce("T1", "双色球 下一期"), 0);
+    let redraw = |value: &str, reason: &str| {
+        let out = dir.path().join(format!("T1-redo-{value}.json"));
+        run(&[
+            "draw",
+            "--pool",
+            p(&pool),
+            "--ratios",
+            RATIOS,
+            "--seed-from",
+            "双色球 下一期",
+            "--seed-value",
+            value,
+            "--task",
+            "T1",
+            "--out",
+            p(&out),
+            "--log",
+            p(&log),
+            "--redraw-of",
+            "1",
+            "--reason",
+            reason,
+        ])
+    };
+    // Zero-width characters are not a reason.
+    let r = redraw("2", "\u{200B}\u{2060}");
+    expect(&r, 2);
+    assert!(r.stderr.contains("must say why"), "{}", r.stderr);
+    let r = redraw("2", "抽取结果公示前发现名录库未更新");
     expect(&r, 0);
-    assert!(r.stdout.contains("logged as entry 2"), "{}", r.stdout);
+    assert!(r.stdout.contains("logged as entry 5"), "{}", r.stdout);
     let r = run(&["log", "verify", p(&log)]);
     expect(&r, 0);
-    assert!(r.stdout.contains("3 entries"), "{}", r.stdout);
+    assert!(r.stdout.contains("6 entries"), "{}", r.stdout);
     assert!(
         r.stdout
-            .contains("re-draw superseding entry 0: 抽取结果公示前发现名录库未更新"),
+            .contains("re-draw superseding entry 1: 抽取结果公示前发现名录库未更新"),
         "{}",
         r.stdout
     );
+    // A look-alike task id (full-width digit) is the same task, not a new one.
+    let r = announce("T１", "双色球 再下一期");
+    expect(&r, 2);
+    assert!(r.stderr.contains("looks like task \"T1\""), "{}", r.stderr);
     // --reason without --redraw-of is a usage error.
     expect(&draw("T3", "1", &["--reason", "x"]), 2);
 }

@@ -1,11 +1,15 @@
 //! The hash-chained draw log.
 
 use crate::boundary::{
-    borrow, borrow_mut, c_string, ffi, ffi_value, free, impl_handle, json_arg, out, text, to_handle,
+    borrow, borrow_mut, c_string, ffi, ffi_value, free, impl_handle, json_arg, out, slice, text,
+    to_handle,
 };
 use crate::draw::ssj_draw_record;
-use crate::result::ssj_result;
-use ssj::audit::{DrawLog, LogEntry};
+use crate::result::{Failure, ssj_result};
+use crate::targets::ssj_frozen_pool;
+use ssj::audit::{DrawAnnouncement, DrawLog, LogEntry, LogHead, SeedCommitment};
+use ssj::ids::{PlanId, TaskId};
+use ssj::record::PoolSummary;
 use ssj::teams::TeamRecord;
 use std::ffi::c_char;
 
@@ -169,6 +173,99 @@ pub unsafe extern "C" fn ssj_draw_log_head(
         let hex_out = out(hex_out, "hex_out")?;
         let h = borrow(log, "log")?.head().to_hex();
         hex_out.write(c_string(h)?);
+        Ok(())
+    }
+}
+
+/// Appends a task's announcement (JSON of the core's `DrawAnnouncement`:
+/// `{"format":"shuangsuiji/draw-announcement","task_id":…,"plans":[…],"pool":{"digest":…,
+/// "size":…},"seed":{"method":"public_entropy","source":…}}`, or `"seed":{"method":"given",
+/// "commitment":…}`), before the value that seeds the task's draws is published. Every draw of
+/// the task must keep it. `SSJ_LOG` when the log refuses it (a look-alike task id, a source
+/// announced before for the task, a second announcement before anything was drawn).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_announce(
+    log: *mut ssj_draw_log,
+    announcement_json: *const c_char,
+    seq_out: *mut u64,
+) -> ssj_result {
+    ffi! {
+        let log = borrow_mut(log, "log")?;
+        let a: DrawAnnouncement = json_arg(announcement_json, "announcement_json")?;
+        let seq = seq_of(log.announce(a)?);
+        write_seq(seq_out, seq);
+        Ok(())
+    }
+}
+
+/// Appends the announcement of a task drawn from `frozen` with public entropy from
+/// `seed_source` (where the value will be published, verbatim as the draws will name it);
+/// `plans` are its member plans (`plans_len` strings; NULL with 0 for a task drawn without
+/// plans). The common case of [`ssj_draw_log_announce`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_announce_public_entropy(
+    log: *mut ssj_draw_log,
+    frozen: *const ssj_frozen_pool,
+    task_id: *const c_char,
+    plans: *const *const c_char,
+    plans_len: usize,
+    seed_source: *const c_char,
+    seq_out: *mut u64,
+) -> ssj_result {
+    ffi! {
+        let log = borrow_mut(log, "log")?;
+        let pool = borrow(frozen, "frozen")?;
+        let task = TaskId::new(text(task_id, "task_id")?)?;
+        let plans = slice(plans, plans_len, "plans")?
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| Ok(PlanId::new(text(p, &format!("plans[{i}]"))?)?))
+            .collect::<Result<Vec<_>, Failure>>()?;
+        let source = text(seed_source, "seed_source")?.to_owned();
+        let a = DrawAnnouncement::new(
+            task,
+            plans,
+            PoolSummary { digest: pool.digest(), size: pool.len() as u64 },
+            SeedCommitment::PublicEntropy { source },
+        );
+        let seq = seq_of(log.announce(a)?);
+        write_seq(seq_out, seq);
+        Ok(())
+    }
+}
+
+/// Checks the chain and that the log holds a head published earlier (`head`: `SEQ:DIGEST`, or
+/// a bare 64-hex `DIGEST`). `SSJ_OK`; `SSJ_LOG` when the chain is broken or the head is not in
+/// the log (entries were cut off its end; an empty log holds no head); `SSJ_BAD_HEX` for head
+/// text of another form.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_verify_head(
+    log: *const ssj_draw_log,
+    head: *const c_char,
+) -> ssj_result {
+    ffi! {
+        let log = borrow(log, "log")?;
+        let head: LogHead = text(head, "head")?
+            .parse()
+            .map_err(|e: ssj::audit::BadHead| Failure::new(ssj_result::SSJ_BAD_HEX, format!("head: {e}")))?;
+        log.verify_head(&head)?;
+        Ok(())
+    }
+}
+
+/// The head to publish, `SEQ:DIGEST` of the last entry (free with `ssj_string_free`).
+/// `SSJ_LOG` for an empty log, which has no head.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ssj_draw_log_published_head(
+    log: *const ssj_draw_log,
+    head_out: *mut *mut c_char,
+) -> ssj_result {
+    ffi! {
+        let head_out = out(head_out, "head_out")?;
+        let Some(head) = borrow(log, "log")?.published_head() else {
+            return Err(Failure::new(ssj_result::SSJ_LOG, "the log is empty: it has no head to publish"));
+        };
+        head_out.write(c_string(head.to_string())?);
         Ok(())
     }
 }

@@ -189,6 +189,26 @@ pub struct JointTask {
     pub visit_window: Window,
 }
 
+impl JointTask {
+    /// The announcement to append to the draw log (and publish) before the task is drawn:
+    /// its member plans, the pool and where its seed will come from.
+    pub fn announcement(
+        &self,
+        pool: &FrozenPool,
+        seed: crate::audit::SeedCommitment,
+    ) -> crate::audit::DrawAnnouncement {
+        crate::audit::DrawAnnouncement::new(
+            self.id.clone(),
+            self.plans.clone(),
+            crate::record::PoolSummary {
+                digest: pool.digest(),
+                size: pool.len() as u64,
+            },
+            seed,
+        )
+    }
+}
+
 /// The result of [`propose`]: the tasks and the reasons for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -94,7 +94,7 @@
 //!
 //! ```
 //! use shuangsuiji::assign::{DepartmentNeed, MatchPolicy, TargetFacts, Visit};
-//! use shuangsuiji::audit::DrawLog;
+//! use shuangsuiji::audit::{DrawLog, SeedCommitment};
 //! use shuangsuiji::calendar::HolidayCalendar;
 //! use shuangsuiji::demo::DemoCounty;
 //! use shuangsuiji::joint::{self, MergeConfig};
@@ -136,13 +136,17 @@
 //! assert_eq!(proposal.tasks.len(), 1);
 //! let task = &proposal.tasks[0];
 //!
-//! // 3. Draw both plans with the task's seed (public entropy + task id) and log them.
+//! // 3. Announce the task in the log (pool, plans, where the seed will come from) before the
+//! //    lottery is drawn; then draw both plans with the task's seed (public entropy + task id)
+//! //    and log them.
+//! let mut log = DrawLog::new();
+//! let source = SeedCommitment::PublicEntropy { source: "双色球 2026050期".into() };
+//! log.announce(task.announcement(&pool, source))?;
 //! let origin = SeedOrigin::PublicEntropy { source: "双色球 2026050期".into(), value: "01 05 11 20 28 33 + 07".into() };
 //! let seed = origin.derive(&task.id).unwrap();
 //! let (drawn, records) = joint::draw_task_recorded(task, &annual, &pool, &seed, &origin)?;
 //! assert_eq!(drawn.without_merging, 8 + 12); // each plan's own sample…
 //! assert!(drawn.with_merging <= 12); // …nested: one visit per target for both plans' items
-//! let mut log = DrawLog::new();
 //! for record in records {
 //!     log.append(record)?;
 //! }

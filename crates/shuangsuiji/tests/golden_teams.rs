@@ -1095,7 +1095,7 @@ fn enc_str(out: &mut Vec<u8>, s: &str) {
 /// the line, and the entry digest.
 #[test]
 fn teams_log_entries_follow_the_spec() {
-    use shuangsuiji::audit::{DrawLog, LogError};
+    use shuangsuiji::audit::{DrawAnnouncement, DrawLog, LogError, SeedCommitment};
     use shuangsuiji::digest::Digest;
     use shuangsuiji::draw::DrawRequest;
     use shuangsuiji::policy::SamplingPolicy;
@@ -1151,6 +1151,14 @@ fn teams_log_entries_follow_the_spec() {
         log.append_teams(record.clone()),
         Err(LogError::TeamsDoNotFitDraws { .. })
     ));
+    // A given seed is announced by its commitment.
+    log.announce(DrawAnnouncement::new(
+        TaskId::new("V-LOG").unwrap(),
+        vec![],
+        drawn.pool,
+        SeedCommitment::of_given(&seed(SEED1)),
+    ))
+    .unwrap();
     log.append(drawn).unwrap();
     // Teams that miss a drawn target are refused.
     let mut short = req.clone();
@@ -1162,30 +1170,31 @@ fn teams_log_entries_follow_the_spec() {
     log.append_teams(record.clone()).unwrap();
     assert!(matches!(
         log.append_teams(record.clone()),
-        Err(LogError::AlreadyMatched { entry: 1, .. })
+        Err(LogError::AlreadyMatched { entry: 2, .. })
     ));
     let mut again = req.clone();
     again.seed = seed(&"ab".repeat(32));
     log.append_rematch(
         teams::matching(&pool, &again).unwrap(),
-        1,
+        2,
         "组员因病无法到岗",
     )
     .unwrap();
     assert!(
-        log.append_rematch(record, 1, "again").is_err(),
-        "entry 1 already superseded"
+        log.append_rematch(record, 2, "again").is_err(),
+        "entry 2 already superseded"
     );
     log.verify_chain().unwrap();
 
     let mut previous = [0u8; 32];
     for (seq, line) in log.to_jsonl().lines().enumerate() {
         let (kind, tail) = match seq {
-            0 => ("draw", String::new()),
-            1 => ("teams", String::new()),
+            0 => ("announce", String::new()),
+            1 => ("draw", String::new()),
+            2 => ("teams", String::new()),
             _ => (
                 "rematch",
-                r#","supersedes":1,"reason":"组员因病无法到岗""#.to_owned(),
+                r#","supersedes":2,"reason":"组员因病无法到岗""#.to_owned(),
             ),
         };
         let head = format!(
@@ -1199,7 +1208,21 @@ fn teams_log_entries_follow_the_spec() {
         let record_digest = Digest::sm3(record_bytes.as_bytes());
         let stated = &line[head.len()..head.len() + 64];
         assert_eq!(stated, record_digest.to_hex(), "line {seq}: record_digest");
-        if seq > 0 {
+        if seq == 0 {
+            // SM3(str("shuangsuiji/seed-commitment/v1") ‖ seed), as SAMPLING.md §9 says.
+            let mut c = Vec::new();
+            enc_str(&mut c, "shuangsuiji/seed-commitment/v1");
+            c.extend_from_slice(&seed(SEED1).0);
+            assert!(
+                record_bytes.starts_with(&format!(
+                    r#"{{"format":"shuangsuiji/draw-announcement","task_id":"V-LOG","pool":{{"digest":"{}","size":40}},"seed":{{"method":"given","commitment":"{}"}}}}"#,
+                    targets.digest(),
+                    Digest::sm3(&c).to_hex()
+                )),
+                "{record_bytes}"
+            );
+        }
+        if seq > 1 {
             assert!(record_bytes.starts_with(r#"{"format":"shuangsuiji/team-record","algorithm":{"id":"ssj-team-workload-keys","version":1,"prf":"chacha8-keystream/stream-1","digest":"sm3"},"library_version":"#));
         }
         let mut data = Vec::new();
@@ -1207,10 +1230,10 @@ fn teams_log_entries_follow_the_spec() {
         data.extend_from_slice(&previous);
         data.extend_from_slice(&(seq as u64).to_be_bytes());
         enc_str(&mut data, kind);
-        enc_str(&mut data, if seq == 2 { "1" } else { "" });
+        enc_str(&mut data, if seq == 3 { "2" } else { "" });
         enc_str(
             &mut data,
-            if seq == 2 {
+            if seq == 3 {
                 "组员因病无法到岗"
             } else {
                 ""

@@ -1,10 +1,10 @@
 //! A published head catches a log cut back after publication; an empty log holds no head.
 
-use shuangsuiji::audit::{DrawLog, LogError, LogHead};
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog, LogError, LogHead, SeedCommitment};
 use shuangsuiji::draw::DrawRequest;
 use shuangsuiji::ids::{TargetId, TaskId};
 use shuangsuiji::policy::SamplingPolicy;
-use shuangsuiji::record::draw;
+use shuangsuiji::record::{PoolSummary, draw};
 use shuangsuiji::target::{FrozenPool, Target, TargetPool};
 
 fn pool() -> FrozenPool {
@@ -28,6 +28,18 @@ fn log_of(n: usize) -> DrawLog {
             "01 02 03 04 05 06 + 07",
             policy.clone(),
         );
+        log.announce(DrawAnnouncement::new(
+            request.task_id.clone(),
+            vec![],
+            PoolSummary {
+                digest: pool.digest(),
+                size: pool.len() as u64,
+            },
+            SeedCommitment::PublicEntropy {
+                source: "双色球 2026130期".into(),
+            },
+        ))
+        .unwrap();
         log.append(draw(&pool, &request).unwrap()).unwrap();
     }
     log
@@ -35,10 +47,11 @@ fn log_of(n: usize) -> DrawLog {
 
 #[test]
 fn a_log_holds_its_published_heads_and_fails_when_cut_back() {
+    // Five tasks, each announced and drawn: entries 0–9.
     let log = log_of(5);
     let head = log.published_head().unwrap();
-    assert_eq!(head.seq, Some(4));
-    assert_eq!(log.verify_head(&head), Ok(4));
+    assert_eq!(head.seq, Some(9));
+    assert_eq!(log.verify_head(&head), Ok(9));
     // Bare digests and earlier heads are held too: the log went on after them.
     let earlier = LogHead {
         seq: Some(2),
@@ -50,7 +63,7 @@ fn a_log_holds_its_published_heads_and_fails_when_cut_back() {
             seq: None,
             digest: head.digest
         }),
-        Ok(4)
+        Ok(9)
     );
     // Cut back to three entries: the published head is gone.
     let cut = DrawLog::from_jsonl(
@@ -85,7 +98,7 @@ fn an_empty_log_holds_no_head() {
 fn heads_are_read_as_seq_colon_digest_or_a_bare_digest() {
     let head = log_of(2).published_head().unwrap();
     let text = head.to_string();
-    assert!(text.starts_with("1:"), "{text}");
+    assert!(text.starts_with("3:"), "{text}");
     assert_eq!(text.parse::<LogHead>(), Ok(head));
     let bare: LogHead = head.digest.to_string().parse().unwrap();
     assert_eq!(bare.seq, None);

@@ -1,12 +1,12 @@
 //! Verification says exactly what does not match; the draw log finds the first broken link;
 //! pools refuse duplicates and freeze independently of load order.
 
-use shuangsuiji::audit::{DrawLog, EntryKind, LogError};
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog, EntryKind, LogError, SeedCommitment};
 use shuangsuiji::draw::DrawRequest;
 use shuangsuiji::ids::{TargetId, TaskId};
 use shuangsuiji::policy::SamplingPolicy;
 use shuangsuiji::pool::PoolError;
-use shuangsuiji::record::{DrawRecord, Mismatch, draw, verify};
+use shuangsuiji::record::{DrawRecord, Mismatch, PoolSummary, draw, verify};
 use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::seed::Seed;
 use shuangsuiji::target::{FrozenPool, Target, TargetPool, TargetStatus};
@@ -168,15 +168,45 @@ fn a_reordered_selected_list_is_reported() {
     );
 }
 
+/// Announces `task` from `pool` with the entropy source of [`request_from`].
+fn announce(log: &mut DrawLog, pool: &FrozenPool, task: &str, source: &str) {
+    log.announce(DrawAnnouncement::new(
+        TaskId::new(task).unwrap(),
+        vec![],
+        PoolSummary {
+            digest: pool.digest(),
+            size: pool.len() as u64,
+        },
+        SeedCommitment::PublicEntropy {
+            source: source.into(),
+        },
+    ))
+    .unwrap();
+}
+
+fn request_from(task: &str, source: &str, value: &str) -> DrawRequest {
+    let mut r = request(task, value);
+    r.seed_origin = shuangsuiji::seed::SeedOrigin::PublicEntropy {
+        source: source.into(),
+        value: value.into(),
+    };
+    r.seed = r.seed_origin.derive(&r.task_id).unwrap();
+    r
+}
+
+/// Entries: 0 announce A, 1 draw A, 2 announce B, 3 draw B, 4 announce A anew, 5 re-draw A.
 fn log_of_three() -> DrawLog {
     let pool = frozen(200);
     let mut log = DrawLog::new();
+    announce(&mut log, &pool, "A", "双色球 2026130期");
     log.append(draw(&pool, &request("A", "1")).unwrap())
         .unwrap();
+    announce(&mut log, &pool, "B", "双色球 2026130期");
     log.append(draw(&pool, &request("B", "2")).unwrap())
         .unwrap();
-    let redo = draw(&pool, &request("A", "3")).unwrap();
-    log.append_redraw(redo, 0, "the announced lottery issue was postponed")
+    announce(&mut log, &pool, "A", "双色球 2026131期");
+    let redo = draw(&pool, &request_from("A", "双色球 2026131期", "3")).unwrap();
+    log.append_redraw(redo, 1, "the announced lottery issue was postponed")
         .unwrap();
     log
 }
@@ -188,11 +218,12 @@ fn the_log_chains_and_round_trips() {
     let back = DrawLog::from_jsonl(&log.to_jsonl()).unwrap();
     assert_eq!(back, log);
     assert_eq!(back.verify_chain(), Ok(()));
-    assert_eq!(log.current(&TaskId::new("A").unwrap()).unwrap().seq, 2);
+    assert_eq!(log.current(&TaskId::new("A").unwrap()).unwrap().seq, 5);
     assert!(matches!(
-        log.entries()[2].kind,
-        EntryKind::Redraw { supersedes: 0, .. }
+        log.entries()[5].kind,
+        EntryKind::Redraw { supersedes: 1, .. }
     ));
+    assert_eq!(log.superseded_by(1), Some(5));
 }
 
 #[test]
@@ -235,37 +266,44 @@ fn a_log_written_by_another_tool_verifies_from_its_bytes() {
 
 #[test]
 fn a_second_draw_needs_a_redraw_with_a_reason() {
-    let pool = frozen(50);
+    let pool = frozen(200);
     let mut log = log_of_three();
     let again = draw(&pool, &request("B", "9")).unwrap();
     assert!(matches!(
         log.append(again.clone()),
-        Err(LogError::AlreadyDrawn { entry: 1, .. })
+        Err(LogError::AlreadyDrawn { entry: 3, .. })
+    ));
+    announce(&mut log, &pool, "B", "双色球 2026140期");
+    let again = draw(&pool, &request_from("B", "双色球 2026140期", "9")).unwrap();
+    assert!(matches!(
+        log.append(again.clone()),
+        Err(LogError::AlreadyDrawn { entry: 3, .. })
     ));
     assert!(matches!(
-        log.append_redraw(again.clone(), 1, "  "),
+        log.append_redraw(again.clone(), 3, "  "),
         Err(LogError::BadRedraw { .. })
     ));
     assert!(
         matches!(
-            log.append_redraw(again.clone(), 0, "x"),
+            log.append_redraw(again.clone(), 1, "抽错了"),
             Err(LogError::BadRedraw { .. })
         ),
-        "entry 0 is task A"
+        "entry 1 is task A"
     );
     assert!(matches!(
-        log.append_redraw(again.clone(), 9, "x"),
+        log.append_redraw(again.clone(), 9, "抽错了"),
         Err(LogError::BadRedraw { .. })
     ));
-    let a_again = draw(&pool, &request("A", "4")).unwrap();
-    let err = log.append_redraw(a_again, 0, "x").unwrap_err();
+    announce(&mut log, &pool, "A", "双色球 2026141期");
+    let a_again = draw(&pool, &request_from("A", "双色球 2026141期", "4")).unwrap();
+    let err = log.append_redraw(a_again, 1, "抽错了").unwrap_err();
     assert!(
-        err.to_string().contains("already superseded by entry 2"),
+        err.to_string().contains("already superseded by entry 5"),
         "{err}"
     );
     assert_eq!(
         log.entries().len(),
-        3,
+        8,
         "refused appends leave the log unchanged"
     );
 }
@@ -451,6 +489,7 @@ fn a_correctly_hashed_log_that_breaks_the_rules_is_refused() {
         DrawLog::from_jsonl(&text).unwrap()
     };
     let mut log = DrawLog::new();
+    announce(&mut log, &pool, "T1", "双色球 2026130期");
     log.append(draw(&pool, &request("T1", "1")).unwrap())
         .unwrap();
     let second_draw = forge(
@@ -460,16 +499,17 @@ fn a_correctly_hashed_log_that_breaks_the_rules_is_refused() {
     );
     let err = second_draw.verify_chain().unwrap_err();
     assert!(
-        matches!(&err, LogError::BrokenLink { seq: 1, problem } if problem.contains("already drawn")),
+        matches!(&err, LogError::BrokenLink { seq: 2, problem } if problem.contains("already drawn")),
         "{err}"
     );
+    announce(&mut log, &pool, "T1", "双色球 2026131期");
     let silent = forge(
         &log,
         EntryKind::Redraw {
-            supersedes: 0,
-            reason: " ".into(),
+            supersedes: 1,
+            reason: "\u{200B}".into(),
         },
-        draw(&pool, &request("T1", "2")).unwrap(),
+        draw(&pool, &request_from("T1", "双色球 2026131期", "2")).unwrap(),
     );
     assert!(
         silent
@@ -481,23 +521,23 @@ fn a_correctly_hashed_log_that_breaks_the_rules_is_refused() {
     let twice = forge(
         &log,
         EntryKind::Redraw {
-            supersedes: 0,
+            supersedes: 1,
             reason: "late seed".into(),
         },
-        draw(&pool, &request("T1", "2")).unwrap(),
+        draw(&pool, &request_from("T1", "双色球 2026131期", "2")).unwrap(),
     );
     assert_eq!(twice.verify_chain(), Ok(()));
     let again = forge(
         &twice,
         EntryKind::Redraw {
-            supersedes: 0,
+            supersedes: 1,
             reason: "once more".into(),
         },
-        draw(&pool, &request("T1", "3")).unwrap(),
+        draw(&pool, &request_from("T1", "双色球 2026131期", "3")).unwrap(),
     );
     let err = again.verify_chain().unwrap_err();
     assert!(
-        matches!(&err, LogError::BrokenLink { seq: 2, problem } if problem.contains("already superseded by entry 1")),
+        matches!(&err, LogError::BrokenLink { seq: 4, problem } if problem.contains("already superseded by entry 3")),
         "{err}"
     );
 }

@@ -261,20 +261,31 @@ def verify(record: DrawRecord | str, pool: TargetPool) -> Verification:
 
 
 class DrawLog:
-    """The append-only, hash-chained draw log: draws, re-draws with a reason, and teams.
+    """The append-only, hash-chained draw log: announcements, draws, re-draws with a reason,
+    and teams.
+
+    Each task is announced first (:meth:`announce`: its pool, member plans and where its seed
+    will come from), before the value that seeds it is published; every draw must keep that
+    announcement, and a re-draw needs a new one with a source never announced for the task.
 
     >>> import shuangsuiji as ssj
     >>> pool = ssj.TargetPool.from_frame({"id": ["E1", "E2", "E3"], "grade": ["A", "A", "B"]})
-    >>> rec = ssj.draw(pool, "T1", ssj.policy_by_grade(1, 1, 1, 1), seed="00" * 32)
     >>> log = ssj.DrawLog()
-    >>> log.append(rec)["seq"]
+    >>> log.announce("T1", pool, source="双色球 2026130期")["seq"]
     0
+    >>> rec = ssj.draw(pool, "T1", ssj.policy_by_grade(1, 1, 1, 1),
+    ...                public_entropy=("双色球 2026130期", "03 07 12 19 25 31 + 09"))
+    >>> log.append(rec)["seq"]
+    1
     >>> log.append(rec)
     Traceback (most recent call last):
     ...
-    shuangsuiji._errors.LogError: task T1 was already drawn in entry 0; a new draw must be a re-draw with a reason
+    shuangsuiji._errors.LogError: task T1 was already drawn in entry 1; a new draw must be a re-draw with a reason
     >>> log.verify_chain()
-    >>> len(ssj.DrawLog.from_jsonl(log.to_jsonl()))
+    >>> head = log.published_head            # publish it, e.g. monthly
+    >>> head.startswith("1:")
+    True
+    >>> ssj.DrawLog.from_jsonl(log.to_jsonl()).verify_head(head)
     1
     """
 
@@ -295,6 +306,32 @@ class DrawLog:
     def head(self) -> str:
         """The digest of the last entry (the chain's head)."""
         return self._native.head
+
+    @property
+    def published_head(self) -> str | None:
+        """The head to publish, ``"SEQ:DIGEST"`` of the last entry; ``None`` for an empty log."""
+        return self._native.published_head
+
+    def verify_head(self, head: str) -> int:
+        """Checks the chain and that the log holds ``head`` (``"SEQ:DIGEST"`` or a bare digest)
+        published earlier; returns its entry's number. Raises :class:`~shuangsuiji.LogError`
+        when entries were cut off the end (an empty log holds no head)."""
+        return self._native.verify_head(head)
+
+    def announce(
+        self,
+        task_id: str,
+        pool: TargetPool,
+        *,
+        source: str | None = None,
+        seed: str | None = None,
+        plans: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """Announces a task before its draw: the pool it is drawn from, its member ``plans``
+        (none for a task drawn as one) and where its seed comes from: ``source``, where the
+        public value will be published (the draw must name it verbatim), or ``seed``, a given
+        seed in hex (only its commitment is logged)."""
+        return dict(json.loads(self._native.announce(task_id, pool._native, list(plans), source, seed)))
 
     def append(self, record: DrawRecord) -> dict[str, Any]:
         """Appends a draw; a task already drawn needs :meth:`append_redraw`."""

@@ -16,7 +16,7 @@ use crate::output::Out;
 use crate::plan_args::explain;
 use crate::summary::describe;
 use clap::Args;
-use shuangsuiji::audit::DrawLog;
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog};
 use shuangsuiji::catalog::ItemCategory;
 use shuangsuiji::demo::{
     COUNTY_DIVISION, COUNTY_NAME, DemoCounty, ENTROPY_SOURCE, GAP_DAYS, NO_TARGETS, YEAR,
@@ -41,25 +41,24 @@ pub(crate) struct DemoArgs {
 
 /// The plan whose first draw is voided and drawn again, to show what a re-draw looks like.
 const REDRAWN_TASK: &str = "2026-SCJG-002";
-/// The first, void draw took its seed from a lottery period picked after its result was
-/// out: nobody can show the seed was unknown when it was chosen, so the draw is worthless.
-const LATE_PERIOD: &str = "2026067期";
-const LATE_NUMBERS: &str = "06 12 14 20 29 33 + 11";
-const REDRAW_REASON: &str = "首次摇号使用的随机数来源（双色球2026067期）是在该期开奖之后才选定并公布的，\
-     无法证明摇号前结果未知，作废；按计划中事先公布的来源重新摇号 \
-     (the first seed source was announced only after its result was known; \
-     re-drawn from the source announced in the plan)";
+/// The re-draw's seed comes from a lottery period announced after the first draw and before
+/// its own result was out: a re-draw may never reuse a source announced for the task.
+const REDRAW_PERIOD: &str = "2026067期";
+const REDRAW_NUMBERS: &str = "06 12 14 20 29 33 + 11";
+const REDRAW_REASON: &str = "首次摇号结果未在规定时限内公示，经审批作废；按新公布的随机数来源（双色球2026067期）重新摇号 \
+     (the first draw was not published in time and was voided, as approved; re-drawn from a \
+     newly announced source)";
 
-/// The first attempt at the re-drawn plan: the same request with the late seed source.
-fn late_attempt(request: &DrawRequest) -> DrawRequest {
-    let source = format!("{ENTROPY_SOURCE} {LATE_PERIOD}");
-    let mut first = request.clone();
-    first.seed = Seed::from_public_entropy(&source, LATE_NUMBERS, &request.task_id);
-    first.seed_origin = SeedOrigin::PublicEntropy {
+/// The re-draw of the re-drawn plan: the same request with the newly announced source.
+fn redraw_request(request: &DrawRequest) -> DrawRequest {
+    let source = format!("{ENTROPY_SOURCE} {REDRAW_PERIOD}");
+    let mut again = request.clone();
+    again.seed = Seed::from_public_entropy(&source, REDRAW_NUMBERS, &request.task_id);
+    again.seed_origin = SeedOrigin::PublicEntropy {
         source,
-        value: LATE_NUMBERS.into(),
+        value: REDRAW_NUMBERS.into(),
     };
-    first
+    again
 }
 
 fn percent(part: usize, whole: usize) -> String {
@@ -297,23 +296,31 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
         let req = &plan.request;
         let task = req.task_id.as_str();
         out.line("");
+        // Each task is announced (pool, source) before the lottery value that seeds it is out.
+        log.announce(DrawAnnouncement::for_request(req, &pool))
+            .map_err(Failure::input)?;
         if task == REDRAWN_TASK {
-            let first = draw(&pool, &late_attempt(req)).map_err(explain)?;
+            let first = draw(&pool, req).map_err(explain)?;
             let seq = log.append(first.clone()).map_err(Failure::input)?.seq;
             records.push(save(
                 &mut files,
                 &record_name(task, &format!(".entry{seq}-superseded")),
                 &first,
             )?);
-            let record = draw(&pool, req).map_err(explain)?;
+            let again = redraw_request(req);
+            let announced = log
+                .announce(DrawAnnouncement::for_request(&again, &pool))
+                .map_err(Failure::input)?
+                .seq;
+            let record = draw(&pool, &again).map_err(explain)?;
             let redo = log
                 .append_redraw(record.clone(), seq, REDRAW_REASON)
                 .map_err(Failure::input)?
                 .seq;
             describe(out, &plan.name, &record);
             out.line(format!(
-                "  re-drawn: log entry {redo} supersedes entry {seq}, whose seed came from {LATE_PERIOD}, \
-                 a source announced only after its result was known; both draws stay in the log"
+                "  re-drawn: log entry {redo} supersedes entry {seq}, with a seed from {REDRAW_PERIOD}, \
+                 a source announced in entry {announced} after the first draw; both draws stay in the log"
             ));
             records.push(save(&mut files, &record_name(task, ""), &record)?);
         } else {
@@ -404,12 +411,15 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
                     entries.len()
                 ));
             } else if r.failed == 0 {
-                let teams = entries.iter().filter(|e| !e.kind.is_draw()).count();
+                let draws = entries.iter().filter(|e| e.kind.is_draw()).count();
+                let announced = entries
+                    .iter()
+                    .filter(|e| e.record.as_announcement().is_some())
+                    .count();
                 out.line(format!(
-                    "check: year/draw-log.jsonl, {} entries, every link holds; {} draws reproduce from pool.csv + history.csv, {} team records from inspectors.csv: OK",
+                    "check: year/draw-log.jsonl, {} entries, every link holds; {announced} announcements name pool.csv + history.csv, {draws} draws reproduce from them, {} team records from inspectors.csv: OK",
                     entries.len(),
-                    entries.len() - teams,
-                    teams
+                    entries.len() - draws - announced
                 ));
             }
         }

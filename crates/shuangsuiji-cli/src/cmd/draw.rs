@@ -8,10 +8,11 @@ use crate::output::Out;
 use crate::plan_args::{PlanArgs, explain};
 use crate::summary::describe;
 use clap::Args;
-use shuangsuiji::audit::LogError;
+use shuangsuiji::audit::{DrawLog, EntryKind, LogError, Logged, record_digest};
 use shuangsuiji::draw::DrawError;
 use shuangsuiji::record::draw;
-use std::path::PathBuf;
+use shuangsuiji_io::durable::Staged;
+use std::path::{Path, PathBuf};
 
 /// Flags of `draw`.
 #[derive(Debug, Args)]
@@ -32,8 +33,10 @@ pub(crate) struct DrawArgs {
     #[arg(long, value_name = "RECORD.json")]
     out: PathBuf,
 
-    /// Append the record to this draw log (JSON Lines; created if missing). An existing log's
-    /// chain is verified first, and nothing is written if it is broken.
+    /// Append the record to this draw log (JSON Lines; created if missing). The log is locked
+    /// first (other writers wait) and its chain verified, and nothing is written if it is
+    /// broken or ends in an interrupted append. A draw the log already holds with exactly this
+    /// record only writes the record.
     #[arg(long, value_name = "FILE.jsonl")]
     log: Option<PathBuf>,
 
@@ -46,21 +49,16 @@ pub(crate) struct DrawArgs {
     reason: Option<String>,
 }
 
-/// Runs `draw`: nothing is written unless the draw and the log append both succeed, and the
-/// log is written before the record, so a record never exists without its log entry.
+/// Runs `draw`. Without `--log`, the record is written atomically. With it, the log's lock is
+/// taken before the log is read and checked, so concurrent draws take turns; then the record is
+/// written to a temporary file and synced, the entry is appended and synced (acknowledged), and
+/// only then is the record renamed into place: a record never exists without its log entry, and
+/// a crash at any point leaves no half-written file. A draw that the log already holds with
+/// exactly this record (a retry after the record was lost) is not logged again: its record is
+/// written.
 pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
     let request = args.plan.request()?;
     let loaded = load_pool(&args.pool, args.history.as_deref())?;
-    let mut log = match &args.log {
-        Some(path) if path.exists() => {
-            let file = LogFile::read(path)?;
-            file.verify(path)
-                .map_err(|m| Failure::Check(format!("{m}; refusing to append to a broken log")))?;
-            Some((path, file))
-        }
-        Some(path) => Some((path, LogFile::empty())),
-        None => None,
-    };
     let lines = &loaded.lines;
     let pool_file = loaded.file.clone();
     let pool = loaded.pool.into_frozen();
@@ -72,41 +70,93 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
         )),
         other => explain(other),
     })?;
+    let text = format!("{}\n", record.to_json());
+    let summary = |out: &mut Out| {
+        describe(
+            out,
+            &format!(
+                "drew {} of {} targets",
+                record.selected.len(),
+                record.pool.size
+            ),
+            &record,
+        );
+    };
+    let written = format!("record written to {}", args.out.display());
 
-    let mut logged = None;
-    if let Some((path, file)) = &mut log {
+    let Some(path) = &args.log else {
+        write_text(&args.out, &text)?;
+        summary(out);
+        out.line(written);
+        return Ok(());
+    };
+    let append = |log: &mut DrawLog| {
         let appended = match (args.redraw_of, &args.reason) {
-            (Some(seq), Some(reason)) => file.log.append_redraw(record.clone(), seq, reason),
-            _ => file.log.append(record.clone()),
+            (Some(seq), Some(reason)) => log.append_redraw(record.clone(), seq, reason),
+            _ => log.append(record.clone()),
         };
-        let seq = appended
-            .map_err(|e| {
-                let hint = match e {
-                    LogError::AlreadyDrawn { entry, .. } => {
-                        format!("; to draw it again, pass --redraw-of {entry} --reason TEXT")
-                    }
-                    _ => String::new(),
-                };
-                Failure::Input(format!("{}: {e}{hint}", path.display()))
-            })?
-            .seq;
-        file.append_last(path)?;
-        logged = Some((seq, path.display().to_string()));
+        appended.map(|e| e.seq).map_err(|e| refused(path, e))
+    };
+    if !path.exists() {
+        // A log that does not exist holds no announcement: refuse as the log would, without
+        // creating an empty log file to lock.
+        append(&mut DrawLog::new())?;
     }
-    write_text(&args.out, &format!("{}\n", record.to_json()))?;
-
-    describe(
-        out,
-        &format!(
-            "drew {} of {} targets",
-            record.selected.len(),
-            record.pool.size
-        ),
-        &record,
-    );
-    out.line(format!("record written to {}", args.out.display()));
-    if let Some((seq, path)) = logged {
-        out.line(format!("logged as entry {seq} of {path}"));
+    let mut file = LogFile::open_to_append(path)?;
+    if let Some(seq) = already_logged(&file.log, &Logged::Draw(Box::new(record.clone()))) {
+        write_text(&args.out, &text)?;
+        summary(out);
+        out.line(written);
+        let later = file
+            .log
+            .entries()
+            .iter()
+            .rev()
+            .find(|e| matches!(e.kind, EntryKind::Redraw { supersedes, .. } if supersedes == seq))
+            .map_or_else(String::new, |e| format!(" (superseded by entry {})", e.seq));
+        out.line(format!(
+            "already logged as entry {seq}{later} of {}; record written, nothing appended",
+            path.display()
+        ));
+        return Ok(());
     }
+    let seq = append(&mut file.log)?;
+    let staged = Staged::new(&args.out, text.as_bytes())
+        .map_err(|e| Failure::Input(format!("{e}; nothing was logged in {}", path.display())))?;
+    file.append_last()?;
+    let logged_as = format!("logged as entry {seq} of {}", path.display());
+    let committed = staged.commit();
+    summary(out);
+    if let Err(e) = committed {
+        out.line(&logged_as);
+        return Err(Failure::Input(format!(
+            "{e}; the draw is logged as entry {seq} of {log} all the same: run the same draw \
+             again (same pool, seed and flags, with --log {log}) to write its record; it will \
+             not be logged twice",
+            log = path.display()
+        )));
+    }
+    out.line(written);
+    out.line(logged_as);
     Ok(())
+}
+
+/// Why the log refuses the draw, with the way to draw a task again.
+fn refused(path: &Path, e: LogError) -> Failure {
+    let hint = match e {
+        LogError::AlreadyDrawn { entry, .. } => {
+            format!("; to draw it again, pass --redraw-of {entry} --reason TEXT")
+        }
+        _ => String::new(),
+    };
+    Failure::Input(format!("{}: {e}{hint}", path.display()))
+}
+
+/// The draw entry of the log that holds exactly this record, if there is one.
+fn already_logged(log: &DrawLog, record: &Logged) -> Option<u64> {
+    let digest = record_digest(record);
+    log.entries()
+        .iter()
+        .find(|e| e.kind.is_draw() && e.record_digest == digest)
+        .map(|e| e.seq)
 }

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub(crate) mod announce;
 pub(crate) mod calendar;
 pub(crate) mod check_code;
 pub(crate) mod demo;

@@ -9,7 +9,7 @@ use super::{
     COUNTY_NAME, DemoCounty, ENTROPY_SOURCE, by_grade, catalog, dept_id, dice::Dice, valid,
 };
 use crate::assign::{self, Conflict, DepartmentNeed, MatchPolicy, TargetFacts, Team};
-use crate::audit::DrawLog;
+use crate::audit::{DrawLog, SeedCommitment};
 use crate::calendar::HolidayCalendar;
 use crate::ids::{DeptId, ItemId, TargetId, TaskId};
 use crate::joint::{self, MergeConfig, MergeProposal, VisitReport};
@@ -354,7 +354,12 @@ impl DemoCounty {
         // Every member plan's draw goes into the year's log, seeded from public entropy.
         let mut log = DrawLog::new();
         let mut drawn_tasks = Vec::with_capacity(proposal.tasks.len());
+        // Announced (and published) before the year's lottery value exists.
+        let source = SeedCommitment::PublicEntropy {
+            source: format!("{ENTROPY_SOURCE} {YEAR_PERIOD}"),
+        };
         for jt in &proposal.tasks {
+            valid(log.announce(jt.announcement(&pool, source.clone())));
             let (drawn, records) = valid(joint::draw_task_recorded(
                 jt,
                 &annual,
@@ -753,9 +758,20 @@ mod tests {
             .filter(|e| e.kind.is_draw())
             .count();
         assert_eq!(draws, plans);
-        assert_eq!(year.log.entries().len() - draws, year.tasks.len());
+        let announced = year
+            .log
+            .entries()
+            .iter()
+            .filter(|e| e.record.as_announcement().is_some())
+            .count();
+        assert_eq!(announced, year.proposal.tasks.len());
+        assert_eq!(
+            year.log.entries().len() - draws - announced,
+            year.tasks.len()
+        );
         for e in year.log.entries() {
             match &e.record {
+                crate::audit::Logged::Announce(a) => assert_eq!(a.pool.digest, pool.digest()),
                 crate::audit::Logged::Draw(r) => assert!(crate::record::verify(r, &pool).is_ok()),
                 crate::audit::Logged::Teams(r) => {
                     assert!(crate::teams::verify(r, &inspectors).is_ok());

@@ -1,6 +1,8 @@
 use super::*;
 use crate::assign::DepartmentNeed;
-use crate::audit::{DrawLog, EntryKind, LogEntry, LogError, Logged, record_digest};
+use crate::audit::{
+    DrawAnnouncement, DrawLog, EntryKind, LogEntry, LogError, Logged, SeedCommitment, record_digest,
+};
 use crate::ids::{DeptId, ItemId};
 use crate::inspector::{Inspector, InspectorPool};
 use crate::joint::{JointTask, MergeConfig, draw_task_recorded, propose};
@@ -107,6 +109,16 @@ fn drawn_task() -> (JointTask, Vec<crate::record::DrawRecord>, Vec<Visit>) {
         })
         .collect();
     (task, records, visits)
+}
+
+/// The announcement of the drawn task: its plans, the pool, [`SOURCE`].
+fn announced(task: &JointTask) -> DrawAnnouncement {
+    task.announcement(
+        &targets(80),
+        SeedCommitment::PublicEntropy {
+            source: SOURCE.into(),
+        },
+    )
 }
 
 fn request(task: &TaskId, visits: Vec<Visit>) -> MatchRequest {
@@ -262,10 +274,11 @@ fn teams_enter_the_log_after_the_draws_of_their_task() {
         Err(LogError::TeamsDoNotFitDraws { .. })
     ));
     // Both member plans are drawn under the one task; a plan twice is refused.
+    log.announce(announced(&task)).unwrap();
     log.append(records[0].clone()).unwrap();
     assert!(matches!(
         log.append(records[0].clone()),
-        Err(LogError::AlreadyDrawn { ref task, entry: 0 }) if task.contains("plan A")
+        Err(LogError::AlreadyDrawn { ref task, entry: 1 }) if task.contains("plan A")
     ));
     // Teams before the second plan's draw miss nothing only if plan B added no target.
     log.append(records[1].clone()).unwrap();
@@ -287,46 +300,118 @@ fn teams_enter_the_log_after_the_draws_of_their_task() {
         "{err}"
     );
 
+    // A record whose request keeps a visit but whose teams leave it out staffs nobody there.
+    let mut dropped = teams.clone();
+    let gone = dropped.teams.remove(0);
+    let err = log.append_teams(dropped).unwrap_err().to_string();
+    let target = &teams
+        .request
+        .visits
+        .iter()
+        .find(|v| v.id == gone.visit)
+        .unwrap()
+        .target;
+    assert!(
+        err.contains(&format!("target {target} drawn in entry")) && err.contains("has no team"),
+        "{err}"
+    );
+    // A team for a visit the request does not hold.
+    let mut stray = teams.clone();
+    stray.teams[0].visit = "V-NONE".into();
+    let err = log.append_teams(stray).unwrap_err().to_string();
+    assert!(
+        err.contains("visit \"V-NONE\", which the record's request does not hold"),
+        "{err}"
+    );
+
     let entry = log.append_teams(teams.clone()).unwrap().seq;
-    assert_eq!(entry, 2);
-    assert_eq!(log.current_teams(&task.id).unwrap().seq, 2);
-    assert!(matches!(
-        log.append_teams(teams.clone()),
-        Err(LogError::AlreadyMatched { entry: 2, .. })
-    ));
-    assert!(matches!(
-        log.append_rematch(teams.clone(), 2, "  "),
-        Err(LogError::BadRematch { .. })
-    ));
-    assert!(matches!(
-        log.append_rematch(teams.clone(), 0, "组员生病"),
-        Err(LogError::BadRematch { .. })
-    ));
-    log.append_rematch(teams.clone(), 2, "组员生病").unwrap();
+    assert_eq!(entry, 3);
     assert_eq!(log.current_teams(&task.id).unwrap().seq, 3);
     assert!(matches!(
-        log.append_rematch(teams, 2, "again"),
-        Err(LogError::BadRematch { ref problem, .. }) if problem.contains("already superseded by entry 3")
+        log.append_teams(teams.clone()),
+        Err(LogError::AlreadyMatched { entry: 3, .. })
+    ));
+    assert!(matches!(
+        log.append_rematch(teams.clone(), 3, "  "),
+        Err(LogError::BadRematch { .. })
+    ));
+    assert!(matches!(
+        log.append_rematch(teams.clone(), 1, "组员生病"),
+        Err(LogError::BadRematch { .. })
+    ));
+    log.append_rematch(teams.clone(), 3, "组员生病").unwrap();
+    assert_eq!(log.current_teams(&task.id).unwrap().seq, 4);
+    assert!(matches!(
+        log.append_rematch(teams, 3, "again"),
+        Err(LogError::BadRematch { ref problem, .. }) if problem.contains("already superseded by entry 4")
     ));
 
     assert!(log.stale_teams().is_empty());
-    // A member plan re-drawn after the matching leaves the teams stale until a re-match.
+    // A member plan re-drawn after the matching (from a newly announced source) leaves the
+    // teams stale until a re-match.
     let mut later = log.clone();
+    let mut again = announced(&task);
+    again.seed = SeedCommitment::PublicEntropy {
+        source: "双色球 2026131期".into(),
+    };
+    later.announce(again).unwrap();
+    let origin = SeedOrigin::PublicEntropy {
+        source: "双色球 2026131期".into(),
+        value: "01 02 03 04 05 06 + 07".into(),
+    };
+    let seed = origin.derive(&task.id).unwrap();
+    let mut annual = AnnualPlan::new(2026);
+    annual.plans = vec![plan("A", "SC", "SC-1"), plan("B", "SC", "SC-2")];
+    let (_, redrawn) = draw_task_recorded(&task, &annual, &targets(80), &seed, &origin).unwrap();
     later
-        .append_redraw(records[1].clone(), 1, "抽取结果公示前发现主体已注销")
+        .append_redraw(redrawn[1].clone(), 2, "抽取结果公示前发现主体已注销")
         .unwrap();
-    assert_eq!(later.stale_teams(), [(task.id.clone(), 3, 4)]);
+    assert_eq!(later.stale_teams(), [(task.id.clone(), 4, 6)]);
+    // The old teams no longer fit the draws in force; teams for plan A's old and plan B's new
+    // targets do.
+    assert_ne!(
+        redrawn[1].selected, records[1].selected,
+        "a new source, a new sample"
+    );
+    assert!(matches!(
+        later
+            .clone()
+            .append_rematch(teams_again.clone(), 4, "重新抽取后重新匹配"),
+        Err(LogError::TeamsDoNotFitDraws { .. })
+    ));
+    let targets_now: BTreeSet<TargetId> = records[0]
+        .selected
+        .iter()
+        .chain(&redrawn[1].selected)
+        .map(|t| t.id.clone())
+        .collect();
+    let items: Vec<ItemId> = vec![ItemId::new("SC-1").unwrap(), ItemId::new("SC-2").unwrap()];
+    let visits_now: Vec<Visit> = targets_now
+        .into_iter()
+        .enumerate()
+        .map(|(n, target)| Visit {
+            id: format!("V{n:03}"),
+            target,
+            date: d(4, 7 + (n % 20) as u32),
+            needs: vec![DepartmentNeed {
+                department: dept("SC"),
+                items: items.clone(),
+            }],
+        })
+        .collect();
+    let rematched = matching(&pool, &request(&task.id, visits_now)).unwrap();
     later
-        .append_rematch(teams_again.clone(), 3, "重新抽取后重新匹配")
+        .append_rematch(rematched, 4, "重新抽取后重新匹配")
         .unwrap();
     assert!(later.stale_teams().is_empty());
+    later.verify_chain().unwrap();
 
     // The log round-trips through JSON Lines and its chain holds.
     let read = DrawLog::from_jsonl(&log.to_jsonl()).unwrap();
     assert_eq!(read, log);
     read.verify_chain().unwrap();
-    assert!(matches!(read.entries()[2].kind, EntryKind::Teams));
-    assert!(read.entries()[2].record.as_teams().is_some());
+    assert!(matches!(read.entries()[3].kind, EntryKind::Teams));
+    assert!(read.entries()[3].record.as_teams().is_some());
 }
 
 #[test]
@@ -334,6 +419,7 @@ fn a_forged_entry_with_the_wrong_record_is_refused_by_the_chain_check() {
     let (task, records, visits) = drawn_task();
     let teams = matching(&inspectors(), &request(&task.id, visits)).unwrap();
     let mut log = DrawLog::new();
+    log.announce(announced(&task)).unwrap();
     log.append(records[0].clone()).unwrap();
     log.append(records[1].clone()).unwrap();
     // A teams entry carrying a draw record, correctly hashed.
@@ -342,7 +428,7 @@ fn a_forged_entry_with_the_wrong_record_is_refused_by_the_chain_check() {
         (EntryKind::Draw, Logged::Teams(Box::new(teams))),
     ] {
         let mut e = LogEntry {
-            seq: 2,
+            seq: 3,
             previous: log.head(),
             kind,
             record_digest: record_digest(&record),

@@ -10,19 +10,33 @@
 //! the targets its current draws selected (each member plan of a joint task is its own draw
 //! entry, named by [`DrawRequest::plan`](crate::draw::DrawRequest::plan)); new teams for a task
 //! already matched are a re-match that names the entry it supersedes and says why.
+//!
+//! Before a task is drawn, an `announce` entry ([`DrawAnnouncement`]) commits the log to its
+//! pool, its member plans and where its seed will come from; every draw of the task must keep
+//! that commitment, all member plans share one seed, and a re-draw needs a new announcement
+//! with a new source. Tasks and plans are told apart as a reader tells them: a task id that
+//! looks like one already logged ([`crate::ids::skeleton`]) is refused, not taken as a new
+//! task.
+
+mod announce;
+mod rules;
+
+pub use announce::{ANNOUNCEMENT_FORMAT, DrawAnnouncement, SeedCommitment};
 
 use crate::digest::{Digest, Encoder};
-use crate::ids::{PlanId, TargetId, TaskId};
+use crate::ids::TaskId;
 use crate::record::DrawRecord;
 use crate::teams::{TEAM_RECORD_FORMAT, TeamRecord};
+use rules::Index;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::BTreeSet;
 
 /// Why an entry is in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntryKind {
+    /// A task's pool, plans and entropy source, committed before its seed is known.
+    Announce,
     /// The first draw of a task.
     Draw,
     /// A new draw for a task already drawn.
@@ -52,6 +66,7 @@ impl EntryKind {
     /// The name of the kind as the log writes it.
     pub fn name(&self) -> &'static str {
         match self {
+            EntryKind::Announce => "announce",
             EntryKind::Draw => "draw",
             EntryKind::Redraw { .. } => "redraw",
             EntryKind::Teams => "teams",
@@ -60,10 +75,13 @@ impl EntryKind {
     }
 }
 
-/// What an entry carries: a draw record or a team record, told apart by its `format`.
+/// What an entry carries: an announcement, a draw record or a team record, told apart by its
+/// `format`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Logged {
+    /// A task's announcement.
+    Announce(Box<DrawAnnouncement>),
     /// A draw or re-draw (boxed, like the team record, to keep entries small to move).
     Draw(Box<DrawRecord>),
     /// A task's teams.
@@ -73,14 +91,16 @@ pub enum Logged {
 impl<'de> Deserialize<'de> for Logged {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Logged, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
-        if value.get("format").and_then(|f| f.as_str()) == Some(TEAM_RECORD_FORMAT) {
-            serde_json::from_value(value)
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(TEAM_RECORD_FORMAT) => serde_json::from_value(value)
                 .map(|r| Logged::Teams(Box::new(r)))
-                .map_err(D::Error::custom)
-        } else {
-            serde_json::from_value(value)
+                .map_err(D::Error::custom),
+            Some(ANNOUNCEMENT_FORMAT) => serde_json::from_value(value)
+                .map(|r| Logged::Announce(Box::new(r)))
+                .map_err(D::Error::custom),
+            _ => serde_json::from_value(value)
                 .map(|r| Logged::Draw(Box::new(r)))
-                .map_err(D::Error::custom)
+                .map_err(D::Error::custom),
         }
     }
 }
@@ -89,6 +109,7 @@ impl Logged {
     /// The task the record is for.
     pub fn task_id(&self) -> &TaskId {
         match self {
+            Logged::Announce(a) => &a.task_id,
             Logged::Draw(r) => &r.request.task_id,
             Logged::Teams(r) => &r.request.task_id,
         }
@@ -98,7 +119,7 @@ impl Logged {
     pub fn as_draw(&self) -> Option<&DrawRecord> {
         match self {
             Logged::Draw(r) => Some(r),
-            Logged::Teams(_) => None,
+            Logged::Teams(_) | Logged::Announce(_) => None,
         }
     }
 
@@ -106,13 +127,23 @@ impl Logged {
     pub fn as_teams(&self) -> Option<&TeamRecord> {
         match self {
             Logged::Teams(r) => Some(r),
-            Logged::Draw(_) => None,
+            Logged::Draw(_) | Logged::Announce(_) => None,
+        }
+    }
+
+    /// The announcement, if it is one.
+    pub fn as_announcement(&self) -> Option<&DrawAnnouncement> {
+        match self {
+            Logged::Announce(a) => Some(a),
+            Logged::Draw(_) | Logged::Teams(_) => None,
         }
     }
 }
 
-/// One entry of the log.
+/// One entry of the log. Reading one refuses unknown fields, and a `supersedes` or `reason`
+/// on a kind that has none (a `draw` that names what it "supersedes" is not a re-draw).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawEntry<Logged>")]
 pub struct LogEntry {
     /// 0 for the first entry, then 1, 2, ….
     pub seq: u64,
@@ -130,6 +161,104 @@ pub struct LogEntry {
     pub digest: Digest,
 }
 
+/// A log entry as written, before its kind's fields are checked; `R` is the record, parsed
+/// ([`Logged`]) or as its raw bytes (when reading a log line, whose record digest is taken over
+/// those bytes).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry<R> {
+    seq: u64,
+    previous: Digest,
+    kind: String,
+    #[serde(default, deserialize_with = "present")]
+    supersedes: Option<u64>,
+    #[serde(default, deserialize_with = "present")]
+    reason: Option<String>,
+    record_digest: Digest,
+    record: R,
+    digest: Digest,
+}
+
+/// An optional field that, when present, holds a value (`null` is refused, not read as
+/// absent).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+impl<R> RawEntry<R> {
+    /// The entry, with its record read into `record`; the kind's fields are checked.
+    fn into_entry(
+        self,
+        read: impl FnOnce(R) -> Result<Logged, String>,
+    ) -> Result<LogEntry, String> {
+        let RawEntry {
+            seq,
+            previous,
+            kind,
+            supersedes,
+            reason,
+            record_digest,
+            record,
+            digest,
+        } = self;
+        let kind = match (kind.as_str(), supersedes, reason) {
+            ("announce", None, None) => EntryKind::Announce,
+            ("draw", None, None) => EntryKind::Draw,
+            ("teams", None, None) => EntryKind::Teams,
+            ("redraw", Some(supersedes), Some(reason)) => EntryKind::Redraw { supersedes, reason },
+            ("rematch", Some(supersedes), Some(reason)) => {
+                EntryKind::Rematch { supersedes, reason }
+            }
+            ("announce" | "draw" | "teams", _, _) => {
+                return Err(format!(
+                    "a `{kind}` entry has no `supersedes` or `reason` (only `redraw` and `rematch` do)"
+                ));
+            }
+            ("redraw" | "rematch", _, _) => {
+                return Err(format!("a `{kind}` entry needs `supersedes` and `reason`"));
+            }
+            (other, _, _) => {
+                return Err(format!(
+                    "unknown entry kind {other:?} (expected announce, draw, redraw, teams or rematch)"
+                ));
+            }
+        };
+        Ok(LogEntry {
+            seq,
+            previous,
+            kind,
+            record_digest,
+            record: read(record)?,
+            digest,
+        })
+    }
+}
+
+impl TryFrom<RawEntry<Logged>> for LogEntry {
+    type Error = String;
+    fn try_from(raw: RawEntry<Logged>) -> Result<LogEntry, String> {
+        raw.into_entry(Ok)
+    }
+}
+
+impl Logged {
+    /// Reads a record from its JSON text, choosing its type by `format` without building a
+    /// generic JSON tree first.
+    fn from_json_text(text: &str) -> Result<Logged, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Format<'a> {
+            #[serde(borrow, default)]
+            format: Option<std::borrow::Cow<'a, str>>,
+        }
+        let format: Format<'_> = serde_json::from_str(text)?;
+        Ok(match format.format.as_deref() {
+            Some(TEAM_RECORD_FORMAT) => Logged::Teams(Box::new(serde_json::from_str(text)?)),
+            Some(ANNOUNCEMENT_FORMAT) => Logged::Announce(Box::new(serde_json::from_str(text)?)),
+            _ => Logged::Draw(Box::new(serde_json::from_str(text)?)),
+        })
+    }
+}
+
 impl LogEntry {
     /// `SM3(str("shuangsuiji/draw-log/v1") ‖ previous ‖ u64be(seq) ‖ str(kind) ‖
     /// str(supersedes or "") ‖ str(reason or "") ‖ record_digest)`.
@@ -139,7 +268,7 @@ impl LogEntry {
         e.u64(self.seq);
         e.str(self.kind.name());
         match &self.kind {
-            EntryKind::Draw | EntryKind::Teams => {
+            EntryKind::Announce | EntryKind::Draw | EntryKind::Teams => {
                 e.str("");
                 e.str("");
             }
@@ -159,164 +288,6 @@ pub fn record_digest(record: &Logged) -> Digest {
     Digest::sm3(&serde_json::to_vec(record).unwrap_or_default())
 }
 
-/// The draw an entry is, keyed by task and member plan; `None` for teams entries.
-fn draw_key(e: &LogEntry) -> Option<(&TaskId, Option<&PlanId>)> {
-    e.record
-        .as_draw()
-        .map(|r| (&r.request.task_id, r.request.plan.as_ref()))
-}
-
-/// The entry that supersedes entry `seq`, if any.
-fn superseded_by(earlier: &[LogEntry], seq: u64) -> Option<&LogEntry> {
-    earlier.iter().find(|e| {
-        matches!(&e.kind, EntryKind::Redraw { supersedes, .. } | EntryKind::Rematch { supersedes, .. } if *supersedes == seq)
-    })
-}
-
-/// The draw entries in force for a task: per member plan, its latest draw or re-draw.
-fn current_draws<'a>(earlier: &'a [LogEntry], task: &TaskId) -> Vec<&'a LogEntry> {
-    let mut seen = BTreeSet::new();
-    let mut out: Vec<&LogEntry> = earlier
-        .iter()
-        .rev()
-        .filter(|e| draw_key(e).is_some_and(|(t, plan)| t == task && seen.insert(plan)))
-        .collect();
-    out.reverse();
-    out
-}
-
-/// Whether an entry of `kind` carrying `record` may follow `earlier`: a task's member plan is
-/// drawn once, and each later draw of it is a re-draw of its latest entry with a reason; a task
-/// is matched once, against exactly the targets its current draws selected, and each later
-/// matching is a re-match of its latest teams entry with a reason.
-fn admissible(earlier: &[LogEntry], kind: &EntryKind, record: &Logged) -> Result<(), LogError> {
-    let task = record.task_id();
-    if kind.is_draw() != record.as_draw().is_some() {
-        return Err(LogError::WrongRecord {
-            task: task.to_string(),
-            kind: kind.name(),
-        });
-    }
-    let plan = record.as_draw().and_then(|r| r.request.plan.as_ref());
-    let same_draw = |e: &LogEntry| draw_key(e) == Some((task, plan));
-    let same_teams = |e: &LogEntry| {
-        e.record
-            .as_teams()
-            .is_some_and(|r| &r.request.task_id == task)
-    };
-    let superseding =
-        |supersedes: u64, reason: &str, same: &dyn Fn(&LogEntry) -> bool, what: &str| {
-            let bad = |problem: String| match kind {
-                EntryKind::Rematch { .. } => LogError::BadRematch {
-                    task: task.to_string(),
-                    problem,
-                },
-                _ => LogError::BadRedraw {
-                    task: task.to_string(),
-                    problem,
-                },
-            };
-            if reason.trim().is_empty() {
-                return Err(bad(format!("a re-{what} must say why")));
-            }
-            let Some(old) = earlier.get(usize::try_from(supersedes).unwrap_or(usize::MAX)) else {
-                return Err(bad(format!("there is no earlier entry {supersedes}")));
-            };
-            if !same(old) {
-                return Err(bad(format!(
-                    "entry {supersedes} is a {} of task {}{}, not of this {}",
-                    old.kind.name(),
-                    old.record.task_id(),
-                    draw_key(old)
-                        .and_then(|(_, p)| p)
-                        .map(|p| format!(" plan {p}"))
-                        .unwrap_or_default(),
-                    if plan.is_some() {
-                        "task and plan"
-                    } else {
-                        "task"
-                    },
-                )));
-            }
-            if let Some(later) = superseded_by(earlier, supersedes) {
-                return Err(bad(format!(
-                    "entry {supersedes} was already superseded by entry {}",
-                    later.seq
-                )));
-            }
-            Ok(())
-        };
-    match kind {
-        EntryKind::Draw => match earlier.iter().find(|e| same_draw(e)) {
-            Some(prev) => Err(LogError::AlreadyDrawn {
-                task: match plan {
-                    Some(p) => format!("{task} (plan {p})"),
-                    None => task.to_string(),
-                },
-                entry: prev.seq,
-            }),
-            None => Ok(()),
-        },
-        EntryKind::Redraw { supersedes, reason } => {
-            superseding(*supersedes, reason, &same_draw, "draw")
-        }
-        EntryKind::Teams | EntryKind::Rematch { .. } => {
-            if let EntryKind::Rematch { supersedes, reason } = kind {
-                superseding(*supersedes, reason, &same_teams, "match")?;
-            } else if let Some(prev) = earlier.iter().find(|e| same_teams(e)) {
-                return Err(LogError::AlreadyMatched {
-                    task: task.to_string(),
-                    entry: prev.seq,
-                });
-            }
-            let teams = record
-                .as_teams()
-                .map(TeamRecord::targets)
-                .unwrap_or_default();
-            staffs_the_draws(earlier, task, &teams)
-        }
-    }
-}
-
-/// A task's teams must visit exactly the targets its current draws selected.
-fn staffs_the_draws(
-    earlier: &[LogEntry],
-    task: &TaskId,
-    visited: &BTreeSet<&TargetId>,
-) -> Result<(), LogError> {
-    let bad = |problem: String| LogError::TeamsDoNotFitDraws {
-        task: task.to_string(),
-        problem,
-    };
-    let draws = current_draws(earlier, task);
-    if draws.is_empty() {
-        return Err(bad("the log holds no draw of the task".into()));
-    }
-    let mut drawn: BTreeSet<&TargetId> = BTreeSet::new();
-    for e in &draws {
-        for t in e
-            .record
-            .as_draw()
-            .map(|r| r.selected.as_slice())
-            .unwrap_or_default()
-        {
-            drawn.insert(&t.id);
-            if !visited.contains(&t.id) {
-                return Err(bad(format!(
-                    "target {} drawn in entry {} has no team",
-                    t.id, e.seq
-                )));
-            }
-        }
-    }
-    if let Some(extra) = visited.iter().find(|t| !drawn.contains(*t)) {
-        return Err(bad(format!(
-            "a team visits target {extra}, which no current draw of the task selected"
-        )));
-    }
-    Ok(())
-}
-
 /// What is wrong with an append or with a log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LogError {
@@ -328,6 +299,45 @@ pub enum LogError {
         /// The task.
         task: String,
         /// The entry that drew it.
+        entry: u64,
+    },
+    /// A draw of a task the log holds no announcement of.
+    #[error(
+        "task {task} was not announced: append an announcement (pool, plans, entropy source) before the value that seeds the draw is known"
+    )]
+    NotAnnounced {
+        /// The task (and plan).
+        task: String,
+    },
+    /// A draw that does not keep its task's announcement (another pool, plan or source, or
+    /// another seed than the task's other plans).
+    #[error("draw of task {task}: {problem}")]
+    NotAsAnnounced {
+        /// The task (and plan).
+        task: String,
+        /// What does not match.
+        problem: String,
+    },
+    /// An announcement that may not be made.
+    #[error("announcement of task {task}: {problem}")]
+    BadAnnouncement {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A task or plan id that looks like one already logged but is other text.
+    #[error(
+        "{what} {id:?} looks like {what} {earlier:?} of entry {entry} (the same to a reader: same confusable skeleton); use the exact id {earlier:?}"
+    )]
+    LookAlike {
+        /// `task` or `plan`.
+        what: &'static str,
+        /// The new id.
+        id: String,
+        /// The id already logged.
+        earlier: String,
+        /// An entry that holds it.
         entry: u64,
     },
     /// A re-draw that names no earlier draw of the same task, or gives no reason.
@@ -365,7 +375,7 @@ pub enum LogError {
         problem: String,
     },
     /// An entry whose record is not of its kind (a team record in a draw entry, or back).
-    #[error("task {task}: a {kind} entry must carry a {}", if *kind == "draw" || *kind == "redraw" { "draw record" } else { "team record" })]
+    #[error("task {task}: {} must carry a {}", rules::with_article(kind), match *kind { "draw" | "redraw" => "draw record", "announce" => "draw announcement", _ => "team record" })]
     WrongRecord {
         /// The task.
         task: String,
@@ -463,16 +473,26 @@ impl std::str::FromStr for LogHead {
 }
 
 /// An append-only, hash-chained log of draw records.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(transparent)]
 pub struct DrawLog {
     entries: Vec<LogEntry>,
+    /// What the rules of appending need, per task, kept up to date by every append (so an
+    /// append and a chain check do not scan the log).
+    #[serde(skip)]
+    index: Index,
     /// For a log read from JSON Lines, the SM3 of each entry's `record` bytes exactly as they
     /// appear in its line: the chain check compares `record_digest` with these, as
     /// `docs/SAMPLING.md` §9 says, so a log written by another tool (another field order, other
     /// white space) verifies without being re-serialised. Empty for a log built in memory.
     #[serde(skip)]
     read_digests: Vec<Digest>,
+}
+
+impl<'de> Deserialize<'de> for DrawLog {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DrawLog, D::Error> {
+        Ok(DrawLog::from_entries(Vec::deserialize(d)?, Vec::new()))
+    }
 }
 
 /// Logs are equal when their entries are; how they were read does not matter.
@@ -482,17 +502,36 @@ impl PartialEq for DrawLog {
     }
 }
 
-/// The `record` value of a log line, as written.
-#[derive(Deserialize)]
-struct RawRecord<'a> {
-    #[serde(borrow)]
-    record: &'a serde_json::value::RawValue,
+fn index_of(entries: &[LogEntry]) -> Index {
+    let mut index = Index::default();
+    for e in entries {
+        index.file(e);
+    }
+    index
 }
 
 impl DrawLog {
     /// An empty log.
     pub fn new() -> DrawLog {
         DrawLog::default()
+    }
+
+    fn from_entries(entries: Vec<LogEntry>, read_digests: Vec<Digest>) -> DrawLog {
+        DrawLog {
+            index: index_of(&entries),
+            entries,
+            read_digests,
+        }
+    }
+
+    /// Appends a task's announcement: the pool it will be drawn from, its member plans and
+    /// where its seed will come from. Made (and published) before that seed's value is
+    /// known; every draw of the task must keep it.
+    pub fn announce(&mut self, announcement: DrawAnnouncement) -> Result<&LogEntry, LogError> {
+        self.push(
+            EntryKind::Announce,
+            Logged::Announce(Box::new(announcement)),
+        )
     }
 
     /// The entries, oldest first.
@@ -546,8 +585,15 @@ impl DrawLog {
         self.push(kind, Logged::Teams(Box::new(record)))
     }
 
-    fn push(&mut self, kind: EntryKind, record: Logged) -> Result<&LogEntry, LogError> {
-        admissible(&self.entries, &kind, &record)?;
+    /// Whether an entry of `kind` carrying `record` could be appended now (the rules of
+    /// [`DrawLog::append`] and its siblings, without appending).
+    pub fn check_append(&self, kind: &EntryKind, record: &Logged) -> Result<(), LogError> {
+        self.index.admit(&self.entries, kind, record)
+    }
+
+    /// Appends an entry of any kind (the typed `append*` methods are shorthands).
+    pub fn push(&mut self, kind: EntryKind, record: Logged) -> Result<&LogEntry, LogError> {
+        self.check_append(&kind, &record)?;
         let mut entry = LogEntry {
             seq: self.entries.len() as u64,
             previous: self.head(),
@@ -557,22 +603,46 @@ impl DrawLog {
             digest: Digest::ZERO,
         };
         entry.digest = entry.compute_digest();
+        self.index.file(&entry);
+        if !self.read_digests.is_empty() {
+            self.read_digests.push(entry.record_digest);
+        }
         self.entries.push(entry);
         Ok(&self.entries[self.entries.len() - 1])
     }
 
+    fn at(&self, seq: u64) -> Option<&LogEntry> {
+        self.entries.get(usize::try_from(seq).ok()?)
+    }
+
     /// The latest draw or re-draw of a task (of any member plan).
     pub fn current(&self, task: &TaskId) -> Option<&LogEntry> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| draw_key(e).is_some_and(|(t, _)| t == task))
+        self.index
+            .current_draws(task)
+            .last()
+            .and_then(|&seq| self.at(seq))
     }
 
     /// The draws in force for a task: per member plan, its latest draw or re-draw, in log
     /// order.
     pub fn current_draws(&self, task: &TaskId) -> Vec<&LogEntry> {
-        current_draws(&self.entries, task)
+        self.index
+            .current_draws(task)
+            .into_iter()
+            .filter_map(|seq| self.at(seq))
+            .collect()
+    }
+
+    /// The announcement in force for a task: its latest.
+    pub fn current_announcement(&self, task: &TaskId) -> Option<&LogEntry> {
+        self.index
+            .current_announcement(task)
+            .and_then(|seq| self.at(seq))
+    }
+
+    /// The entry that superseded entry `seq`, if one did.
+    pub fn superseded_by(&self, seq: u64) -> Option<u64> {
+        self.index.superseded_by(seq)
     }
 
     /// Tasks whose teams in force predate one of their current draws (a member plan was
@@ -580,37 +650,23 @@ impl DrawLog {
     /// teams no longer fit the draws; the task needs a re-match. The log allows this state,
     /// since the re-draw must come first, and reports it here.
     pub fn stale_teams(&self) -> Vec<(TaskId, u64, u64)> {
-        let mut out = Vec::new();
-        let mut tasks: Vec<&TaskId> = self
-            .entries
-            .iter()
-            .filter(|e| !e.kind.is_draw())
-            .map(|e| e.record.task_id())
-            .collect();
-        tasks.sort();
-        tasks.dedup();
-        for task in tasks {
-            let Some(teams) = self.current_teams(task) else {
-                continue;
-            };
-            if let Some(later) = self
-                .current_draws(task)
-                .into_iter()
-                .find(|d| d.seq > teams.seq)
-            {
-                out.push((task.clone(), teams.seq, later.seq));
-            }
-        }
-        out
+        self.index
+            .tasks_with_teams()
+            .into_iter()
+            .filter_map(|(task, teams)| {
+                let later = self
+                    .index
+                    .current_draws(task)
+                    .into_iter()
+                    .find(|&d| d > teams)?;
+                Some((task.clone(), teams, later))
+            })
+            .collect()
     }
 
     /// The teams in force for a task: its latest teams or re-match entry.
     pub fn current_teams(&self, task: &TaskId) -> Option<&LogEntry> {
-        self.entries.iter().rev().find(|e| {
-            e.record
-                .as_teams()
-                .is_some_and(|r| &r.request.task_id == task)
-        })
+        self.index.current_teams(task).and_then(|seq| self.at(seq))
     }
 
     /// The head a platform publishes (`SEQ:DIGEST` of the last entry); `None` for an empty log.
@@ -643,6 +699,7 @@ impl DrawLog {
     /// Checks every link; returns the first broken one.
     pub fn verify_chain(&self) -> Result<(), LogError> {
         let mut previous = Digest::ZERO;
+        let mut index = Index::default();
         for (i, e) in self.entries.iter().enumerate() {
             let broken = |problem: String| LogError::BrokenLink {
                 seq: i as u64,
@@ -673,8 +730,10 @@ impl DrawLog {
             }
             // The rules of appending hold for every entry, so that a log hashed correctly by
             // someone else's tool is still refused if it hides a second draw.
-            admissible(&self.entries[..i], &e.kind, &e.record)
+            index
+                .admit(&self.entries[..i], &e.kind, &e.record)
                 .map_err(|rule| broken(rule.to_string()))?;
+            index.file(e);
             previous = e.digest;
         }
         Ok(())
@@ -702,14 +761,19 @@ impl DrawLog {
                 line: i + 1,
                 problem: e.to_string(),
             };
-            let entry = serde_json::from_str(line).map_err(bad)?;
-            let raw: RawRecord<'_> = serde_json::from_str(line).map_err(bad)?;
+            // One parse of the line: the record's bytes, as written, are digested and then read.
+            let raw: RawEntry<&serde_json::value::RawValue> =
+                serde_json::from_str(line).map_err(bad)?;
+            let bytes = raw.record.get();
+            read_digests.push(Digest::sm3(bytes.as_bytes()));
+            let entry = raw
+                .into_entry(|r| Logged::from_json_text(r.get()).map_err(|e| e.to_string()))
+                .map_err(|problem| LogError::BadLine {
+                    line: i + 1,
+                    problem,
+                })?;
             entries.push(entry);
-            read_digests.push(Digest::sm3(raw.record.get().as_bytes()));
         }
-        Ok(DrawLog {
-            entries,
-            read_digests,
-        })
+        Ok(DrawLog::from_entries(entries, read_digests))
     }
 }
