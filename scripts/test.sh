@@ -6,7 +6,8 @@
 # venv and pip, a C compiler, pkg-config, valgrind and Java 17; scripts/test-c.sh installs JNA
 # (libjna-java) if missing. The Python package's tools (maturin, pytest, mypy, pandas, polars,
 # pyarrow, matplotlib, pinned in bindings/python/requirements-dev.txt) go into bindings/python/.venv.
-# Slow, exhaustive property runs: SSJ_SLOW=1 scripts/test.sh (raises the proptest case count).
+# Slow, exhaustive runs: SSJ_SLOW=1 scripts/test.sh raises the proptest case count and fuzzes
+# each cargo-fuzz target for 20 s at the end (scripts/fuzz.sh: nightly Rust, installs cargo-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "rustfmt"
 cargo fmt --all --check
+cargo fmt --manifest-path fuzz/Cargo.toml --check
 
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -47,3 +49,8 @@ rm -rf "$PY/target/wheels"
 "$PY/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$PY"/target/wheels/shuangsuiji-*.whl
 # Run from outside the source tree so that the installed wheel, not python/shuangsuiji, is tested.
 (cd "$PY/tests" && ../.venv/bin/python -m pytest -q -p no:cacheprovider .)
+
+if [[ "${SSJ_SLOW:-}" == 1 ]]; then
+  step "Fuzzing: every cargo-fuzz target for 20 s (fuzz/README.md)"
+  bash scripts/fuzz.sh 20
+fi

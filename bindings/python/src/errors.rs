@@ -132,6 +132,20 @@ pub(crate) fn pool(e: PoolError) -> PyErr {
             ("row", (*row).into()),
             ("field", error.field.into()),
         ],
+        // As for a duplicate: `id` and `row` are the later row's, `first_*` the earlier's.
+        PoolError::LookAlikeIds {
+            kind,
+            first_id,
+            first_row,
+            second_id,
+            second_row,
+        } => vec![
+            ("kind", (*kind).into()),
+            ("id", second_id.clone().into()),
+            ("row", (*second_row).into()),
+            ("first_id", first_id.clone().into()),
+            ("first_row", (*first_row).into()),
+        ],
         PoolError::AlreadyPresent { kind, id }
         | PoolError::NotFound { kind, id }
         | PoolError::IdChanged { kind, id } => {
@@ -160,6 +174,23 @@ pub(crate) fn draw(e: DrawError) -> PyErr {
             vec![
                 ("id", id.to_string().into()),
                 ("stratum", stratum.to_string().into()),
+            ],
+        ),
+        DrawError::LookAlikeInHistory {
+            what,
+            ref requested,
+            ref in_history,
+            ref target,
+            date,
+        } => raise(
+            "DrawError",
+            e.to_string(),
+            vec![
+                ("field", what.into()),
+                ("requested", requested.clone().into()),
+                ("in_history", in_history.clone().into()),
+                ("id", target.to_string().into()),
+                ("date", date.to_string().into()),
             ],
         ),
         other => raise("DrawError", other.to_string(), vec![]),
@@ -237,6 +268,11 @@ fn assign_details(e: &AssignError) -> Vec<(&'static str, Detail)> {
         | AssignError::WorkloadOverflow { inspector, .. } => {
             vec![("id", inspector.to_string().into())]
         }
+        AssignError::LookAlikeInspector { list, id, pool_id } => vec![
+            ("id", id.to_string().into()),
+            ("pool_id", pool_id.to_string().into()),
+            ("list", list.clone().into()),
+        ],
         AssignError::TeamTooSmall { .. } => vec![],
     }
 }
@@ -294,6 +330,20 @@ pub(crate) fn kpi(e: KpiError) -> PyErr {
             ("line", (*line).into()),
             ("field", (*field).into()),
             ("value", value.clone().into()),
+        ],
+        KpiError::LookAlike {
+            table,
+            line,
+            id,
+            first,
+            first_id,
+            ..
+        } => vec![
+            ("table", table.to_string().into()),
+            ("line", (*line).into()),
+            ("id", id.clone().into()),
+            ("first_line", (*first).into()),
+            ("first_id", first_id.clone().into()),
         ],
         KpiError::Duplicate {
             table, line, key, ..

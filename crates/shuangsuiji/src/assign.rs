@@ -96,6 +96,7 @@
 use crate::ids::{DeptId, InspectorId, ItemId, TargetId};
 use crate::inspector::FrozenInspectorPool;
 use crate::keys::entity_keys;
+use crate::pool::lookalike::PoolSkeletons;
 use crate::seed::Seed;
 use crate::target::Target;
 use chrono::{Datelike, NaiveDate};
@@ -355,6 +356,24 @@ pub enum AssignError {
         /// The target.
         target: TargetId,
     },
+    /// A list of the policy or of a target's facts names an inspector id that is not in the
+    /// pool but looks like one that is (same confusable skeleton, `docs/SAMPLING.md` §10): the
+    /// recusal (or cap) would silently not apply to the pool's inspector.
+    #[error(
+        "{list} names inspector {:?}, which is not in the pool but looks like pool inspector {:?} (they differ at {}): the rule would silently not apply; write the id as the pool does (docs/SAMPLING.md §10)",
+        id.as_str(),
+        pool_id.as_str(),
+        crate::pool::lookalike::first_difference(id.as_str(), pool_id.as_str())
+    )]
+    LookAlikeInspector {
+        /// Where the id is named: `conflicts`, `avoid_pairs`, `prior_workload`, or the last
+        /// inspectors of a target.
+        list: String,
+        /// The id as the list names it.
+        id: InspectorId,
+        /// The pool's id it looks like.
+        pool_id: InspectorId,
+    },
     /// Not enough eligible candidates for a department's slots (or the experts' slots).
     #[error(
         "visit {visit}, {}: {eligible} eligible {}, {needed} needed; {refused}",
@@ -387,7 +406,9 @@ const MARK_AVOID: u8 = 3;
 ///
 /// `targets` must hold the recusal facts of every visited target (build them with
 /// [`TargetFacts::of`]). Conflicts, avoidance pairs and last inspectors naming inspectors
-/// outside the pool are ignored, since such inspectors cannot be drawn anyway.
+/// outside the pool are ignored, since such inspectors cannot be drawn anyway, unless the id
+/// looks like a pool inspector's ([`AssignError::LookAlikeInspector`]): then the rule would
+/// silently miss the inspector it meant.
 ///
 /// Cost: one pass over the visits and the facts in which every id is resolved to an index once
 /// (visits listing their targets in id order, as a draw does, spare the hashing of the targets),
@@ -428,6 +449,23 @@ pub fn assign(
     };
     let plan = m.plan(visits, targets)?;
     m.run(plan, visits, seed)
+}
+
+/// An inspector id a list names that is not in the pool: ignored, unless it looks like a pool
+/// id ([`AssignError::LookAlikeInspector`]).
+fn not_in_pool(
+    skeletons: &PoolSkeletons<'_, InspectorId>,
+    list: impl FnOnce() -> String,
+    id: &InspectorId,
+) -> Result<(), AssignError> {
+    match skeletons.look_alike(id.as_str()) {
+        Some(pool_id) => Err(AssignError::LookAlikeInspector {
+            list: list(),
+            id: id.clone(),
+            pool_id: pool_id.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The visits in canonical order, checked: the reference for the errors of bad visits, which the
@@ -487,6 +525,8 @@ struct Matcher<'a> {
     avoid: Vec<Vec<u32>>,
     /// Visits before this matching, by roster index.
     prior: Vec<u32>,
+    /// The pool's ids by skeleton, for ids that lists name outside the pool.
+    skeletons: PoolSkeletons<'a, InspectorId>,
 }
 
 /// The dense copy of an inspector's eligibility fields.
@@ -636,6 +676,28 @@ impl<'a> Matcher<'a> {
             }
         }
         let ids = canon.iter().map(|&i| &pool.ids()[i as usize]).collect();
+        // An id outside the pool is ignored, unless it looks like a pool id: then the rule
+        // meant that inspector.
+        let skeletons = PoolSkeletons::new(pool.ids());
+        let named = policy
+            .conflicts
+            .iter()
+            .map(|c| ("conflicts", &c.inspector))
+            .chain(
+                (policy.avoid_pairs.iter())
+                    .flat_map(|(a, b)| [("avoid_pairs", a), ("avoid_pairs", b)]),
+            )
+            .chain(
+                policy
+                    .prior_workload
+                    .keys()
+                    .map(|id| ("prior_workload", id)),
+            );
+        for (list, id) in named {
+            if by_id.get(id.as_str()).is_none() {
+                not_in_pool(&skeletons, || list.to_owned(), id)?;
+            }
+        }
         Ok(Matcher {
             policy,
             canon,
@@ -652,6 +714,7 @@ impl<'a> Matcher<'a> {
             roster_pos,
             avoid,
             prior,
+            skeletons,
         })
     }
 
@@ -820,11 +883,16 @@ impl<'a> Matcher<'a> {
                 continue;
             };
             if self.policy.last_inspector_recusal {
-                marks.extend(
-                    f.last_inspectors
-                        .iter()
-                        .filter_map(|id| Some((self.roster(id.as_str())?, MARK_LAST))),
-                );
+                for id in &f.last_inspectors {
+                    match self.roster(id.as_str()) {
+                        Some(r) => marks.push((r, MARK_LAST)),
+                        None => not_in_pool(
+                            &self.skeletons,
+                            || format!("the last inspectors of target {}", keys[t]),
+                            id,
+                        )?,
+                    }
+                }
             }
             let region = match self.policy.same_region_recusal {
                 true if !f.region.is_empty() => self.regions.get(&f.region).unwrap_or(NO_REGION),

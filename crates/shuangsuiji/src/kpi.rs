@@ -196,6 +196,26 @@ pub enum KpiError {
         /// The line of the first occurrence.
         first: u64,
     },
+    /// Two keys of a table that differ but that a reader takes for one (same confusable
+    /// skeleton, `docs/SAMPLING.md` §10): two departments, items, plans, tasks or checks.
+    #[error(
+        "{table}, line {line}: {what} {id:?} looks like {what} {first_id:?} on line {first} (they differ at {}): a reader takes them for one id; give one of them another id or write both alike (docs/SAMPLING.md §10)",
+        crate::pool::lookalike::first_difference(first_id, id)
+    )]
+    LookAlike {
+        /// The table.
+        table: Table,
+        /// The line of the later key.
+        line: u64,
+        /// What the keys are (`department`, `plan`, …).
+        what: &'static str,
+        /// The later key.
+        id: String,
+        /// The line of the earlier key.
+        first: u64,
+        /// The earlier key.
+        first_id: String,
+    },
     /// A reference to an id another table does not hold.
     #[error("{table}, line {line}: {field} {id:?} is not in {other}")]
     Unknown {
@@ -257,6 +277,9 @@ impl KpiError {
     pub(crate) fn relocate(mut self, line_of_row: impl Fn(Table, u64) -> u64) -> KpiError {
         match &mut self {
             KpiError::Duplicate {
+                table, line, first, ..
+            }
+            | KpiError::LookAlike {
                 table, line, first, ..
             } => {
                 *line = line_of_row(*table, *line);

@@ -4,8 +4,15 @@
 //! Freezing sorts the entries by id (byte order of the UTF-8 id), so nothing that follows depends
 //! on the order in which a platform exported or loaded its rows, and takes the SM3 digest of the
 //! canonical encoding, which a [`DrawRecord`](crate::record::DrawRecord) publishes.
+//!
+//! Ids in a pool are one to a reader as well as to a program: besides a duplicate, a pool
+//! refuses two ids that look alike (one confusable skeleton, `docs/SAMPLING.md` §10), on every
+//! path that builds or adjusts it.
+
+pub(crate) mod lookalike;
 
 use crate::digest::{Digest, Encoder};
+use lookalike::{SkeletonIndex, first_look_alike_hashed, skeleton_hash};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -114,6 +121,37 @@ pub enum PoolError {
         /// The id.
         id: String,
     },
+    /// Two rows carry different ids that a reader takes for one: they have the same Unicode
+    /// TR39 confusable skeleton ([`crate::ids::skeleton`]), e.g. Latin `E` and Cyrillic `Е`,
+    /// `0` and `O`, full-width digits.
+    #[error(
+        "{kind} ids {first_id:?} (row {first_row}) and {second_id:?} (row {second_row}) look alike: they differ at {}, yet a reader takes them for one id (same confusable skeleton, docs/SAMPLING.md §10); give one of them another id or write both alike",
+        lookalike::first_difference(first_id, second_id)
+    )]
+    LookAlikeIds {
+        /// Target or inspector.
+        kind: &'static str,
+        /// The earlier id.
+        first_id: String,
+        /// 1-based row of the earlier id.
+        first_row: usize,
+        /// The later id.
+        second_id: String,
+        /// 1-based row of the later id.
+        second_row: usize,
+    },
+}
+
+impl PoolError {
+    fn look_alike<T: PoolEntry>(rows: &[T], first: usize, second: usize) -> PoolError {
+        PoolError::LookAlikeIds {
+            kind: T::KIND,
+            first_id: rows[first].id().to_string(),
+            first_row: first + 1,
+            second_id: rows[second].id().to_string(),
+            second_row: second + 1,
+        }
+    }
 }
 
 /// A pool being adjusted: entries can be added, replaced and removed until it is frozen.
@@ -130,6 +168,8 @@ pub struct Pool<T: PoolEntry> {
     entries: Vec<T>,
     #[serde(skip)]
     index: HashMap<T::Id, usize>,
+    #[serde(skip)]
+    skeletons: SkeletonIndex<T::Id>,
 }
 
 impl<T: PoolEntry> Default for Pool<T> {
@@ -137,6 +177,7 @@ impl<T: PoolEntry> Default for Pool<T> {
         Pool {
             entries: Vec::new(),
             index: HashMap::new(),
+            skeletons: SkeletonIndex::default(),
         }
     }
 }
@@ -147,30 +188,58 @@ impl<T: PoolEntry> Pool<T> {
         Self::default()
     }
 
-    /// Builds a pool from rows; a duplicate id names both rows (1-based, in input order).
+    /// Builds a pool from rows; a duplicate id, or two ids that look alike, name both rows
+    /// (1-based, in input order).
+    ///
+    /// # Errors
+    ///
+    /// The first problem in row order: a row whose fields are not acceptable
+    /// ([`PoolError::BadEntry`]), or whose id an earlier row has ([`PoolError::DuplicateId`])
+    /// or looks like ([`PoolError::LookAlikeIds`]).
     pub fn from_entries(rows: impl IntoIterator<Item = T>) -> Result<Self, PoolError> {
         let rows = rows.into_iter();
         let mut pool = Pool::new();
         pool.entries.reserve(rows.size_hint().0);
         pool.index.reserve(rows.size_hint().0);
+        let mut stop = None;
+        let mut hashes = Vec::with_capacity(rows.size_hint().0);
         for (i, mut row) in rows.enumerate() {
-            check(&row, i + 1)?;
+            if let Err(e) = check(&row, i + 1) {
+                stop = Some(e);
+                break;
+            }
             if let Some(&first) = pool.index.get(row.id()) {
-                return Err(PoolError::DuplicateId {
+                stop = Some(PoolError::DuplicateId {
                     kind: T::KIND,
                     id: row.id().to_string(),
                     first: first + 1,
                     second: i + 1,
                 });
+                break;
             }
             row.normalize();
+            hashes.push(skeleton_hash(row.id().as_ref()));
             pool.index.insert(row.id().clone(), pool.entries.len());
             pool.entries.push(row);
         }
-        Ok(pool)
+        // Look-alikes among the rows before the first other problem come before it (all at
+        // once: one hash per id and a sort, where an index would cost a map insertion per id).
+        let rows = &pool.entries;
+        if let Some((first, second)) = first_look_alike_hashed(hashes, |i| rows[i].id().as_ref()) {
+            return Err(PoolError::look_alike(rows, first, second));
+        }
+        match stop {
+            Some(e) => Err(e),
+            None => Ok(pool),
+        }
     }
 
     /// Adds a new entry.
+    ///
+    /// # Errors
+    ///
+    /// [`PoolError::BadEntry`], [`PoolError::AlreadyPresent`], or
+    /// [`PoolError::LookAlikeIds`] when the id looks like one already in the pool.
     pub fn insert(&mut self, mut entry: T) -> Result<(), PoolError> {
         check(&entry, self.entries.len() + 1)?;
         if self.index.contains_key(entry.id()) {
@@ -179,7 +248,18 @@ impl<T: PoolEntry> Pool<T> {
                 id: entry.id().to_string(),
             });
         }
+        let ids = self.entries.iter().map(PoolEntry::id);
+        if let Some(other) = self.skeletons.look_alike(ids, entry.id()) {
+            return Err(PoolError::LookAlikeIds {
+                kind: T::KIND,
+                first_id: other.to_string(),
+                first_row: self.index[other] + 1,
+                second_id: entry.id().to_string(),
+                second_row: self.entries.len() + 1,
+            });
+        }
         entry.normalize();
+        self.skeletons.add(entry.id());
         self.index.insert(entry.id().clone(), self.entries.len());
         self.entries.push(entry);
         Ok(())
@@ -224,6 +304,7 @@ impl<T: PoolEntry> Pool<T> {
             kind: T::KIND,
             id: id.to_string(),
         })?;
+        self.skeletons.remove(id);
         let removed = self.entries.swap_remove(i);
         if let Some(moved) = self.entries.get(i) {
             self.index.insert(moved.id().clone(), i);
@@ -311,10 +392,12 @@ impl<T: PoolEntry> Frozen<T> {
     /// # Errors
     ///
     /// The first problem in row order, as [`Pool::from_entries`] reports it: a row whose fields
-    /// are not acceptable, or a row whose id an earlier row has.
+    /// are not acceptable, or a row whose id an earlier row has or looks like.
     pub fn from_entries(mut rows: Vec<T>) -> Result<Frozen<T>, PoolError> {
-        // The first row that is not acceptable, normalising the rest.
+        // The first row that is not acceptable, normalising the rest and hashing every id's
+        // skeleton while the row is at hand.
         let mut first_bad = None;
+        let mut hashes = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter_mut().enumerate() {
             if first_bad.is_none() {
                 if let Err(e) = check(row, i + 1) {
@@ -322,38 +405,52 @@ impl<T: PoolEntry> Frozen<T> {
                 }
             }
             row.normalize();
+            hashes.push(skeleton_hash(row.id().as_ref()));
         }
+        // The first look-alike pair by its later row (see `first_look_alike` for why this is
+        // the pair the adjustable pool reports where it is the first problem).
+        let look_alike = first_look_alike_hashed(hashes, |i| rows[i].id().as_ref());
         let ascending = rows.windows(2).all(|w| w[0].id() < w[1].id());
-        if ascending {
-            return match first_bad {
-                Some((_, e)) => Err(e),
-                None => Ok(Frozen::from_sorted_unique(rows)),
-            };
-        }
-        // Rows out of order: in (id, row) order equal ids stand together in row order; the
-        // duplicate to report is the one whose second row comes first.
-        let order = canonical_order(&rows);
-        let duplicate = order
-            .windows(2)
-            .filter(|w| w[0].0 == w[1].0 && rows[w[0].1].id() == rows[w[1].1].id())
-            .map(|w| (w[0].1, w[1].1))
-            .min_by_key(|&(_, second)| second);
-        // A row's own fields are checked before its id is compared with earlier rows'.
-        match (first_bad, duplicate) {
-            (Some((bad, e)), dup) if dup.is_none_or(|(_, second)| bad <= second) => {
-                return Err(e);
-            }
-            (_, Some((first, second))) => {
-                return Err(PoolError::DuplicateId {
+        let (order, duplicate) = if ascending {
+            (None, None)
+        } else {
+            // Rows out of order: in (id, row) order equal ids stand together in row order; the
+            // duplicate to report is the one whose second row comes first.
+            let order = canonical_order(&rows);
+            let duplicate = order
+                .windows(2)
+                .filter(|w| w[0].0 == w[1].0 && rows[w[0].1].id() == rows[w[1].1].id())
+                .map(|w| (w[0].1, w[1].1))
+                .min_by_key(|&(_, second)| second);
+            (Some(order), duplicate)
+        };
+        // The problem of the earliest row; at one row, its own fields are checked before its
+        // id is compared with earlier rows' (and a row cannot both repeat one earlier id and
+        // look like another: those two would have clashed first).
+        let mut first: Option<(usize, PoolError)> = first_bad;
+        if let Some((earlier, later)) = duplicate {
+            if first.as_ref().is_none_or(|&(row, _)| later < row) {
+                let e = PoolError::DuplicateId {
                     kind: T::KIND,
-                    id: rows[second].id().to_string(),
-                    first: first + 1,
-                    second: second + 1,
-                });
+                    id: rows[later].id().to_string(),
+                    first: earlier + 1,
+                    second: later + 1,
+                };
+                first = Some((later, e));
             }
-            _ => {}
         }
-        Ok(Frozen::from_sorted_unique(permute(rows, &order)))
+        if let Some((earlier, later)) = look_alike {
+            if first.as_ref().is_none_or(|&(row, _)| later < row) {
+                first = Some((later, PoolError::look_alike(&rows, earlier, later)));
+            }
+        }
+        if let Some((_, e)) = first {
+            return Err(e);
+        }
+        Ok(Frozen::from_sorted_unique(match order {
+            Some(order) => permute(rows, &order),
+            None => rows,
+        }))
     }
 
     /// Entries must have unique ids (guaranteed by [`Pool`]).
@@ -445,7 +542,11 @@ impl<T: PoolEntry> Frozen<T> {
             .enumerate()
             .map(|(i, e)| (e.id().clone(), i))
             .collect();
-        Pool { entries, index }
+        Pool {
+            entries,
+            index,
+            skeletons: SkeletonIndex::default(),
+        }
     }
 }
 

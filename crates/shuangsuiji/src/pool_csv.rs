@@ -52,6 +52,7 @@ use crate::credit::CreditCode;
 use crate::ids::{DeptId, InspectorId, ItemId, TargetId};
 use crate::inspector::{Inspector, InspectorPool};
 use crate::pool::PoolError;
+use crate::pool::lookalike::{self, SkeletonIndex};
 use crate::risk::RiskGrade;
 use crate::target::{Inspection, MAX_RISK_SCORE, Target, TargetPool};
 use std::collections::HashMap;
@@ -405,6 +406,7 @@ pub struct PoolRows {
     targets: Vec<Target>,
     lines: Vec<u64>,
     index: HashMap<TargetId, usize>,
+    skeletons: SkeletonIndex<TargetId>,
 }
 
 impl PoolRows {
@@ -458,8 +460,35 @@ fn pool_error(file: &str, lines: &[u64], e: PoolError) -> CsvError {
                 line(second)
             ),
         ),
+        PoolError::LookAlikeIds {
+            first_id,
+            first_row,
+            second_id,
+            second_row,
+            ..
+        } => look_alike(
+            file,
+            (&first_id, line(first_row)),
+            (&second_id, line(second_row)),
+        ),
         other => CsvError::in_file(file, other.to_string()),
     }
+}
+
+/// Two rows whose ids a reader takes for one, at the later row (`(id, line)` of each).
+fn look_alike(file: &str, first: (&str, u64), second: (&str, u64)) -> CsvError {
+    CsvError::at_field(
+        file,
+        second.1,
+        "id",
+        format!(
+            "id {:?} looks like id {:?} on line {}: they differ at {}, yet a reader takes them for one id (same confusable skeleton, docs/SAMPLING.md §10); give one of them another id or write both alike",
+            second.0,
+            first.0,
+            first.1,
+            lookalike::first_difference(second.0, first.0)
+        ),
+    )
 }
 
 /// Reads a target-pool text and, if given, its inspection-history text (each as `(file name,
@@ -496,6 +525,7 @@ pub fn parse_pool(file: &str, text: &str) -> Result<Parsed<PoolRows>, CsvError> 
         targets: Vec::with_capacity(rows.len()),
         lines: Vec::with_capacity(rows.len()),
         index: HashMap::with_capacity(rows.len()),
+        skeletons: SkeletonIndex::default(),
     };
     for (line, row) in rows {
         let get = |c: &str| columns.get(&row, c);
@@ -511,6 +541,13 @@ pub fn parse_pool(file: &str, text: &str) -> Result<Parsed<PoolRows>, CsvError> 
                 ),
             ));
         }
+        // A look-alike of an earlier id, like a duplicate, is reported before later cells.
+        let earlier = pool.targets.iter().map(|t| &t.id);
+        if let Some(other) = pool.skeletons.look_alike(earlier, &id) {
+            let at = pool.lines[pool.index[other]];
+            return Err(look_alike(file, (other.as_str(), at), (id.as_str(), line)));
+        }
+        pool.skeletons.add(&id);
         let mut t = Target::new(id.clone());
         t.name = get("name").to_owned();
         let code = get("credit_code");
@@ -643,6 +680,7 @@ pub fn parse_inspectors(file: &str, text: &str) -> Result<Parsed<InspectorPool>,
     let mut entries = Vec::with_capacity(rows.len());
     let mut lines: HashMap<InspectorId, u64> = HashMap::with_capacity(rows.len());
     let mut order = Vec::with_capacity(rows.len());
+    let mut skeletons = SkeletonIndex::default();
     for (line, row) in rows {
         let get = |c: &str| columns.get(&row, c);
         let bad = |field: &str, problem: String| CsvError::at_field(file, line, field, problem);
@@ -656,6 +694,11 @@ pub fn parse_inspectors(file: &str, text: &str) -> Result<Parsed<InspectorPool>,
                 ),
             ));
         }
+        if let Some(other) = skeletons.look_alike(std::iter::empty(), &id) {
+            let at = lines[other];
+            return Err(look_alike(file, (other.as_str(), at), (id.as_str(), line)));
+        }
+        skeletons.add(&id);
         let department =
             DeptId::new(get("department")).map_err(|e| bad("department", e.to_string()))?;
         let mut p = Inspector::new(id.clone(), department, get("certificate"));

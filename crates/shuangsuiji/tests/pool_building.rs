@@ -146,3 +146,203 @@ fn inspectors_build_in_one_step_too() {
         }
     ));
 }
+
+/// Ids from small groups of spellings a reader takes for one (Latin and Cyrillic `E`, `0` and
+/// `O`, `1` and `l`, full-width digits), with repeats.
+const SPELLINGS: [&str; 12] = [
+    "E01",
+    "\u{415}01",
+    "EO1",
+    "E0l", // one id to a reader
+    "E02",
+    "E02",
+    "\u{415}02", // a duplicate and a look-alike
+    "E03",
+    "Ｅ０３", // full-width
+    "m4",
+    "rn4", // m and rn
+    "E05",
+];
+
+/// The rule, applied row by row: a row's own fields, then an earlier row with its id, then an
+/// earlier row with its skeleton.
+fn reference(rows: &[Target]) -> Result<(), PoolError> {
+    for (i, row) in rows.iter().enumerate() {
+        if row.risk_score == Some(0) {
+            return Err(TargetPool::from_entries(vec![row.clone()]).unwrap_err()).map_err(
+                |e| match e {
+                    PoolError::BadEntry {
+                        kind, id, error, ..
+                    } => PoolError::BadEntry {
+                        kind,
+                        id,
+                        row: i + 1,
+                        error,
+                    },
+                    other => other,
+                },
+            );
+        }
+        if let Some(j) = rows[..i].iter().position(|r| r.id == row.id) {
+            return Err(PoolError::DuplicateId {
+                kind: "target",
+                id: row.id.to_string(),
+                first: j + 1,
+                second: i + 1,
+            });
+        }
+        if let Some(j) = rows[..i]
+            .iter()
+            .position(|r| r.id.skeleton() == row.id.skeleton())
+        {
+            return Err(PoolError::LookAlikeIds {
+                kind: "target",
+                first_id: rows[j].id.to_string(),
+                first_row: j + 1,
+                second_id: row.id.to_string(),
+                second_row: i + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Look-alikes, duplicates and bad rows in any order: both build paths report the first
+    /// problem in row order, as the rule applied row by row does, and the adjustable pool's
+    /// insertions refuse the same rows.
+    #[test]
+    fn look_alikes_are_refused_alike_on_every_path(
+        rows in prop::collection::vec((0usize..SPELLINGS.len(), prop::bool::weighted(0.05), any::<u8>()), 0..14),
+    ) {
+        let rows: Vec<Target> = rows
+            .into_iter()
+            .map(|(s, bad, tag)| {
+                let mut t = Target::new(TargetId::new(SPELLINGS[s]).unwrap());
+                t.risk_score = Some(if bad { 0 } else { u32::from(tag) + 1 });
+                t
+            })
+            .collect();
+        let expected = reference(&rows);
+        let one = FrozenPool::from_entries(rows.clone()).map(|p| p.digest());
+        let two = two_steps(rows.clone()).map(|p| p.digest());
+        prop_assert_eq!(one.clone().map(|_| ()), expected.clone());
+        prop_assert_eq!(one, two);
+        // One insertion after another: the same rows refused (an insertion of a present id is
+        // `AlreadyPresent`, not a duplicate of rows).
+        let mut pool = TargetPool::new();
+        let inserted = rows.iter().try_for_each(|t| pool.insert(t.clone()));
+        match (inserted, expected) {
+            (Ok(()), Ok(())) => {}
+            (Err(PoolError::AlreadyPresent { id, .. }), Err(PoolError::DuplicateId { id: want, .. })) => {
+                prop_assert_eq!(id, want);
+            }
+            (got, want) => prop_assert_eq!(got, want),
+        }
+    }
+}
+
+#[test]
+fn look_alike_ids_name_both_ids_rows_and_the_difference() {
+    let t = |id: &str| Target::new(TargetId::new(id).unwrap());
+    let rows = vec![t("ACME-E1"), t("B-2"), t("ACME-\u{415}1")];
+    let e = FrozenPool::from_entries(rows.clone()).unwrap_err();
+    assert_eq!(
+        e,
+        PoolError::LookAlikeIds {
+            kind: "target",
+            first_id: "ACME-E1".into(),
+            first_row: 1,
+            second_id: "ACME-\u{415}1".into(),
+            second_row: 3,
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "target ids \"ACME-E1\" (row 1) and \"ACME-\u{415}1\" (row 3) look alike: they differ at \
+         character 6 (U+0045 against U+0415), yet a reader takes them for one id (same \
+         confusable skeleton, docs/SAMPLING.md §10); give one of them another id or write both alike"
+    );
+    assert_eq!(TargetPool::from_entries(rows).unwrap_err(), e);
+    // Sorted rows take the one-step load's fast path; it refuses them too.
+    let sorted = vec![t("2026-SCJG-001"), t("2026-SCJG-00l")];
+    assert!(matches!(
+        FrozenPool::from_entries(sorted).unwrap_err(),
+        PoolError::LookAlikeIds {
+            first_row: 1,
+            second_row: 2,
+            ..
+        }
+    ));
+    // Full-width digits and non-breaking hyphens.
+    let e = TargetPool::from_entries(vec![
+        t("2026-SCJG-001"),
+        t("２０２６\u{2011}SCJG\u{2011}００１"),
+    ])
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("character 1 (U+0032 against U+FF12)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn insert_and_upsert_refuse_look_alikes_and_a_removed_id_frees_its_skeleton() {
+    let t = |id: &str| Target::new(TargetId::new(id).unwrap());
+    let mut pool = TargetPool::from_entries(vec![t("E1"), t("E2")]).unwrap();
+    let want = PoolError::LookAlikeIds {
+        kind: "target",
+        first_id: "E1".into(),
+        first_row: 1,
+        second_id: "\u{415}1".into(),
+        second_row: 3,
+    };
+    assert_eq!(pool.insert(t("\u{415}1")).unwrap_err(), want);
+    assert_eq!(pool.upsert(t("\u{415}1")).unwrap_err(), want);
+    assert_eq!(pool.len(), 2);
+    // Replacing an entry keeps its own id: no clash with itself.
+    assert!(pool.upsert(t("E1")).unwrap().is_some());
+    pool.insert(t("E3")).unwrap();
+    assert!(matches!(
+        pool.insert(t("E\u{33}")),
+        Err(PoolError::AlreadyPresent { .. })
+    ));
+    assert!(matches!(
+        pool.insert(t("\u{415}3")),
+        Err(PoolError::LookAlikeIds {
+            first_row: 3,
+            second_row: 4,
+            ..
+        })
+    ));
+    pool.remove(&TargetId::new("E1").unwrap()).unwrap();
+    pool.insert(t("\u{415}1")).unwrap();
+    assert!(pool.get(&TargetId::new("\u{415}1").unwrap()).is_some());
+    // A thawed snapshot refuses them as well.
+    let mut thawed = pool.freeze().thaw();
+    assert!(matches!(
+        thawed.insert(t("E1")),
+        Err(PoolError::LookAlikeIds { .. })
+    ));
+    // Inspector pools too.
+    let p = |id: &str| {
+        Inspector::new(
+            InspectorId::new(id).unwrap(),
+            DeptId::new("D01").unwrap(),
+            "CERT",
+        )
+    };
+    let e = FrozenInspectorPool::from_entries(vec![p("P0"), p("PO")]).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("inspector ids \"P0\" (row 1) and \"PO\" (row 2) look alike"),
+        "{e}"
+    );
+    assert_eq!(
+        InspectorPool::from_entries(vec![p("P0"), p("PO")]).unwrap_err(),
+        e
+    );
+}

@@ -22,6 +22,7 @@
 //! exactly at the merge. If the band turns out to miss the cut-off (odds far below 10⁻¹⁰), the
 //! merge says so and the selection is repeated with every eligible entity in the band.
 
+mod history;
 mod merge;
 mod shard;
 
@@ -157,6 +158,25 @@ pub enum DrawError {
         id: TargetId,
         /// Its stratum.
         stratum: Stratum,
+    },
+    /// A recent-inspection exclusion would compare the request's department (or item) with a
+    /// history entry whose department (or item) looks like it but is not it (same confusable
+    /// skeleton, `docs/SAMPLING.md` §10): the entry's target would silently stay in the draw.
+    #[error(
+        "the request's {what} {requested:?} is not the history's {in_history:?} but looks like it (they differ at {}): target {target} was inspected under {in_history:?} on {date}, and a recent-inspection exclusion would not count it; write the {what} as the history does (docs/SAMPLING.md §10)",
+        crate::pool::lookalike::first_difference(requested, in_history)
+    )]
+    LookAlikeInHistory {
+        /// `"department"` or `"item"`.
+        what: &'static str,
+        /// The request's department or item.
+        requested: String,
+        /// The look-alike in the history.
+        in_history: String,
+        /// A target whose history holds it.
+        target: TargetId,
+        /// The date of that inspection.
+        date: NaiveDate,
     },
     /// Shards given to a merge overlap or were drawn under another allocation.
     #[error("shards do not fit together: {0}")]

@@ -1,5 +1,6 @@
 //! The two passes of one shard: census and selection.
 
+use super::history::HistoryNames;
 use super::merge::BitIter;
 use super::{Allocation, Census, DrawError, DrawRequest, ExclusionCounts};
 use crate::keys::{KeyStream, TARGET_STREAM};
@@ -164,6 +165,7 @@ impl PoolShard<'_> {
             None
         } else {
             let mut codes = Vec::with_capacity(self.targets.len());
+            let mut names = HistoryNames::of(request);
             for (t, &class) in self.targets.iter().zip(self.classes) {
                 let mut code = if request.scope.matches(t) {
                     table[usize::from(class & 0x3f)]
@@ -171,6 +173,9 @@ impl PoolShard<'_> {
                     OUT_OF_SCOPE
                 };
                 if code == CHECK_HISTORY {
+                    if let Some(names) = &mut names {
+                        names.check(t)?;
+                    }
                     code = if recently_inspected(t, request) {
                         RECENT
                     } else {

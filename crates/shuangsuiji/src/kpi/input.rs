@@ -8,6 +8,7 @@ use super::hash::{FxMap, map_with_capacity};
 use super::{KpiError, Table, line_of};
 use crate::ids::{DeptId, ItemId, PlanId, TargetId, TaskId};
 use crate::lifecycle::{FollowUpKind, ResultCode};
+use crate::pool::lookalike::first_look_alike;
 use crate::risk::Stratum;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -261,24 +262,41 @@ fn inconsistent(table: Table, i: usize, message: String) -> KpiError {
     }
 }
 
-/// Indexes `ids`, refusing repetitions.
+/// Indexes `ids`, refusing repetitions and look-alikes (the first in row order).
 fn index_unique<'a>(
     table: Table,
-    what: &str,
+    what: &'static str,
     ids: impl ExactSizeIterator<Item = &'a str>,
 ) -> Result<FxMap<&'a str, u32>, KpiError> {
     let mut map = map_with_capacity(ids.len());
+    let mut seen = Vec::with_capacity(ids.len());
+    let mut duplicate = None;
     for (i, id) in ids.enumerate() {
         if let Some(first) = map.insert(id, i as u32) {
-            return Err(KpiError::Duplicate {
+            duplicate = Some(KpiError::Duplicate {
                 table,
                 line: line_of(i),
                 key: format!("{what} {id}"),
                 first: line_of(first as usize),
             });
+            break;
         }
+        seen.push(id);
     }
-    Ok(map)
+    if let Some((first, later)) = first_look_alike(seen.len(), |i| seen[i]) {
+        return Err(KpiError::LookAlike {
+            table,
+            line: line_of(later),
+            what,
+            id: seen[later].to_owned(),
+            first: line_of(first),
+            first_id: seen[first].to_owned(),
+        });
+    }
+    match duplicate {
+        Some(e) => Err(e),
+        None => Ok(map),
+    }
 }
 
 fn departments_of(

@@ -930,3 +930,61 @@ fn columns_read_in_halves_report_the_first_bad_row() {
             if line == at as u64 + 1
     ));
 }
+
+#[test]
+fn look_alike_keys_are_refused_naming_both_lines() {
+    // `Dl` (letter l) reads as `D1`.
+    let e = error_of(|c| c.departments.push_str("Dl,again\n"));
+    assert_eq!(
+        e,
+        KpiError::LookAlike {
+            table: Table::Departments,
+            line: 4,
+            what: "department",
+            id: "Dl".into(),
+            first: 2,
+            first_id: "D1".into(),
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "departments.csv, line 4: department \"Dl\" looks like department \"D1\" on line 2 (they \
+         differ at character 2 (U+0031 against U+006C)): a reader takes them for one id; give \
+         one of them another id or write both alike (docs/SAMPLING.md §10)"
+    );
+    // Plans and tasks too (Cyrillic Р for Latin P; full-width Ｔ).
+    let e = error_of(|c| c.plans.push_str("\u{420}1,2026,D1,single,,,false,false,\n"));
+    assert!(
+        matches!(
+            &e,
+            KpiError::LookAlike {
+                table: Table::Plans,
+                line: 4,
+                first: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = error_of(|c| {
+        c.tasks
+            .push_str("\u{FF34}1,P1,D1,D2,true,true,2026-04-01,2026-11-30,2026-05-10\n")
+    });
+    assert!(
+        matches!(
+            &e,
+            KpiError::LookAlike {
+                table: Table::Tasks,
+                line: 3,
+                first: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A look-alike on an earlier line than a duplicate is the error.
+    let e = error_of(|c| c.departments.push_str("Dl,again\nD2,again\n"));
+    assert!(matches!(e, KpiError::LookAlike { line: 4, .. }), "{e}");
+    let e = error_of(|c| c.departments.push_str("D2,again\nDl,again\n"));
+    assert!(matches!(e, KpiError::Duplicate { line: 4, .. }), "{e}");
+}
