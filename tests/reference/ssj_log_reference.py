@@ -282,7 +282,7 @@ def _id(v, what: str) -> str:
 
 def _pool(v) -> tuple[bytes, int]:
     """A pool (digest, size); digests compare as bytes, whatever the case of their hex."""
-    if not isinstance(v, dict) or not _uint(v.get("size")):
+    if not isinstance(v, dict) or set(v) != {"digest", "size"} or not _uint(v.get("size")):
         raise _Refused("record", "pool is not {digest, size}")
     return _hex32(v.get("digest"), "pool digest", "record"), v["size"]
 

@@ -431,13 +431,13 @@ class TestFieldsAndChain(LogCase):
                     a["seed"]["method"] = "lottery"
                 log[0] = with_record(log[0], a)
                 self.assert_broken(what, rechain(log), 0, "record", words)
-        # §9 says "Unknown fields are refused"; the library (like MATCHING.md §8 for team
-        # records) does not look inside `pool`
+        # §9 says "Unknown fields are refused", inside `pool` too
         log = self.small_log()
         a = rec(log[0])
         a["pool"]["note"] = "x"
         log[0] = with_record(log[0], a)
-        self.assert_ok("unknown field in the announcement's pool", rechain(log))
+        self.assert_broken("unknown field in the announcement's pool", rechain(log), 0,
+                           "record", "pool is not {digest, size}")
         # "plans ... absent or empty for a task drawn as one": [] is the form without plans
         log = self.small_log()
         a = rec(log[4])

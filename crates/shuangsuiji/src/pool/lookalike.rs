@@ -202,7 +202,25 @@ pub(crate) fn first_difference(a: &str, b: &str) -> String {
 /// skeleton of a hash kept aside.
 #[derive(Debug, Clone)]
 pub(crate) struct SkeletonIndex<I> {
-    built: Option<(HashMap<u64, I, FxBuildHasher>, Vec<(u64, I)>)>,
+    built: Option<Built<I>>,
+}
+
+/// Hash to id, and the ids whose hash another id already has.
+type Built<I> = (HashMap<u64, I, FxBuildHasher>, Vec<(u64, I)>);
+
+/// Files `id` under its hash, or aside when the hash is taken.
+fn file_id<I: Clone>(
+    map: &mut HashMap<u64, I, FxBuildHasher>,
+    aside: &mut Vec<(u64, I)>,
+    h: u64,
+    id: &I,
+) {
+    match map.entry(h) {
+        std::collections::hash_map::Entry::Occupied(_) => aside.push((h, id.clone())),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(id.clone());
+        }
+    }
 }
 
 impl<I> Default for SkeletonIndex<I> {
@@ -229,12 +247,7 @@ impl<I: Clone + Eq + AsRef<str>> SkeletonIndex<I> {
             let mut map = HashMap::with_capacity_and_hasher(ids.size_hint().0, FxBuildHasher);
             let mut aside = Vec::new();
             for i in ids {
-                let h = skeleton_hash(i.as_ref());
-                if map.contains_key(&h) {
-                    aside.push((h, i.clone()));
-                } else {
-                    map.insert(h, i.clone());
-                }
+                file_id(&mut map, &mut aside, skeleton_hash(i.as_ref()), i);
             }
             (map, aside)
         });
@@ -254,12 +267,7 @@ impl<I: Clone + Eq + AsRef<str>> SkeletonIndex<I> {
     /// Adds an id (to a built index; an index not built yet will be built with it).
     pub(crate) fn add(&mut self, id: &I) {
         if let Some((map, aside)) = &mut self.built {
-            let h = skeleton_hash(id.as_ref());
-            if map.contains_key(&h) {
-                aside.push((h, id.clone()));
-            } else {
-                map.insert(h, id.clone());
-            }
+            file_id(map, aside, skeleton_hash(id.as_ref()), id);
         }
     }
 
