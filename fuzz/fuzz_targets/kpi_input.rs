@@ -7,13 +7,17 @@
 //! Invariants:
 //! - reading, computing, assessing and rendering never panic;
 //! - every error that belongs to a table names its file;
-//! - an accepted input written back (`to_csv`) reads back equal (the promise of `to_csv`);
+//! - an accepted input written back (`to_csv`) reads back equal (the promise of `to_csv`),
+//!   and holds no two departments, items, plans or tasks a reader takes for one (the same
+//!   TR39 skeleton, `docs/SAMPLING.md` §10);
 //! - the report's JSON is written (never the empty text `to_json` falls back to) and reads
 //!   back; assessing the report again gives the assessment it holds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use shuangsuiji::ids::skeleton;
 use shuangsuiji::kpi::{KpiConfig, KpiCsv, KpiError, KpiInput, KpiReport, Period, Table};
+use std::collections::HashMap;
 
 fn check_error(e: &KpiError) {
     let shown = e.to_string();
@@ -22,6 +26,7 @@ fn check_error(e: &KpiError) {
         | KpiError::MissingColumn { table, .. }
         | KpiError::BadValue { table, .. }
         | KpiError::Duplicate { table, .. }
+        | KpiError::LookAlike { table, .. }
         | KpiError::Unknown { table, .. }
         | KpiError::NotDrawn { table, .. }
         | KpiError::Inconsistent { table, .. }
@@ -33,6 +38,16 @@ fn check_error(e: &KpiError) {
             shown.starts_with(table.file_name()),
             "{shown:?} does not name {table}"
         );
+    }
+}
+
+/// Panics when two keys of a table have the same confusable skeleton.
+fn no_look_alikes<'a>(what: &str, ids: impl Iterator<Item = &'a str>) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for id in ids {
+        if let Some(other) = seen.insert(skeleton(id), id) {
+            panic!("an input accepted the {what} {other:?} and {id:?}, which look alike");
+        }
     }
 }
 
@@ -52,6 +67,13 @@ fuzz_target!(|data: &[u8]| {
         Ok(input) => input,
         Err(e) => return check_error(&e),
     };
+    no_look_alikes(
+        "departments",
+        input.departments.iter().map(|d| d.id.as_str()),
+    );
+    no_look_alikes("items", input.items.iter().map(|i| i.id.as_str()));
+    no_look_alikes("plans", input.plans.iter().map(|p| p.id.as_str()));
+    no_look_alikes("tasks", input.tasks.iter().map(|t| t.id.as_str()));
     let written = input.to_csv();
     match KpiInput::from_csv(&written) {
         Ok(again) => assert!(again == input, "an input written and read back differs"),

@@ -9,13 +9,17 @@
 //! - an accepted pool written back ([`write_pool`], [`write_history`]) is accepted again with
 //!   no notes and freezes to the same entries and the same digest (the promise of the module:
 //!   "writing produces exactly what reading accepts");
-//! - likewise for an accepted inspector pool ([`write_inspectors`]).
+//! - likewise for an accepted inspector pool ([`write_inspectors`]);
+//! - no accepted pool holds two ids a reader takes for one (the same TR39 skeleton,
+//!   `docs/SAMPLING.md` §10).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use shuangsuiji::ids::skeleton;
 use shuangsuiji::pool_csv::{
     CsvError, parse_inspectors, read_target_pool, write_history, write_inspectors, write_pool,
 };
+use std::collections::HashMap;
 
 fn check_error(e: &CsvError, files: &[&str]) {
     assert!(files.contains(&e.file()), "error in an unknown file: {e}");
@@ -27,6 +31,16 @@ fn check_error(e: &CsvError, files: &[&str]) {
     if let Some(field) = e.field() {
         assert!(e.line().is_some(), "a field without a line: {e}");
         assert!(shown.contains(&format!("field `{field}`")), "{shown:?}");
+    }
+}
+
+/// Panics when two ids have the same confusable skeleton.
+fn no_look_alikes<'a>(ids: impl Iterator<Item = &'a str>) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for id in ids {
+        if let Some(other) = seen.insert(skeleton(id), id) {
+            panic!("a pool accepted {other:?} and {id:?}, which look alike");
+        }
     }
 }
 
@@ -44,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(note.starts_with("pool.csv: ") || note.starts_with("history.csv: "));
             }
             let frozen = read.value.freeze();
+            no_look_alikes(frozen.entries().iter().map(|t| t.id.as_str()));
             let pool_text = write_pool("again.csv", frozen.entries())
                 .unwrap_or_else(|e| panic!("an accepted pool cannot be written: {e}"));
             let history_text = write_history("again-history.csv", frozen.entries())
@@ -72,6 +87,7 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => check_error(&e, &["inspectors.csv"]),
             Ok(read) => {
                 let frozen = read.value.freeze();
+                no_look_alikes(frozen.entries().iter().map(|p| p.id.as_str()));
                 let written = write_inspectors("again.csv", frozen.entries()).unwrap_or_else(|e| {
                     panic!("an accepted inspector pool cannot be written: {e}")
                 });

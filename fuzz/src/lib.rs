@@ -1,6 +1,5 @@
-//! What several fuzz targets share: the fixed pool draws are made from, draw requests and
-//! sampling policies built from the fuzzer's bytes, and the one known bug the targets step
-//! around until its fix lands.
+//! What several fuzz targets share: the fixed pool draws are made from, and draw requests
+//! and sampling policies built from the fuzzer's bytes.
 //!
 //! Requests are built from [`arbitrary`] so that a mutation changes a field of a request
 //! (a ratio, a bound, the seed, the scope) instead of breaking the JSON it would be written
@@ -366,35 +365,4 @@ pub fn seed_of(spec: &SeedSpec, task: &TaskId) -> (Seed, SeedOrigin) {
 /// Builds a value from bytes, or `None` when they run out before it is complete.
 pub fn build<'a, T: Arbitrary<'a>>(data: &'a [u8]) -> Option<T> {
     T::arbitrary_take_rest(Unstructured::new(data)).ok()
-}
-
-/// Whether `allocate` would meet one of the known overflows of `SamplingPolicy::allocate` in
-/// fixed-total mode (`policy.rs`, owned by another session; both a debug panic and a release
-/// wrap-around):
-///
-/// 1. eligible counts that sum past `u64::MAX` overflow the sums of the bounds (issue 11;
-///    being fixed);
-/// 2. found by the `policy` target: the largest-remainder step multiplies the units left
-///    (up to the total) by `eligible × ppm` in 128 bits, which overflows once
-///    `total × eligible × ppm ≥ 2¹²⁸` (e.g. total 2⁶³ over one stratum of 2⁶³ at 100%);
-///    `docs/SAMPLING.md` §4 says those products fit in 128 bits. Reported, with the
-///    `#[ignore]`d test `fixed_total_of_huge_counts_does_not_overflow` in
-///    `crates/shuangsuiji/tests/fuzz_regressions.rs`.
-///
-/// The targets skip exactly these cases until the fixes are on main; remove each guard then.
-pub fn known_allocate_overflow(policy: &SamplingPolicy, eligible: &PerStratum<u64>) -> bool {
-    let SampleSize::FixedTotal { total } = policy.size else {
-        return false;
-    };
-    let sum_overflows = Stratum::ALL
-        .iter()
-        .try_fold(0u64, |sum, &s| sum.checked_add(*eligible.get(s)))
-        .is_none();
-    let product_overflows = Stratum::ALL.iter().any(|&s| {
-        let ppm = policy.ratios.get(s).map_or(0, |r| u128::from(r.ppm()));
-        (u128::from(*eligible.get(s)) * ppm)
-            .checked_mul(u128::from(total))
-            .is_none()
-    });
-    sum_overflows || product_overflows
 }

@@ -1,9 +1,5 @@
 //! Inputs the fuzz targets of `fuzz/` found to break the core, minimised, each checked on
 //! stable Rust from then on (`fuzz/README.md` says how they are found and minimised).
-//!
-//! A case whose fix belongs to a file another change owns is `#[ignore]`d with the reason,
-//! and the fuzz targets step around exactly that case (`shuangsuiji_fuzz::known_allocate_overflow`)
-//! until the fix lands; then the `#[ignore]` and the guard go.
 
 use shuangsuiji::policy::{PolicyError, Ratio, SampleSize, SamplingPolicy};
 use shuangsuiji::risk::PerStratum;
@@ -15,11 +11,11 @@ fn percent(p: u32) -> Ratio {
 /// Found by the `policy` target: the largest-remainder step of a fixed-total allocation
 /// multiplies the units still to give (up to the total) by `eligible × ppm` in 128 bits, and
 /// 2⁶³ × 2⁶³ × 10⁶ does not fit (`docs/SAMPLING.md` §4 says these products fit in 128 bits).
-/// A debug build panics ("attempt to multiply with overflow", `policy.rs`); a release build
-/// wraps around and allocates wrong sizes. The counts sum to less than `u64::MAX`, so this is
-/// not the overflow of issue 11 (counts summing past `u64::MAX`).
+/// A debug build panicked ("attempt to multiply with overflow", `policy.rs`), a release build
+/// wrapped around and allocated wrong sizes. The counts sum to less than `u64::MAX`, so this
+/// is not the overflow of issue 11 (counts summing past `u64::MAX`, now
+/// `PolicyError::EligibleOverflow`).
 #[test]
-#[ignore = "SamplingPolicy::allocate overflows u128 here; policy.rs is being changed elsewhere"]
 fn fixed_total_of_huge_counts_does_not_overflow() {
     let mut policy =
         SamplingPolicy::by_grade(percent(100), percent(5), percent(5), percent(5), None);
