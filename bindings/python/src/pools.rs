@@ -56,8 +56,9 @@ impl PyTargetPool {
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         // Straight into the snapshot (`Frozen::from_entries`), with the pool's own errors.
-        let pool: FrozenPool =
+        let rows: Vec<shuangsuiji::target::Target> =
             serde_json::from_str(text).map_err(|e| errors::json("target pool", e))?;
+        let pool = FrozenPool::from_entries(rows).map_err(errors::pool)?;
         Ok(PyTargetPool { pool })
     }
 
@@ -562,8 +563,9 @@ impl PyInspectorPool {
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         // Straight into the snapshot (`Frozen::from_entries`), with the pool's own errors.
-        let pool: FrozenInspectorPool =
+        let rows: Vec<shuangsuiji::inspector::Inspector> =
             serde_json::from_str(text).map_err(|e| errors::json("inspector pool", e))?;
+        let pool = FrozenInspectorPool::from_entries(rows).map_err(errors::pool)?;
         Ok(PyInspectorPool { pool })
     }
 
