@@ -8,43 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_shuangsuiji");
-
-/// What a run of the binary gave back.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn finish(out: std::process::Output) -> Run {
-    Run {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    finish(
-        Command::new(BIN)
-            .args(args)
-            .output()
-            .expect("the binary runs"),
-    )
-}
-
-/// Asserts an exit code, showing the output when it is not the expected one.
-#[track_caller]
-fn expect(r: &Run, code: i32) {
-    assert_eq!(r.code, code, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("temp paths are UTF-8")
-}
+mod common;
+use common::{BIN, Run, expect, finish, p, run};
 
 /// A pool of `n` targets with grades cycling over A–D; ids padded to `id_len` characters, so
 /// that records (and log entries) are as large as a test needs.
