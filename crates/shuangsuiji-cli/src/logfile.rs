@@ -1,10 +1,13 @@
 //! The draw log on disk: JSON Lines, one entry per line, only ever appended to, by one writer
-//! at a time ([`shuangsuiji_io::durable::LockedLog`]).
+//! at a time. Reading it to inspect goes through [`LockedLog`] (the whole log, checked);
+//! appending through [`IndexedLog`], which keeps an index beside the log so that an append
+//! does not read the log again.
 
 use crate::failure::Failure;
 use crate::files::decode_text;
-use shuangsuiji::audit::{DrawLog, EntryKind, LogEntry, LogError};
-use shuangsuiji_io::durable::{DurableError, LockedLog, TornTail};
+use shuangsuiji::audit::{DrawLog, EntryKind, LogError};
+use shuangsuiji_io::durable::{DurableError, LockedLog, TornTail, torn_message};
+use shuangsuiji_io::indexed::{IndexedLog, LogFileError, broken_link_message};
 use std::path::{Path, PathBuf};
 
 /// A log read from a file, with the line each entry is on.
@@ -17,8 +20,6 @@ pub(crate) struct LogFile {
     /// An interrupted append at the end of the file, left out of `log`.
     pub(crate) torn: Option<TornTail>,
     path: PathBuf,
-    /// The writers' lock, held for as long as this value lives when opened to append.
-    locked: Option<LockedLog>,
 }
 
 impl LogFile {
@@ -27,24 +28,10 @@ impl LogFile {
     /// the line; a torn tail is kept in `torn`, not read.
     pub(crate) fn read(path: &Path) -> Result<LogFile, Failure> {
         let locked = LockedLog::open_to_read(path).map_err(Failure::input)?;
-        LogFile::parse(locked, false)
+        LogFile::parse(&locked)
     }
 
-    /// Opens a log to append to (created if missing), taking the writers' lock first, so that
-    /// what is read and checked is what the next entry links to, and refuses a log that ends
-    /// in an interrupted append or whose chain is broken (exit 1).
-    pub(crate) fn open_to_append(path: &Path) -> Result<LogFile, Failure> {
-        let locked = LockedLog::open(path).map_err(Failure::input)?;
-        let file = LogFile::parse(locked, true)?;
-        if let Some(message) = file.torn_message() {
-            return Err(Failure::Check(format!("{message}; refusing to append")));
-        }
-        file.verify(path)
-            .map_err(|m| Failure::Check(format!("{m}; refusing to append to a broken log")))?;
-        Ok(file)
-    }
-
-    fn parse(locked: LockedLog, keep_lock: bool) -> Result<LogFile, Failure> {
+    fn parse(locked: &LockedLog) -> Result<LogFile, Failure> {
         let path = locked.path().to_path_buf();
         let text = decode_text(&path, locked.complete())?;
         let torn = locked.torn_tail();
@@ -66,20 +53,12 @@ impl LogFile {
             lines,
             torn,
             path,
-            locked: keep_lock.then_some(locked),
         })
     }
 
     /// What to tell the user about a torn tail: which line, how long, and how to recover.
     pub(crate) fn torn_message(&self) -> Option<String> {
-        let tail = self.torn?;
-        let file = self.path.display();
-        Some(format!(
-            "{file}:{}: the last entry is incomplete: an interrupted append ({} bytes from byte {}) \
-             that was never acknowledged; `shuangsuiji log repair {file}` drops it, keeping a copy \
-             of the whole file",
-            tail.line, tail.len, tail.offset
-        ))
+        Some(torn_message(&self.path, self.torn.as_ref()?))
     }
 
     /// Checks the chain; a broken link is described with its line and task.
@@ -92,47 +71,37 @@ impl LogFile {
                     .log
                     .entries()
                     .get(at)
-                    .map_or_else(String::new, |e| format!(", task {}", e.record.task_id()));
-                format!(
-                    "{}: broken link at entry {seq} (line {line}{task}): {problem}",
-                    path.display()
-                )
+                    .map(|e| e.record.task_id().to_string());
+                broken_link_message(path, seq, line, task.as_deref(), &problem)
             }
             other => format!("{}: {other}", path.display()),
         })
     }
-
-    /// Appends the log's last entry to the file (opened with [`LogFile::open_to_append`], so
-    /// it holds the entries before it) with one synced write. When this returns `Ok` the entry
-    /// is acknowledged; on failure the file is as it was, and the error says so.
-    pub(crate) fn append_last(&mut self) -> Result<(), Failure> {
-        let Some(entry) = self.log.entries().last() else {
-            return Ok(());
-        };
-        let line = entry_json(&self.path, entry)?;
-        let Some(locked) = &mut self.locked else {
-            return Err(Failure::Input(format!(
-                "{}: the log was opened to read, not to append",
-                self.path.display()
-            )));
-        };
-        locked.append(&line).map_err(|e| match e {
-            DurableError::AppendNotUndone { .. } => Failure::Input(format!(
-                "{e}: run `shuangsuiji log repair {}`",
-                self.path.display()
-            )),
-            other => Failure::input(other),
-        })?;
-        // The line just written ends the file.
-        let line_no = locked.complete().iter().filter(|&&b| b == b'\n').count();
-        self.lines.push(line_no);
-        Ok(())
-    }
 }
 
-fn entry_json(path: &Path, entry: &LogEntry) -> Result<String, Failure> {
-    serde_json::to_string(entry)
-        .map_err(|e| Failure::Input(format!("{}: cannot encode entry: {e}", path.display())))
+/// Opens a log to append to (created if missing), under the writers' lock, and refuses a log
+/// that ends in an interrupted append or whose chain is broken (exit 1).
+pub(crate) fn open_to_append(path: &Path) -> Result<IndexedLog, Failure> {
+    IndexedLog::open(path).map_err(|e| append_failure(e, Failure::input))
+}
+
+/// What a failed open or append tells the user; a refusal by the rules of appending is
+/// worded by `refused`.
+pub(crate) fn append_failure(
+    e: LogFileError,
+    refused: impl FnOnce(LogError) -> Failure,
+) -> Failure {
+    match e {
+        LogFileError::Torn { .. } => Failure::Check(format!("{e}; refusing to append")),
+        LogFileError::Broken { .. } => {
+            Failure::Check(format!("{e}; refusing to append to a broken log"))
+        }
+        LogFileError::Refused { error, .. } => refused(error),
+        LogFileError::Durable(DurableError::AppendNotUndone { ref path, .. }) => Failure::Input(
+            format!("{e}: run `shuangsuiji log repair {}`", path.display()),
+        ),
+        other => Failure::input(other),
+    }
 }
 
 /// `announce`, `draw`, `teams`, or a re-draw or re-match with what it supersedes and why.

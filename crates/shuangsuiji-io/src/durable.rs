@@ -333,6 +333,17 @@ impl fmt::Display for TornTail {
     }
 }
 
+/// What to tell a user about a log's torn tail: which line, how long, and how to recover.
+pub fn torn_message(path: &Path, tail: &TornTail) -> String {
+    let file = path.display();
+    format!(
+        "{file}:{}: the last entry is incomplete: an interrupted append ({} bytes from byte {}) \
+         that was never acknowledged; `shuangsuiji log repair {file}` drops it, keeping a copy \
+         of the whole file",
+        tail.line, tail.len, tail.offset
+    )
+}
+
 /// Splits a log into its complete part and a torn tail: the final piece after the last line
 /// break is torn unless it is a complete JSON object (a last line whose newline is missing) or
 /// only white space.
@@ -414,30 +425,7 @@ impl LockedLog {
         access: Access,
         timeout: Duration,
     ) -> Result<LockedLog, DurableError> {
-        let open = |source| DurableError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut file = match access {
-            Access::Write => {
-                create_parent(path)?;
-                let mut options = OpenOptions::new();
-                options.read(true).append(true);
-                match options.clone().create_new(true).open(path) {
-                    Ok(file) => {
-                        // A new log's name must survive a crash as its first entry will.
-                        sync_dir(parent_of(path)).map_err(open)?;
-                        file
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                        options.open(path).map_err(open)?
-                    }
-                    Err(e) => return Err(open(e)),
-                }
-            }
-            Access::Read => File::open(path).map_err(open)?,
-        };
-        lock(&file, path, access, timeout)?;
+        let mut file = open_locked(path, access, timeout)?;
         let read = |source| DurableError::Read {
             path: path.to_path_buf(),
             source,
@@ -507,39 +495,93 @@ impl LockedLog {
                 ),
             });
         }
-        let before = self.bytes.len();
-        let mut text = Vec::with_capacity(line.len() + 2);
-        // A last line without its newline (accepted as complete) gets one first.
-        if self.bytes.last().is_some_and(|&b| b != b'\n') {
-            text.push(b'\n');
-        }
-        text.extend_from_slice(line.as_bytes());
-        text.push(b'\n');
-        let written = self
-            .file
-            .write_all(&text)
-            .and_then(|()| self.file.sync_data());
-        if let Err(source) = written {
-            let undone = self
-                .file
-                .set_len(before as u64)
-                .and_then(|()| self.file.sync_all());
-            return Err(match undone {
-                Ok(()) => DurableError::Append {
-                    path: self.path.clone(),
-                    source,
-                },
-                Err(restore) => DurableError::AppendNotUndone {
-                    path: self.path.clone(),
-                    source,
-                    restore,
-                },
-            });
-        }
+        let newline_first = self.bytes.last().is_some_and(|&b| b != b'\n');
+        let text = append_line(
+            &mut self.file,
+            &self.path,
+            self.bytes.len() as u64,
+            newline_first,
+            line,
+        )?;
         self.bytes.extend_from_slice(&text);
         self.complete = self.bytes.len();
         Ok(())
     }
+}
+
+/// Opens a log with the access given (for writing: created if missing, with its directory,
+/// and opened to append) and takes its lock, waiting up to `timeout`.
+pub(crate) fn open_locked(
+    path: &Path,
+    access: Access,
+    timeout: Duration,
+) -> Result<File, DurableError> {
+    let open = |source| DurableError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = match access {
+        Access::Write => {
+            create_parent(path)?;
+            let mut options = OpenOptions::new();
+            options.read(true).append(true);
+            match options.clone().create_new(true).open(path) {
+                Ok(file) => {
+                    // A new log's name must survive a crash as its first entry will.
+                    sync_dir(parent_of(path)).map_err(open)?;
+                    file
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    options.open(path).map_err(open)?
+                }
+                Err(e) => return Err(open(e)),
+            }
+        }
+        Access::Read => File::open(path).map_err(open)?,
+    };
+    lock(&file, path, access, timeout)?;
+    Ok(file)
+}
+
+/// Appends `line` and its line break (after one that ends the last line, if `newline_first`)
+/// to a log `before` bytes long, opened to append, with one write and a sync. Returns the
+/// bytes written. On failure the file is cut back to `before` bytes, and the error says
+/// whether that worked.
+pub(crate) fn append_line(
+    file: &mut File,
+    path: &Path,
+    before: u64,
+    newline_first: bool,
+    line: &str,
+) -> Result<Vec<u8>, DurableError> {
+    if line.contains(['\n', '\r']) {
+        return Err(DurableError::NotOneLine {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut text = Vec::with_capacity(line.len() + 2);
+    // A last line without its newline (accepted as complete) gets one first.
+    if newline_first {
+        text.push(b'\n');
+    }
+    text.extend_from_slice(line.as_bytes());
+    text.push(b'\n');
+    let written = file.write_all(&text).and_then(|()| file.sync_data());
+    if let Err(source) = written {
+        let undone = file.set_len(before).and_then(|()| file.sync_all());
+        return Err(match undone {
+            Ok(()) => DurableError::Append {
+                path: path.to_path_buf(),
+                source,
+            },
+            Err(restore) => DurableError::AppendNotUndone {
+                path: path.to_path_buf(),
+                source,
+                restore,
+            },
+        });
+    }
+    Ok(text)
 }
 
 /// Takes the lock, polling `try_lock` until `timeout`.

@@ -4,11 +4,11 @@
 use crate::csv_io::load_pool;
 use crate::failure::Failure;
 use crate::files::write_text;
-use crate::logfile::LogFile;
+use crate::logfile::{append_failure, open_to_append};
 use crate::output::Out;
 use crate::plan_args::{parse_plan, parse_task};
 use clap::Args;
-use shuangsuiji::audit::{DrawAnnouncement, DrawLog, SeedCommitment};
+use shuangsuiji::audit::{DrawAnnouncement, DrawLog, EntryKind, Logged, SeedCommitment};
 use shuangsuiji::ids::{PlanId, TaskId};
 use shuangsuiji::record::PoolSummary;
 use shuangsuiji::seed::Seed;
@@ -90,13 +90,15 @@ pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
             .announce(announcement.clone())
             .map_err(refused)?;
     }
-    let mut file = LogFile::open_to_append(path)?;
-    let seq = file
-        .log
-        .announce(announcement.clone())
-        .map_err(refused)?
-        .seq;
-    file.append_last()?;
+    let mut log = open_to_append(path)?;
+    let entry = log
+        .prepare(
+            EntryKind::Announce,
+            Logged::Announce(Box::new(announcement.clone())),
+        )
+        .map_err(|e| append_failure(e, refused))?;
+    log.append(&entry).map_err(|e| append_failure(e, refused))?;
+    let seq = entry.seq;
     if let Some(o) = &args.out {
         // The entry is acknowledged by now: a failure here must not read as a failed announce.
         write_text(o, &format!("{}\n", announcement.to_json())).map_err(|e| {
@@ -120,7 +122,7 @@ pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
         announcement.seed.describe()
     ));
     out.line(format!("logged as entry {seq} of {}", path.display()));
-    if let Some(head) = file.log.published_head() {
+    if let Some(head) = log.state().published_head() {
         out.line(format!(
             "publish this head now, before the value is out: {head}"
         ));

@@ -3,7 +3,7 @@
 use crate::csv_io::load_pool;
 use crate::failure::Failure;
 use crate::files::write_text;
-use crate::logfile::LogFile;
+use crate::logfile::{append_failure, open_to_append};
 use crate::output::Out;
 use crate::plan_args::{PlanArgs, explain};
 use crate::summary::describe;
@@ -102,28 +102,37 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
         // creating an empty log file to lock.
         append(&mut DrawLog::new())?;
     }
-    let mut file = LogFile::open_to_append(path)?;
-    if let Some(seq) = already_logged(&file.log, &Logged::Draw(Box::new(record.clone()))) {
+    let mut log = open_to_append(path)?;
+    let logged = Logged::Draw(Box::new(record.clone()));
+    if let Some(seq) = log.draw_with_record(&record_digest(&logged)) {
         write_text(&args.out, &text)?;
         summary(out);
         out.line(written);
-        let later = file
-            .log
-            .entries()
-            .iter()
-            .rev()
-            .find(|e| matches!(e.kind, EntryKind::Redraw { supersedes, .. } if supersedes == seq))
-            .map_or_else(String::new, |e| format!(" (superseded by entry {})", e.seq));
+        let later = log
+            .state()
+            .superseded_by(seq)
+            .map_or_else(String::new, |s| format!(" (superseded by entry {s})"));
         out.line(format!(
             "already logged as entry {seq}{later} of {}; record written, nothing appended",
             path.display()
         ));
         return Ok(());
     }
-    let seq = append(&mut file.log)?;
+    let kind = match (args.redraw_of, &args.reason) {
+        (Some(supersedes), Some(reason)) => EntryKind::Redraw {
+            supersedes,
+            reason: reason.clone(),
+        },
+        _ => EntryKind::Draw,
+    };
+    let entry = log
+        .prepare(kind, logged)
+        .map_err(|e| append_failure(e, |e| refused(path, e)))?;
+    let seq = entry.seq;
     let staged = Staged::new(&args.out, text.as_bytes())
         .map_err(|e| Failure::Input(format!("{e}; nothing was logged in {}", path.display())))?;
-    file.append_last()?;
+    log.append(&entry)
+        .map_err(|e| append_failure(e, |e| refused(path, e)))?;
     let logged_as = format!("logged as entry {seq} of {}", path.display());
     let committed = staged.commit();
     summary(out);
@@ -150,13 +159,4 @@ fn refused(path: &Path, e: LogError) -> Failure {
         _ => String::new(),
     };
     Failure::Input(format!("{}: {e}{hint}", path.display()))
-}
-
-/// The draw entry of the log that holds exactly this record, if there is one.
-fn already_logged(log: &DrawLog, record: &Logged) -> Option<u64> {
-    let digest = record_digest(record);
-    log.entries()
-        .iter()
-        .find(|e| e.kind.is_draw() && e.record_digest == digest)
-        .map(|e| e.seq)
 }

@@ -20,16 +20,18 @@
 
 mod announce;
 mod rules;
+mod state;
 
 pub use announce::{ANNOUNCEMENT_FORMAT, DrawAnnouncement, SeedCommitment};
+pub use state::{EarlierEntries, EntrySummary, LogState, SummaryKind};
 
 use crate::digest::{Digest, Encoder};
 use crate::ids::TaskId;
 use crate::record::DrawRecord;
 use crate::teams::{TEAM_RECORD_FORMAT, TeamRecord};
-use rules::Index;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
+use state::Prefix;
 
 /// Why an entry is in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,6 +262,18 @@ impl Logged {
 }
 
 impl LogEntry {
+    /// Reads one line of a JSON Lines log, with the SM3 of its record's bytes exactly as
+    /// written (what the chain check compares `record_digest` with, `docs/SAMPLING.md` §9).
+    pub fn from_json_line(line: &str) -> Result<(LogEntry, Digest), String> {
+        // One parse of the line: the record's bytes, as written, are digested and then read.
+        let raw: RawEntry<&serde_json::value::RawValue> =
+            serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let read = Digest::sm3(raw.record.get().as_bytes());
+        let entry =
+            raw.into_entry(|r| Logged::from_json_text(r.get()).map_err(|e| e.to_string()))?;
+        Ok((entry, read))
+    }
+
     /// `SM3(str("shuangsuiji/draw-log/v1") ‖ previous ‖ u64be(seq) ‖ str(kind) ‖
     /// str(supersedes or "") ‖ str(reason or "") ‖ record_digest)`.
     pub fn compute_digest(&self) -> Digest {
@@ -480,7 +494,7 @@ pub struct DrawLog {
     /// What the rules of appending need, per task, kept up to date by every append (so an
     /// append and a chain check do not scan the log).
     #[serde(skip)]
-    index: Index,
+    state: LogState,
     /// For a log read from JSON Lines, the SM3 of each entry's `record` bytes exactly as they
     /// appear in its line: the chain check compares `record_digest` with these, as
     /// `docs/SAMPLING.md` §9 says, so a log written by another tool (another field order, other
@@ -502,12 +516,17 @@ impl PartialEq for DrawLog {
     }
 }
 
-fn index_of(entries: &[LogEntry]) -> Index {
-    let mut index = Index::default();
+/// The state of a log's entries, filed as they are (unchecked: [`DrawLog::verify_chain`]
+/// checks), so that the queries work on a log read from a file before it is verified.
+fn state_of(entries: &[LogEntry]) -> LogState {
+    let mut state = LogState::new();
     for e in entries {
-        index.file(e);
+        let mut summary = EntrySummary::of(e);
+        // Filed at its position whatever its sequence number says.
+        summary.seq = state.len();
+        let _ = state.file(&summary);
     }
-    index
+    state
 }
 
 impl DrawLog {
@@ -518,7 +537,7 @@ impl DrawLog {
 
     fn from_entries(entries: Vec<LogEntry>, read_digests: Vec<Digest>) -> DrawLog {
         DrawLog {
-            index: index_of(&entries),
+            state: state_of(&entries),
             entries,
             read_digests,
         }
@@ -542,6 +561,12 @@ impl DrawLog {
     /// The digest a new entry must link to.
     pub fn head(&self) -> Digest {
         self.entries.last().map_or(Digest::ZERO, |e| e.digest)
+    }
+
+    /// The log's state: its length, head and index, without its entries (what a front that
+    /// keeps the log on disk holds instead).
+    pub fn state(&self) -> &LogState {
+        &self.state
     }
 
     /// Appends the first draw of a task (or of a member plan of a joint task).
@@ -588,22 +613,18 @@ impl DrawLog {
     /// Whether an entry of `kind` carrying `record` could be appended now (the rules of
     /// [`DrawLog::append`] and its siblings, without appending).
     pub fn check_append(&self, kind: &EntryKind, record: &Logged) -> Result<(), LogError> {
-        self.index.admit(&self.entries, kind, record)
+        self.state
+            .check_append(&Prefix(&self.entries), kind, record)
     }
 
     /// Appends an entry of any kind (the typed `append*` methods are shorthands).
     pub fn push(&mut self, kind: EntryKind, record: Logged) -> Result<&LogEntry, LogError> {
-        self.check_append(&kind, &record)?;
-        let mut entry = LogEntry {
-            seq: self.entries.len() as u64,
-            previous: self.head(),
-            kind,
-            record_digest: record_digest(&record),
-            record,
-            digest: Digest::ZERO,
-        };
-        entry.digest = entry.compute_digest();
-        self.index.file(&entry);
+        // The state files entries by position (`state_of`), so the new entry's sequence number
+        // is its position even in a log read from a file whose numbers are wrong.
+        let entry = self
+            .state
+            .next_entry(&Prefix(&self.entries), kind, record)?;
+        self.state.file(&EntrySummary::of(&entry))?;
         if !self.read_digests.is_empty() {
             self.read_digests.push(entry.record_digest);
         }
@@ -617,7 +638,7 @@ impl DrawLog {
 
     /// The latest draw or re-draw of a task (of any member plan).
     pub fn current(&self, task: &TaskId) -> Option<&LogEntry> {
-        self.index
+        self.state
             .current_draws(task)
             .last()
             .and_then(|&seq| self.at(seq))
@@ -626,7 +647,7 @@ impl DrawLog {
     /// The draws in force for a task: per member plan, its latest draw or re-draw, in log
     /// order.
     pub fn current_draws(&self, task: &TaskId) -> Vec<&LogEntry> {
-        self.index
+        self.state
             .current_draws(task)
             .into_iter()
             .filter_map(|seq| self.at(seq))
@@ -635,14 +656,14 @@ impl DrawLog {
 
     /// The announcement in force for a task: its latest.
     pub fn current_announcement(&self, task: &TaskId) -> Option<&LogEntry> {
-        self.index
+        self.state
             .current_announcement(task)
             .and_then(|seq| self.at(seq))
     }
 
     /// The entry that superseded entry `seq`, if one did.
     pub fn superseded_by(&self, seq: u64) -> Option<u64> {
-        self.index.superseded_by(seq)
+        self.state.superseded_by(seq)
     }
 
     /// Tasks whose teams in force predate one of their current draws (a member plan was
@@ -650,23 +671,12 @@ impl DrawLog {
     /// teams no longer fit the draws; the task needs a re-match. The log allows this state,
     /// since the re-draw must come first, and reports it here.
     pub fn stale_teams(&self) -> Vec<(TaskId, u64, u64)> {
-        self.index
-            .tasks_with_teams()
-            .into_iter()
-            .filter_map(|(task, teams)| {
-                let later = self
-                    .index
-                    .current_draws(task)
-                    .into_iter()
-                    .find(|&d| d > teams)?;
-                Some((task.clone(), teams, later))
-            })
-            .collect()
+        self.state.stale_teams()
     }
 
     /// The teams in force for a task: its latest teams or re-match entry.
     pub fn current_teams(&self, task: &TaskId) -> Option<&LogEntry> {
-        self.index.current_teams(task).and_then(|seq| self.at(seq))
+        self.state.current_teams(task).and_then(|seq| self.at(seq))
     }
 
     /// The head a platform publishes (`SEQ:DIGEST` of the last entry); `None` for an empty log.
@@ -698,43 +708,13 @@ impl DrawLog {
 
     /// Checks every link; returns the first broken one.
     pub fn verify_chain(&self) -> Result<(), LogError> {
-        let mut previous = Digest::ZERO;
-        let mut index = Index::default();
+        let mut state = LogState::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let broken = |problem: String| LogError::BrokenLink {
-                seq: i as u64,
-                problem,
-            };
-            if e.seq != i as u64 {
-                return Err(broken(format!(
-                    "sequence number is {}, expected {i} (an entry was removed or moved)",
-                    e.seq
-                )));
-            }
-            if e.previous != previous {
-                return Err(broken(
-                    "does not link to the entry before it (removed, reordered or replaced)".into(),
-                ));
-            }
-            let actual = match self.read_digests.get(i) {
-                Some(&read) => read,
-                None => record_digest(&e.record),
-            };
-            if e.record_digest != actual {
-                return Err(broken("the record was changed after it was logged".into()));
-            }
-            if e.digest != e.compute_digest() {
-                return Err(broken(
-                    "the entry's digest does not match its content".into(),
-                ));
-            }
-            // The rules of appending hold for every entry, so that a log hashed correctly by
-            // someone else's tool is still refused if it hides a second draw.
-            index
-                .admit(&self.entries[..i], &e.kind, &e.record)
-                .map_err(|rule| broken(rule.to_string()))?;
-            index.file(e);
-            previous = e.digest;
+            state.verify_next(
+                &Prefix(&self.entries[..i]),
+                e,
+                self.read_digests.get(i).copied(),
+            )?;
         }
         Ok(())
     }
@@ -757,21 +737,12 @@ impl DrawLog {
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |e: serde_json::Error| LogError::BadLine {
-                line: i + 1,
-                problem: e.to_string(),
-            };
-            // One parse of the line: the record's bytes, as written, are digested and then read.
-            let raw: RawEntry<&serde_json::value::RawValue> =
-                serde_json::from_str(line).map_err(bad)?;
-            let bytes = raw.record.get();
-            read_digests.push(Digest::sm3(bytes.as_bytes()));
-            let entry = raw
-                .into_entry(|r| Logged::from_json_text(r.get()).map_err(|e| e.to_string()))
-                .map_err(|problem| LogError::BadLine {
+            let (entry, read) =
+                LogEntry::from_json_line(line).map_err(|problem| LogError::BadLine {
                     line: i + 1,
                     problem,
                 })?;
+            read_digests.push(read);
             entries.push(entry);
         }
         Ok(DrawLog::from_entries(entries, read_digests))

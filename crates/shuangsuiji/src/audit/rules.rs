@@ -6,7 +6,8 @@
 //! append costs the same in a log of ten entries as in a log of a million, and checking a
 //! chain is one pass.
 
-use super::{DrawAnnouncement, EntryKind, LogEntry, LogError, Logged, SeedCommitment};
+use super::state::{EarlierEntries, EntrySummary, SummaryKind};
+use super::{DrawAnnouncement, EntryKind, LogError, Logged, SeedCommitment};
 use crate::ids::{PlanId, TargetId, TaskId, skeleton};
 use crate::record::DrawRecord;
 use crate::seed::Seed;
@@ -159,49 +160,65 @@ impl Index {
         out
     }
 
-    /// Files an entry (already found admissible, or read from a file unchecked: filing never
-    /// fails, the check is [`Index::admit`]).
-    pub(crate) fn file(&mut self, entry: &LogEntry) {
-        let task = entry.record.task_id();
+    /// Files an entry, by its summary (already found admissible, or read from a file
+    /// unchecked: filing never fails, the check is [`Index::admit`]).
+    pub(crate) fn file(&mut self, entry: &EntrySummary) {
+        let task = &entry.task;
         let state = self
             .tasks
             .entry(task.skeleton())
             .or_insert_with(|| TaskState::new(task.clone()));
-        match (&entry.kind, &entry.record) {
-            (EntryKind::Announce, Logged::Announce(a)) => {
+        match &entry.kind {
+            SummaryKind::Announce { plans } => {
                 if state.announced_plans.is_none() {
-                    state.announced_plans = Some((entry.seq, a.plans.clone()));
+                    state.announced_plans = Some((entry.seq, plans.clone()));
                 }
                 state.announcements.push(entry.seq);
                 state.seed_in_use = None;
             }
-            (EntryKind::Draw | EntryKind::Redraw { .. }, Logged::Draw(r)) => {
-                let plan = r.request.plan.as_ref();
-                match state.draws.iter_mut().find(|(p, _)| p.as_ref() == plan) {
+            SummaryKind::Draw { plan, seed, .. } => {
+                match state.draws.iter_mut().find(|(p, _)| p == plan) {
                     Some(d) => d.1 = entry.seq,
-                    None => state.draws.push((plan.cloned(), entry.seq)),
+                    None => state.draws.push((plan.clone(), entry.seq)),
                 }
                 if state.seed_in_use.is_none() {
-                    state.seed_in_use = Some((r.request.seed, entry.seq));
+                    state.seed_in_use = Some((*seed, entry.seq));
                 }
             }
-            (EntryKind::Teams | EntryKind::Rematch { .. }, Logged::Teams(_)) => {
+            SummaryKind::Teams { .. } => {
                 state.teams = Some(entry.seq);
             }
-            _ => {}
         }
-        if let EntryKind::Redraw { supersedes, .. } | EntryKind::Rematch { supersedes, .. } =
-            entry.kind
-        {
+        if let Some(supersedes) = entry.kind.supersedes() {
             self.superseded_by.entry(supersedes).or_insert(entry.seq);
         }
+    }
+
+    /// The earlier entries [`Index::admit`] reads to decide on an entry of `kind` carrying
+    /// `record`: a front that keeps the log on disk loads these (and only these) first.
+    pub(crate) fn consults(&self, kind: &EntryKind, record: &Logged) -> Vec<u64> {
+        let task = record.task_id();
+        let Some(state) = self.tasks.get(&task.skeleton()).filter(|s| &s.id == task) else {
+            return Vec::new();
+        };
+        let mut out: Vec<u64> = match record {
+            Logged::Announce(_) => state.announcements.clone(),
+            Logged::Draw(_) => state.announcements.last().copied().into_iter().collect(),
+            Logged::Teams(_) => state.draws.iter().map(|d| d.1).collect(),
+        };
+        if let EntryKind::Redraw { supersedes, .. } | EntryKind::Rematch { supersedes, .. } = kind {
+            out.push(*supersedes);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Whether an entry of `kind` carrying `record` may follow the log `earlier` (indexed by
     /// `self`).
     pub(crate) fn admit(
         &self,
-        earlier: &[LogEntry],
+        earlier: &dyn EarlierEntries,
         kind: &EntryKind,
         record: &Logged,
     ) -> Result<(), LogError> {
@@ -250,7 +267,7 @@ impl Index {
 
     fn draw(
         &self,
-        earlier: &[LogEntry],
+        earlier: &dyn EarlierEntries,
         state: Option<&TaskState>,
         kind: &EntryKind,
         r: &DrawRecord,
@@ -296,7 +313,7 @@ impl Index {
                 if !is_real_reason(reason) {
                     return Err(bad("a re-draw must say why (in words)".into()));
                 }
-                let Some(old) = entry(earlier, *supersedes) else {
+                let Some(old) = earlier.entry(*supersedes) else {
                     return Err(bad(format!("there is no earlier entry {supersedes}")));
                 };
                 let same = old
@@ -344,7 +361,7 @@ impl Index {
         }
         // The draw must keep the latest announcement: its plans, its pool, its source.
         let a_seq = *state.announcements.last().unwrap_or(&0);
-        let Some(Logged::Announce(a)) = entry(earlier, a_seq).map(|e| &e.record) else {
+        let Some(Logged::Announce(a)) = earlier.entry(a_seq).map(|e| &e.record) else {
             return Err(refuse(format!("entry {a_seq} is not an announcement")));
         };
         let announced = match plan {
@@ -398,7 +415,7 @@ impl Index {
 
     fn teams(
         &self,
-        earlier: &[LogEntry],
+        earlier: &dyn EarlierEntries,
         state: Option<&TaskState>,
         kind: &EntryKind,
         task: &TaskId,
@@ -414,7 +431,7 @@ impl Index {
                 if !is_real_reason(reason) {
                     return Err(bad("a re-match must say why (in words)".into()));
                 }
-                let Some(old) = entry(earlier, *supersedes) else {
+                let Some(old) = earlier.entry(*supersedes) else {
                     return Err(bad(format!("there is no earlier entry {supersedes}")));
                 };
                 if old
@@ -459,7 +476,8 @@ impl Index {
         }
         let mut drawn: BTreeSet<&TargetId> = BTreeSet::new();
         for seq in draws {
-            let selected = entry(earlier, seq)
+            let selected = earlier
+                .entry(seq)
                 .and_then(|e| e.record.as_draw())
                 .map(|r| r.selected.as_slice())
                 .unwrap_or_default();
@@ -571,7 +589,7 @@ fn announce(state: Option<&TaskState>, a: &DrawAnnouncement) -> Result<(), LogEr
 /// The earlier announcement of the task with the same source as `a` (or the same given-seed
 /// commitment), if any.
 fn source_reused<'a>(
-    earlier: &'a [LogEntry],
+    earlier: &'a dyn EarlierEntries,
     announcements: &[u64],
     a: &DrawAnnouncement,
 ) -> Option<(u64, &'a DrawAnnouncement)> {
@@ -580,7 +598,7 @@ fn source_reused<'a>(
         SeedCommitment::Given { .. } => None,
     };
     announcements.iter().find_map(|&seq| {
-        let Logged::Announce(old) = &entry(earlier, seq)?.record else {
+        let Logged::Announce(old) = &earlier.entry(seq)?.record else {
             return None;
         };
         let same = match (&old.seed, &key) {
@@ -607,8 +625,4 @@ pub(crate) fn with_article(kind: &str) -> String {
         Some(b'a' | b'e' | b'i' | b'o' | b'u') => format!("an {kind} entry"),
         _ => format!("a {kind} entry"),
     }
-}
-
-fn entry(earlier: &[LogEntry], seq: u64) -> Option<&LogEntry> {
-    earlier.get(usize::try_from(seq).ok()?)
 }
