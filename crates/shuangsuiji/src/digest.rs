@@ -5,12 +5,11 @@
 //! string is its UTF-8 length as a 4-byte big-endian integer followed by its bytes, and a list is
 //! its element count (4 bytes, big-endian) followed by its elements.
 
-use serde::{Deserialize, Serialize};
+
 use sm3::{Digest as _, Sm3};
 
 /// A 256-bit SM3 digest, written as 64 lowercase hex characters.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Digest(pub [u8; 32]);
 
 impl Digest {
@@ -43,9 +42,33 @@ pub(crate) fn parse_hex32(what: &'static str, s: &str) -> Result<[u8; 32], BadHe
         return Err(bad());
     }
     let mut out = [0u8; 32];
-    hex::decode_to_slice(s, &mut out).map_err(|_| bad())?;
+    for (byte, pair) in out.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
+        let (hi, lo) = (HEX_VALUE[usize::from(pair[0])], HEX_VALUE[usize::from(pair[1])]);
+        if hi > 15 || lo > 15 {
+            return Err(bad());
+        }
+        *byte = (hi << 4) | lo;
+    }
     Ok(out)
 }
+
+/// The value of each hex digit (either case); 255 for any other byte. (Logs and indexes hold
+/// three 64-digit values per entry: a table beats a match per digit.)
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// The string forms shared by every 256-bit value written in hex (digests, seeds): `FromStr`
 /// (64 hex digits, an optional `0x`), serde as a string, `Display` and `Debug` in hex.
@@ -62,6 +85,34 @@ macro_rules! hex32_newtype {
             type Err = $crate::digest::BadHex;
             fn from_str(s: &str) -> Result<Self, $crate::digest::BadHex> {
                 $crate::digest::parse_hex32($what, s.trim()).map($name)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut buf = [0u8; 64];
+                // Hex digits are ASCII, so the buffer is UTF-8.
+                let text = hex::encode_to_slice(self.0, &mut buf)
+                    .ok()
+                    .and_then(|()| std::str::from_utf8(&buf).ok())
+                    .unwrap_or_default();
+                s.serialize_str(text)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Hex;
+                impl serde::de::Visitor<'_> for Hex {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        v.parse().map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(Hex)
             }
         }
 

@@ -166,7 +166,40 @@ pub(crate) fn check_id(kind: &'static str, s: &str) -> Result<(), IdError> {
 /// `E` and Cyrillic `Е`, `rn` and `m`, `0` and `O`). Used to tell when two ids are one to a
 /// person; the skeleton itself is never shown or stored as an id.
 pub fn skeleton(s: &str) -> String {
+    // Nearly every id is ASCII: its skeleton is then each character's own skeleton in turn
+    // (an ASCII string is its own NFD, and the mapping is character by character), looked up
+    // in a table made once by the full algorithm. A character whose skeleton is not ASCII
+    // (then the final NFD might join it with its neighbours) sends the string the full way.
+    if s.is_ascii() {
+        let table = ascii_skeletons();
+        let mut out = String::with_capacity(s.len() + 4);
+        for b in s.bytes() {
+            match &table[usize::from(b)] {
+                Some(piece) => out.push_str(piece),
+                None => return full_skeleton(s),
+            }
+        }
+        return out;
+    }
+    full_skeleton(s)
+}
+
+/// The TR39 skeleton as the algorithm states it: NFD, each character mapped to its prototype,
+/// NFD again.
+fn full_skeleton(s: &str) -> String {
     unicode_security::skeleton(s).collect()
+}
+
+/// The skeleton of each ASCII character, where it is ASCII.
+fn ascii_skeletons() -> &'static [Option<Box<str>>; 128] {
+    static TABLE: std::sync::OnceLock<[Option<Box<str>>; 128]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let c = char::from(u8::try_from(i).unwrap_or(0));
+            let piece = full_skeleton(c.encode_utf8(&mut [0; 4]));
+            piece.is_ascii().then(|| piece.into_boxed_str())
+        })
+    })
 }
 
 /// Whether two strings look alike: different text with the same [`skeleton`].
@@ -295,6 +328,27 @@ string_id!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII shortcut is the algorithm: the same skeleton for any ASCII text.
+        #[test]
+        fn the_ascii_skeleton_is_the_full_skeleton(s in "[ -~]{0,24}") {
+            prop_assert_eq!(skeleton(&s), full_skeleton(&s));
+        }
+    }
+
+    #[test]
+    fn the_ascii_skeleton_is_the_full_skeleton_for_every_pair_of_characters() {
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                let s = String::from_utf8(vec![a, b]).unwrap();
+                assert_eq!(skeleton(&s), full_skeleton(&s), "{s:?}");
+            }
+        }
+        // The table is used: `m` is `rn` to a reader, `0` is `O`.
+        assert_eq!(skeleton("m0"), skeleton("rnO"));
+    }
 
     #[test]
     fn rejects_bad_ids() {

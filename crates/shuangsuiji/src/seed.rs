@@ -10,8 +10,7 @@ use crate::ids::TaskId;
 use serde::{Deserialize, Serialize};
 
 /// A 256-bit seed, written as 64 hex characters.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Seed(pub [u8; 32]);
 
 impl Seed {

@@ -64,13 +64,14 @@ pub struct EntrySummary {
     /// The task it is for.
     pub task: TaskId,
     /// Its kind, with what the rules need of it.
-    #[serde(flatten)]
     pub kind: SummaryKind,
 }
 
 /// An entry's kind, as its summary keeps it.
+// Externally tagged (`{"draw": {...}}`), not flattened: an index of 10⁵ summaries is read by
+// every append, and a flattened or internally tagged enum is buffered before it is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SummaryKind {
     /// An announcement, with the member plans it announced.
     Announce {
