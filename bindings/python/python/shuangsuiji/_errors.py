@@ -86,7 +86,10 @@ class CatalogError(InvalidInputError):
 
 
 class PoolError(InvalidInputError):
-    """A bad pool row (``row`` is 1-based, with ``id`` and ``field``) or a duplicate id."""
+    """A bad pool row (``row`` is 1-based, with ``id`` and ``field``), or a duplicate or
+    look-alike id: then ``id`` and ``row`` are the later row's and ``first_row`` the earlier
+    one's; a look-alike also has ``first_id``, the earlier id (different text that a reader
+    takes for the same: the same confusable skeleton, ``docs/SAMPLING.md`` §10)."""
 
 
 class PolicyError(InvalidInputError):
