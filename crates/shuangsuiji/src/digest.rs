@@ -5,7 +5,6 @@
 //! string is its UTF-8 length as a 4-byte big-endian integer followed by its bytes, and a list is
 //! its element count (4 bytes, big-endian) followed by its elements.
 
-
 use sm3::{Digest as _, Sm3};
 
 /// A 256-bit SM3 digest, written as 64 lowercase hex characters.
@@ -43,7 +42,10 @@ pub(crate) fn parse_hex32(what: &'static str, s: &str) -> Result<[u8; 32], BadHe
     }
     let mut out = [0u8; 32];
     for (byte, pair) in out.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
-        let (hi, lo) = (HEX_VALUE[usize::from(pair[0])], HEX_VALUE[usize::from(pair[1])]);
+        let (hi, lo) = (
+            HEX_VALUE[usize::from(pair[0])],
+            HEX_VALUE[usize::from(pair[1])],
+        );
         if hi > 15 || lo > 15 {
             return Err(bad());
         }
