@@ -58,7 +58,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -254,11 +253,146 @@ def worker_duckdb_draw(pool: str, out: str) -> None:
     duckdb.sql(DUCKDB_DRAW.format(pool=pool, out=out, seed=PEER_SEED))
 
 
+# The per-department KPI table of compare_kpi.py (its polars version is reused as is), in SQL.
+DUCKDB_KPI = """
+WITH
+departments AS (SELECT * FROM read_csv('{d}/departments.csv', header = true)),
+plans AS (SELECT * FROM read_csv('{d}/plans.csv', header = true,
+          types = {{'special': 'BOOLEAN', 'deleted': 'BOOLEAN', 'participants': 'VARCHAR', 'items': 'VARCHAR'}})),
+tasks AS (SELECT * FROM read_csv('{d}/tasks.csv', header = true,
+          types = {{'plans': 'VARCHAR', 'participants': 'VARCHAR', 'joint': 'BOOLEAN', 'completed_on': 'DATE'}})),
+drawn AS (SELECT task FROM read_csv('{d}/drawn.csv', header = true)),
+results AS (SELECT * FROM read_csv('{d}/results.csv', header = true,
+            types = {{'codes': 'VARCHAR', 'inspected_on': 'DATE', 'mobile': 'BOOLEAN', 'published_on': 'DATE'}})),
+follow_ups AS (SELECT * FROM read_csv('{d}/follow_ups.csv', header = true, types = {{'closed_on': 'DATE'}})),
+deadlines AS (SELECT * FROM read_csv('{d}/deadlines.csv', header = true,
+              types = {{'inspected_on': 'DATE', 'deadline': 'DATE'}})),
+plan_cols AS (
+  SELECT department AS dept, count(*) FILTER (kind = 'single') AS plans_single,
+         count(*) FILTER (kind = 'joint') AS plans_joint
+  FROM plans WHERE NOT special GROUP BY department),
+task_plans AS (
+  SELECT id, completed_on, plan FROM (SELECT id, completed_on, unnest(string_split(plans, ';')) AS plan FROM tasks)
+  WHERE plan IS NOT NULL AND plan <> ''),
+done AS (SELECT DISTINCT plan AS id FROM task_plans WHERE completed_on IS NOT NULL),
+fulfil AS (
+  SELECT p.department AS dept, count(*) AS plans_active, count(done.id) AS plans_done
+  FROM plans p LEFT JOIN done ON p.id = done.id WHERE NOT p.special AND NOT p.deleted GROUP BY p.department),
+special_tasks AS (
+  SELECT tp.id FROM task_plans tp JOIN plans p ON p.id = tp.plan GROUP BY tp.id HAVING bool_and(p.special)),
+t AS (SELECT tasks.*, s.id IS NOT NULL AS special_only FROM tasks LEFT JOIN special_tasks s USING (id)),
+task_cols AS (
+  SELECT lead AS dept, count(*) FILTER (NOT joint) AS tasks_single, count(*) FILTER (joint) AS tasks_joint,
+         count(*) FILTER (NOT special_only) AS tasks, count(*) FILTER (joint AND NOT special_only) AS joint_tasks
+  FROM t GROUP BY lead),
+parts AS (
+  SELECT dept FROM (SELECT unnest(string_split(participants, ';')) AS dept FROM tasks)
+  WHERE dept IS NOT NULL AND dept <> ''),
+joined AS (SELECT dept, count(*) AS joined_as_participant FROM parts GROUP BY dept),
+took AS (SELECT DISTINCT dept, 1 AS took_part FROM (SELECT lead AS dept FROM tasks WHERE joint UNION ALL
+                                                     SELECT dept FROM parts)),
+lead AS (SELECT id AS task, lead, joint FROM tasks),
+drawn_cols AS (
+  SELECT lead AS dept, count(*) AS drawn, count(*) FILTER (joint) AS drawn_joint
+  FROM drawn JOIN lead USING (task) GROUP BY lead),
+closed AS (SELECT DISTINCT task, target FROM follow_ups WHERE closed_on IS NOT NULL),
+r AS (
+  SELECT l.lead, res.published_on, res.mobile, regexp_matches(res.codes, '{problems}') AS problem,
+         c.task IS NOT NULL AS closed, dl.deadline
+  FROM results res JOIN lead l ON l.task = res.task
+  LEFT JOIN deadlines dl ON dl.inspected_on = res.inspected_on
+  LEFT JOIN closed c ON c.task = res.task AND c.target = res.target),
+result_cols AS (
+  SELECT lead AS dept, count(*) AS inspected, count(published_on) AS published,
+         count(*) FILTER (problem) AS problems, count(*) FILTER (problem AND closed) AS problems_closed,
+         count(*) FILTER (mobile) AS mobile, count(*) FILTER (published_on <= deadline) AS on_time
+  FROM r GROUP BY lead)
+SELECT departments.id AS dept, * EXCLUDE (dept, id, name)
+FROM departments
+LEFT JOIN plan_cols ON plan_cols.dept = departments.id
+LEFT JOIN fulfil ON fulfil.dept = departments.id
+LEFT JOIN task_cols ON task_cols.dept = departments.id
+LEFT JOIN joined ON joined.dept = departments.id
+LEFT JOIN took ON took.dept = departments.id
+LEFT JOIN drawn_cols ON drawn_cols.dept = departments.id
+LEFT JOIN result_cols ON result_cols.dept = departments.id
+ORDER BY departments.id
+"""
+
+
+def worker_duckdb_kpi(d: str, out: str) -> None:
+    import duckdb
+    from compare_kpi import COLUMNS, PROBLEM_RE
+
+    rel = duckdb.sql(DUCKDB_KPI.format(d=d, problems=PROBLEM_RE))
+    names = rel.columns
+    table = {}
+    for row in rel.fetchall():
+        r = {c: int(v or 0) for c, v in zip(names, row) if c != "dept"}
+        r["one"] = 1
+        r["inspected_published"] = r["published"]
+        table[row[0]] = {c: r[c] for c in COLUMNS}
+    Path(out).write_text(json.dumps(table))
+
+
+def worker_polars_kpi(d: str, out: str) -> None:
+    import polars as pl
+    from compare_kpi import polars_read_csv, polars_table
+
+    Path(out).write_text(json.dumps(polars_table(pl, polars_read_csv(pl, Path(d)))))
+
+
+def kpi_table_of_report(path: Path) -> dict:
+    """The CLI's `kpi --json` report in the shape of compare_kpi.py's table."""
+    from compare_kpi import COLUMNS, COUNTS, PAIRS
+
+    report = json.loads(path.read_text(encoding="utf-8"))
+    table = {}
+    for d in report["departments"]:
+        year = next(p for p in d["periods"] if p["period"] == "year")["kpis"]
+        r = {c: d["annex"][c] for c in COUNTS}
+        for kpi, (num, den) in PAIRS.items():
+            r[num], r[den] = year[kpi]["numerator"], year[kpi]["denominator"]
+        table[d["id"]] = {c: int(r[c]) for c in COLUMNS}
+    return table
+
+
+def worker_ours_python(parquet: str, out: str) -> None:
+    import polars as pl
+    import shuangsuiji as ssj
+
+    pool = ssj.TargetPool.from_frame(pl.read_parquet(parquet))
+    policy = ssj.policy_by_grade("5%", "20%", "60%", "100%")
+    record = ssj.draw(pool, TASK, policy, seed=SEED_HEX)
+    pl.from_arrow(record.selected).write_parquet(out)
+
+
+def worker_polars_parquet(parquet: str, out: str) -> None:
+    import polars as pl
+
+    df = pl.read_parquet(parquet)
+    eligible = df.filter(pl.col("status") == "active")
+    parts = []
+    for k, g in enumerate(GRADES):
+        stratum = eligible.filter(pl.col("grade") == g)
+        size = sample_size(stratum.height, RATIO_PPM[g])
+        parts.append(
+            stratum.sample(n=size, seed=PEER_SEED + k).select(
+                "id", stratum=pl.lit(g), inclusion_probability=pl.lit(size / stratum.height)
+            )
+        )
+    pl.concat(parts).write_parquet(out)
+
+
 def worker(argv: list[str]) -> None:
     name, *rest = argv
     {
         "polars-draw": worker_polars_draw,
         "duckdb-draw": worker_duckdb_draw,
+        "polars-kpi": worker_polars_kpi,
+        "duckdb-kpi": worker_duckdb_kpi,
+        "ours-python": worker_ours_python,
+        "polars-parquet": worker_polars_parquet,
     }[name](*rest)
 
 
@@ -328,6 +462,57 @@ def check_sizes(label: str, got: dict[str, int], want: dict[str, int]) -> None:
         sys.exit(f"[check] {label}: per-grade sample sizes {got}, expected {want}")
 
 
+def stratum_counts_parquet(path: Path) -> dict[str, int]:
+    import polars as pl
+
+    df = pl.read_parquet(path)
+    return {r["stratum"]: r["len"] for r in df.group_by("stratum").len().iter_rows(named=True)}
+
+
+def check_tables(label: str, got: dict, want: dict) -> None:
+    if got != want:
+        for d in sorted(set(got) | set(want)):
+            if got.get(d) != want.get(d):
+                print(f"[check] {label}, department {d}: {got.get(d)} vs {want.get(d)}", file=sys.stderr)
+        sys.exit(f"[check] {label}: the KPI tables disagree")
+
+
+def ensure_kpi_data(data: Path, tasks: int, results: int, given: str | None) -> Path:
+    """The synthetic year of compare_kpi.py (kpi_data), cached under `data`."""
+    d = data / f"kpi-{tasks}-{results}"
+    if (d / "results.csv").exists() and (d / "done").exists():
+        return d
+    if given:
+        cmd = [given]
+    else:
+        build = ["cargo", "build", "--release", "--locked", "-q", "-p", "shuangsuiji-benches", "--bin", "kpi_data"]
+        print(f"[setup] {' '.join(build)}", file=sys.stderr)
+        subprocess.run(build, cwd=ROOT, check=True)
+        cmd = [str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "kpi_data")]
+    cmd += [str(d), str(tasks), str(results)]
+    print(f"[setup] {' '.join(cmd)}", file=sys.stderr)
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    (d / "done").write_text("")
+    return d
+
+
+def python_has_shuangsuiji(python: str) -> bool:
+    return subprocess.run([python, "-c", "import shuangsuiji, polars"], capture_output=True).returncode == 0
+
+
+PYTHON_HOWTO = """the --python path needs the shuangsuiji package (release build) in {py}; e.g.:
+  python3 -m venv bindings/python/.venv && bindings/python/.venv/bin/pip install -r bindings/python/requirements-dev.txt
+  bindings/python/.venv/bin/maturin build --release --manifest-path bindings/python/Cargo.toml --locked --out /tmp/ssj-wheel
+  {py} -m pip install --force-reinstall --no-deps /tmp/ssj-wheel/shuangsuiji-*.whl"""
+
+
+class Side:
+    """One whole-process command: what work it does, its label, command, check and input."""
+
+    def __init__(self, work: str, label: str, cmd: list[str], check, baseline: bool = False):
+        self.work, self.label, self.cmd, self.check, self.baseline = work, label, cmd, check, baseline
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "worker":
         worker(sys.argv[2:])
@@ -338,7 +523,15 @@ def main() -> None:
     ap.add_argument("--data", default="/tmp/ssj-e2e", help="where the generated files are cached")
     ap.add_argument("--seed", type=int, default=20_260_101, help="seed of the generated pool")
     ap.add_argument("--bin", help="a built shuangsuiji binary (default: cargo build --release)")
+    ap.add_argument("--skip-draw", action="store_true", help="leave out the draw from the CSV (and verify)")
     ap.add_argument("--skip-verify", action="store_true", help="do not time shuangsuiji verify")
+    ap.add_argument("--kpi", action="store_true", help="also time kpi --input against polars and duckdb")
+    ap.add_argument("--kpi-results", type=int, default=10_000_000)
+    ap.add_argument("--kpi-tasks", type=int, help="default: a hundredth of --kpi-results")
+    ap.add_argument("--kpi-data-bin", help="a built kpi_data binary (default: cargo build --release)")
+    ap.add_argument("--python", action="store_true", help="also time Parquet → TargetPool → draw → Parquet")
+    ap.add_argument("--python-env", default=str(BENCHES / ".venv" / "bin" / "python"),
+                    help="the interpreter with the shuangsuiji package for --python")
     ap.add_argument("--json", help="also write all figures to this file")
     args = ap.parse_args()
 
@@ -348,67 +541,131 @@ def main() -> None:
     import duckdb
     import polars as pl
 
+    if args.python and not python_has_shuangsuiji(args.python_env):
+        sys.exit(PYTHON_HOWTO.format(py=args.python_env))
     data = Path(args.data)
     csv, parquet = ensure_pool(data, args.n, args.seed)
-    csv_bytes = csv.stat().st_size
+    csv_bytes, parquet_bytes = csv.stat().st_size, parquet.stat().st_size
     out = data / f"out-{args.n}"
     out.mkdir(exist_ok=True)
     binary = build_cli(args.bin)
     want = expected_sizes(args.n)
     me = [sys.executable, str(Path(__file__).resolve()), "worker"]
+    inputs = {"draw": (csv_bytes, "pool CSV"), "verify": (csv_bytes, "pool CSV"),
+              "python": (parquet_bytes, "pool Parquet")}
+    warm = [csv]
     rec = out / "rec.json"
-    sides: list[tuple[str, str, list[str], object]] = [
-        ("draw", "shuangsuiji draw",
-         [binary, "draw", "--pool", str(csv), "--ratios", RATIOS_FLAG, "--seed", SEED_HEX, "--task", TASK,
-          "--out", str(rec)],
-         lambda: check_sizes("shuangsuiji draw", stratum_counts_record(rec), want)),
-    ]
-    if not args.skip_verify:
-        sides.append(("verify", "shuangsuiji verify", [binary, "verify", "--record", str(rec), "--pool", str(csv)],
-                      None))
-    sides += [
-        ("draw", f"polars {pl.__version__}", [*me, "polars-draw", str(csv), str(out / "polars.csv")],
-         lambda: check_sizes("polars", stratum_counts_csv(out / "polars.csv"), want)),
-        ("draw", f"duckdb {duckdb.__version__}", [*me, "duckdb-draw", str(csv), str(out / "duckdb.csv")],
-         lambda: check_sizes("duckdb", stratum_counts_csv(out / "duckdb.csv"), want)),
-    ]
+    sides: list[Side] = []
+    if not args.skip_draw:
+        sides.append(Side(
+            "draw", "shuangsuiji draw",
+            [binary, "draw", "--pool", str(csv), "--ratios", RATIOS_FLAG, "--seed", SEED_HEX, "--task", TASK,
+             "--out", str(rec)],
+            lambda: check_sizes("shuangsuiji draw", stratum_counts_record(rec), want)))
+        if not args.skip_verify:
+            sides.append(Side("verify", "shuangsuiji verify",
+                              [binary, "verify", "--record", str(rec), "--pool", str(csv)], None))
+        sides += [
+            Side("draw", f"polars {pl.__version__}: read_csv → sample → write_csv",
+                 [*me, "polars-draw", str(csv), str(out / "polars.csv")],
+                 lambda: check_sizes("polars", stratum_counts_csv(out / "polars.csv"), want)),
+            Side("draw", f"duckdb {duckdb.__version__}: read_csv → row_number() over (… hash) → CSV",
+                 [*me, "duckdb-draw", str(csv), str(out / "duckdb.csv")],
+                 lambda: check_sizes("duckdb", stratum_counts_csv(out / "duckdb.csv"), want), baseline=True),
+        ]
+    kpi_dir = None
+    if args.kpi:
+        tasks = args.kpi_tasks or max(2, args.kpi_results // 100)
+        kpi_dir = ensure_kpi_data(data, tasks, args.kpi_results, args.kpi_data_bin)
+        kpi_csvs = sorted(kpi_dir.glob("*.csv"))
+        inputs["kpi"] = (sum(f.stat().st_size for f in kpi_csvs), "KPI CSV tables")
+        warm += kpi_csvs
+        tables: dict[str, dict] = {}
 
-    subprocess.run(["cat", str(csv)], stdout=subprocess.DEVNULL, check=True)
+        def kpi_check(name: str, path: Path, of_report: bool = False):
+            def check():
+                tables[name] = kpi_table_of_report(path) if of_report else json.loads(path.read_text())
+                if name != "polars" and "polars" in tables:
+                    check_tables(f"{name} vs polars", tables[name], tables["polars"])
+            return check
+
+        sides += [
+            Side("kpi", f"polars {pl.__version__}: read_csv → per-department table",
+                 [*me, "polars-kpi", str(kpi_dir), str(out / "kpi-polars.json")],
+                 kpi_check("polars", out / "kpi-polars.json")),
+            Side("kpi", "shuangsuiji kpi --input",
+                 [binary, "kpi", "--input", str(kpi_dir), "--json", str(out / "kpi-report.json")],
+                 kpi_check("shuangsuiji", out / "kpi-report.json", of_report=True)),
+            Side("kpi", f"duckdb {duckdb.__version__}: read_csv → per-department table (SQL)",
+                 [*me, "duckdb-kpi", str(kpi_dir), str(out / "kpi-duckdb.json")],
+                 kpi_check("duckdb", out / "kpi-duckdb.json"), baseline=True),
+        ]
+    if args.python:
+        warm.append(parquet)
+        py_me = [args.python_env, str(Path(__file__).resolve()), "worker"]
+        sides += [
+            Side("python", "Python: Parquet → TargetPool.from_frame → draw → Parquet",
+                 [*py_me, "ours-python", str(parquet), str(out / "python.parquet")],
+                 lambda: check_sizes("python", stratum_counts_parquet(out / "python.parquet"), want)),
+            Side("python", "polars alone: read_parquet → sample → write_parquet",
+                 [*py_me, "polars-parquet", str(parquet), str(out / "polars.parquet")],
+                 lambda: check_sizes("polars parquet", stratum_counts_parquet(out / "polars.parquet"), want),
+                 baseline=True),
+        ]
+    if not sides:
+        sys.exit("nothing to run")
+
+    for f in warm:
+        subprocess.run(["cat", str(f)], stdout=subprocess.DEVNULL, check=True)
     load_before = uptime()
     print(f"[load] {load_before}", file=sys.stderr)
-    runs: dict[str, list[dict]] = {label: [] for _, label, _, _ in sides}
+    runs: dict[str, list[dict]] = {s.label: [] for s in sides}
     for r in range(args.runs):
-        for _, label, cmd, check in sides:
-            m = measured(cmd, label)
-            if check is not None:
-                check()
-            runs[label].append(m)
-            print(f"[run {r + 1}/{args.runs}] {label}: {m['wall_s']:.2f} s, {m['peak_rss_bytes'] / 1e9:.2f} GB",
-                  file=sys.stderr)
+        for s in sides:
+            m = measured(s.cmd, s.label)
+            if s.check is not None:
+                s.check()
+            runs[s.label].append(m)
+            print(f"[run {r + 1}/{args.runs}] {s.label}: {m['wall_s']:.2f} s, {m['peak_rss_bytes'] / 1e9:.2f} GB, "
+                  f"load {os.getloadavg()[0]:.2f}", file=sys.stderr)
     load_after = uptime()
     print(f"[load] {load_after}", file=sys.stderr)
-    print(f"[check] per-grade sample sizes agree: {want}", file=sys.stderr)
+    if not args.skip_draw or args.python:
+        print(f"[check] per-grade sample sizes agree: {want}", file=sys.stderr)
+    if args.kpi:
+        print(f"[check] KPI tables equal: {', '.join(tables)}", file=sys.stderr)
 
-    summary = {}
-    for work, label, cmd, _ in sides:
-        rs = runs[label]
-        summary[label] = {
-            "work": work,
+    summary: dict[str, dict] = {}
+    base_of = {}
+    for s in sides:
+        rs = runs[s.label]
+        summary[s.label] = {
+            "work": s.work,
             "wall_median_s": statistics.median(m["wall_s"] for m in rs),
             "peak_rss_median_bytes": statistics.median(m["peak_rss_bytes"] for m in rs),
-            "command": cmd,
+            "command": s.cmd,
         }
-    base = summary[f"duckdb {duckdb.__version__}"]["wall_median_s"]
-    print(f"\nFrom the pool CSV to the written sample, whole processes: n = {args.n:,}, "
-          f"CSV {csv_bytes / 1e9:.3f} GB ({csv}), median of {args.runs}")
+        if s.baseline:
+            base_of[s.work] = s.label
+    if "draw" in base_of:
+        base_of["verify"] = base_of["draw"]
+    print(f"\nWhole processes, median of {args.runs}: pool n = {args.n:,}, CSV {csv_bytes / 1e9:.3f} GB ({csv}), "
+          f"Parquet {parquet_bytes / 1e9:.3f} GB")
+    if kpi_dir:
+        print(f"KPI year: {kpi_dir}, CSV tables {inputs['kpi'][0] / 1e9:.3f} GB")
     print(f"load: before `{load_before}`, after `{load_after}`\n")
-    print("| command | wall (median) | peak memory | wall / duckdb | peak memory / CSV size |")
+    print("| command | wall (median) | peak memory | wall / baseline | peak memory / input |")
     print("|---|---:|---:|---:|---:|")
     for label, s in summary.items():
-        s["wall_vs_duckdb"] = s["wall_median_s"] / base
-        s["peak_rss_vs_csv"] = s["peak_rss_median_bytes"] / csv_bytes
+        base = summary[base_of[s["work"]]]
+        s["baseline"] = base_of[s["work"]]
+        s["wall_vs_baseline"] = s["wall_median_s"] / base["wall_median_s"]
+        size, what = inputs[s["work"]]
+        s["input"], s["input_bytes"] = what, size
+        s["peak_rss_vs_input"] = s["peak_rss_median_bytes"] / size
+        base_name = base_of[s["work"]].split(":")[0]
         print(f"| {label} | {s['wall_median_s']:.2f} s | {s['peak_rss_median_bytes'] / 1e9:.2f} GB | "
-              f"{s['wall_vs_duckdb']:.2f}× | {s['peak_rss_vs_csv']:.2f}× |")
+              f"{s['wall_vs_baseline']:.2f}× {base_name} | {s['peak_rss_vs_input']:.2f}× {what} |")
 
     if args.json:
         Path(args.json).write_text(
@@ -418,7 +675,8 @@ def main() -> None:
                     "csv": str(csv),
                     "csv_bytes": csv_bytes,
                     "parquet": str(parquet),
-                    "parquet_bytes": parquet.stat().st_size,
+                    "parquet_bytes": parquet_bytes,
+                    "kpi_dir": str(kpi_dir) if kpi_dir else None,
                     "runs": args.runs,
                     "expected_sizes": want,
                     "load_before": load_before,
@@ -437,7 +695,6 @@ def main() -> None:
                 ensure_ascii=False,
             )
         )
-    _ = shutil
 
 
 if __name__ == "__main__":
