@@ -552,7 +552,7 @@ def main() -> None:
     want = expected_sizes(args.n)
     me = [sys.executable, str(Path(__file__).resolve()), "worker"]
     inputs = {"draw": (csv_bytes, "pool CSV"), "verify": (csv_bytes, "pool CSV"),
-              "python": (parquet_bytes, "pool Parquet")}
+              "python": (csv_bytes, "pool CSV")}
     warm = [csv]
     rec = out / "rec.json"
     sides: list[Side] = []
