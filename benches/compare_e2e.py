@@ -649,8 +649,9 @@ def main() -> None:
             base_of[s.work] = s.label
     if "draw" in base_of:
         base_of["verify"] = base_of["draw"]
-    print(f"\nWhole processes, median of {args.runs}: pool n = {args.n:,}, CSV {csv_bytes / 1e9:.3f} GB ({csv}), "
-          f"Parquet {parquet_bytes / 1e9:.3f} GB")
+    print(f"\nWhole processes, median of {args.runs}, {os.cpu_count()} cores")
+    if not args.skip_draw or args.python:
+        print(f"pool: n = {args.n:,}, CSV {csv_bytes / 1e9:.3f} GB ({csv}), Parquet {parquet_bytes / 1e9:.3f} GB")
     if kpi_dir:
         print(f"KPI year: {kpi_dir}, CSV tables {inputs['kpi'][0] / 1e9:.3f} GB")
     print(f"load: before `{load_before}`, after `{load_after}`\n")
