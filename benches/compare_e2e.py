@@ -45,7 +45,9 @@ Checks (the script exits non-zero when one fails): every side's output holds, pe
 exactly ``ceil(N_h * ratio_h)`` entries (ours: the record's ``selected`` list and its
 ``strata``); ``verify`` exits 0; the three KPI tables are equal, number for number.
 
-Prints a table: wall median, peak memory median, wall / DuckDB's, peak memory / CSV size;
+Prints a table: wall median, CPU time (user + sys) median, peak memory median, wall / the
+baseline's (DuckDB; polars alone for the Python path), peak memory / the input's size (the pool
+CSV; the KPI tables' CSV files); on a shared machine the CPU time moves less with the load;
 ``--json OUT`` writes every run's figures, the load average before and after, the versions
 and the commands. The peers run in ``benches/.venv`` (``benches/requirements.txt``), created
 on first use. ``/usr/bin/time`` is GNU time: ``apt-get install -y time`` when it is missing.
@@ -643,6 +645,7 @@ def main() -> None:
             "work": s.work,
             "wall_median_s": statistics.median(m["wall_s"] for m in rs),
             "peak_rss_median_bytes": statistics.median(m["peak_rss_bytes"] for m in rs),
+            "cpu_median_s": statistics.median(m["user_s"] + m["sys_s"] for m in rs),
             "command": s.cmd,
         }
         if s.baseline:
@@ -655,8 +658,8 @@ def main() -> None:
     if kpi_dir:
         print(f"KPI year: {kpi_dir}, CSV tables {inputs['kpi'][0] / 1e9:.3f} GB")
     print(f"load: before `{load_before}`, after `{load_after}`\n")
-    print("| command | wall (median) | peak memory | wall / baseline | peak memory / input |")
-    print("|---|---:|---:|---:|---:|")
+    print("| command | wall (median) | CPU, user + sys (median) | peak memory | wall / baseline | peak memory / input |")
+    print("|---|---:|---:|---:|---:|---:|")
     for label, s in summary.items():
         base = summary[base_of[s["work"]]]
         s["baseline"] = base_of[s["work"]]
@@ -665,7 +668,8 @@ def main() -> None:
         s["input"], s["input_bytes"] = what, size
         s["peak_rss_vs_input"] = s["peak_rss_median_bytes"] / size
         base_name = base_of[s["work"]].split(":")[0]
-        print(f"| {label} | {s['wall_median_s']:.2f} s | {s['peak_rss_median_bytes'] / 1e9:.2f} GB | "
+        print(f"| {label} | {s['wall_median_s']:.2f} s | {s['cpu_median_s']:.2f} s | "
+              f"{s['peak_rss_median_bytes'] / 1e9:.2f} GB | "
               f"{s['wall_vs_baseline']:.2f}× {base_name} | {s['peak_rss_vs_input']:.2f}× {what} |")
 
     if args.json:
