@@ -4,8 +4,13 @@
 Usage (from anywhere):
 
     python3 benches/compare_e2e.py [--n 1000000] [--runs 3] [--data DIR] [--bin PATH]
-                                   [--seed 20260101] [--kpi] [--kpi-results 10000000]
-                                   [--python] [--python-env PY] [--skip-verify] [--json OUT.json]
+                                   [--seed 20260101] [--skip-draw] [--skip-verify]
+                                   [--kpi] [--kpi-results 10000000] [--kpi-tasks N]
+                                   [--kpi-data-bin PATH] [--python] [--python-env PY]
+                                   [--json OUT.json]
+
+e.g. ``--n 10000000`` for 10⁷, ``--skip-draw --kpi`` for the KPI path alone. Figures and the
+exact commands of the baseline: benches/RESULTS.md, "Issue 12".
 
 Data (not timed; cached under ``--data``, default ``/tmp/ssj-e2e``, keyed by ``n``):
 ``pool-<n>.csv`` with the columns ``id,credit_code,name,kind,region,industry,grade,status,tags``
