@@ -14,4 +14,5 @@
 
 pub mod durable;
 pub mod indexed;
+pub mod regno;
 pub mod table;
