@@ -14,5 +14,6 @@
 
 pub mod durable;
 pub mod indexed;
+pub mod profile;
 pub mod regno;
 pub mod table;
