@@ -14,6 +14,7 @@
 
 pub mod durable;
 pub mod indexed;
+pub mod normalise;
 pub mod profile;
 pub mod regno;
 pub mod table;
