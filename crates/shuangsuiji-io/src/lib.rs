@@ -13,6 +13,7 @@
 //! checks the old 15-digit registration numbers.
 
 pub mod durable;
+pub mod import;
 pub mod indexed;
 pub mod normalise;
 pub mod profile;
