@@ -101,6 +101,8 @@ pub enum ColumnSource {
         field: &'static str,
         /// That field's column, 0-based.
         column: usize,
+        /// Its header as the file writes it.
+        header: String,
     },
     /// The mapping file's default, for every row.
     Default(String),
@@ -479,6 +481,7 @@ pub fn normalise(
                 ColumnSource::Fallback {
                     field: fields[i].name,
                     column: col,
+                    header: header.cells[col].text.trim().to_owned(),
                 }
             }
             (None, None, Some(d)) => {
@@ -800,12 +803,11 @@ impl Normalised {
             ColumnSource::Fallback {
                 field: from,
                 column,
-            } => {
-                format!(
-                    "column {} (`{from}`, read as `{field}`)",
-                    column_letters(*column)
-                )
-            }
+                header,
+            } => format!(
+                "column {} {header} (`{from}`, read as `{field}`)",
+                column_letters(*column)
+            ),
             ColumnSource::Default(d) => format!("`{field}` (the mapping file's default {d:?})"),
         })
     }

@@ -516,18 +516,34 @@ impl Profile {
         out.join("; ")
     }
 
-    /// The header names a table's field is known by (folded), sorted, for messages.
+    /// The header names a table's field is known by, for messages: the built-in ones in
+    /// their order (the most common first), then a mapping file's (folded, sorted), then the
+    /// library's own name.
     pub fn aliases(&self, kind: TableKind, field: &str) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .columns
-            .get(&kind)
-            .into_iter()
-            .flatten()
-            .filter(|(_, t)| **t == ColumnTarget::Field(static_name(kind, field)))
+        let name = static_name(kind, field);
+        let Some(table) = self.columns.get(&kind) else {
+            return Vec::new();
+        };
+        let means = |h: &str| table.get(&fold(h)) == Some(&ColumnTarget::Field(name));
+        let mut out: Vec<String> = builtin::aliases(kind)
+            .iter()
+            .filter(|(f, _)| *f == name)
+            .flat_map(|(_, a)| a.iter())
+            .filter(|a| means(a))
+            .map(|a| (*a).to_owned())
+            .collect();
+        let known: Vec<String> = out.iter().map(|a| fold(a)).collect();
+        let mut rest: Vec<String> = table
+            .iter()
+            .filter(|(h, t)| **t == ColumnTarget::Field(name) && !known.contains(h) && *h != name)
             .map(|(h, _)| h.clone())
             .collect();
-        v.sort_unstable_by(|a, b| (a.is_ascii(), a).cmp(&(b.is_ascii(), b)));
-        v
+        rest.sort_unstable();
+        out.extend(rest);
+        if means(name) {
+            out.push(name.to_owned());
+        }
+        out
     }
 }
 
