@@ -204,13 +204,15 @@ struct Changes {
 }
 
 impl Changes {
-    fn record(&mut self, field: &'static str, what: String, place: &Place) {
+    /// Counts a change; the place (built only for the first of its kind) is where it was
+    /// first met.
+    fn record(&mut self, field: &'static str, what: String, place: &dyn Fn() -> Place) {
         let key = (field, what);
         match self.seen.get_mut(&key) {
             Some((n, _)) => *n += 1,
             None => {
                 self.order.push(key.clone());
-                self.seen.insert(key, (1, place.clone()));
+                self.seen.insert(key, (1, place()));
             }
         }
     }
@@ -569,11 +571,11 @@ pub fn normalise(
             }
             let Some(j) = mapped[k] else { return Ok(()) };
             let cell = row.cell(j).unwrap_or(&empty);
-            let place = sheet.place(i, j);
+            let place = || sheet.place(i, j);
             let n = normaliser
                 .cell(&fields[k], cell, &place)
                 .map_err(|problem| FormatError::Cell {
-                    place: Box::new(place.clone()),
+                    place: Box::new(place()),
                     column: col_name(j),
                     field: fields[k].name,
                     value: cell.text.clone(),
@@ -623,7 +625,7 @@ pub fn normalise(
                     column: 0,
                 };
                 normaliser
-                    .cell(&fields[*k], &Cell::text(d), &place)
+                    .cell(&fields[*k], &Cell::text(d), &|| place.clone())
                     .map_err(|problem| FormatError::Cell {
                         place: Box::new(place),
                         column: "default".to_owned(),

@@ -165,7 +165,7 @@ pub(super) struct Normaliser<'a> {
 }
 
 impl Normaliser<'_> {
-    fn note(&mut self, field: &Field, what: impl Into<String>, place: &Place) {
+    fn note(&mut self, field: &Field, what: impl Into<String>, place: &dyn Fn() -> Place) {
         self.changes.record(field.name, what.into(), place);
     }
 
@@ -185,7 +185,7 @@ impl Normaliser<'_> {
         Ok(cell.text.clone())
     }
 
-    fn trimmed(&mut self, field: &Field, text: String, place: &Place) -> String {
+    fn trimmed(&mut self, field: &Field, text: String, place: &dyn Fn() -> Place) -> String {
         let t = text.trim();
         if t.len() != text.len() {
             self.note(field, "surrounding spaces trimmed", place);
@@ -200,7 +200,7 @@ impl Normaliser<'_> {
         &mut self,
         field: &Field,
         cell: &Cell,
-        place: &Place,
+        place: &dyn Fn() -> Place,
     ) -> Result<Norm, String> {
         match field.ty {
             FieldType::Id | FieldType::Text => {
@@ -252,7 +252,7 @@ impl Normaliser<'_> {
         }
     }
 
-    fn split(&mut self, field: &Field, text: &str, place: &Place) -> Vec<String> {
+    fn split(&mut self, field: &Field, text: &str, place: &dyn Fn() -> Place) -> Vec<String> {
         let seps = &self.profile.separators;
         let used: Vec<char> = seps
             .iter()
@@ -274,7 +274,7 @@ impl Normaliser<'_> {
         field: &Field,
         vocab: Vocab,
         text: &str,
-        place: &Place,
+        place: &dyn Fn() -> Place,
     ) -> Result<String, String> {
         let t = text.trim();
         if t.is_empty() {
@@ -303,7 +303,12 @@ impl Normaliser<'_> {
         Ok(canonical)
     }
 
-    fn code(&mut self, field: &Field, cell: &Cell, place: &Place) -> Result<Norm, String> {
+    fn code(
+        &mut self,
+        field: &Field,
+        cell: &Cell,
+        place: &dyn Fn() -> Place,
+    ) -> Result<Norm, String> {
         let raw = self.text_of(cell)?;
         if raw.trim().is_empty() {
             return Ok(Norm::default());
@@ -352,7 +357,12 @@ impl Normaliser<'_> {
         ))
     }
 
-    fn date(&mut self, field: &Field, cell: &Cell, place: &Place) -> Result<String, String> {
+    fn date(
+        &mut self,
+        field: &Field,
+        cell: &Cell,
+        place: &dyn Fn() -> Place,
+    ) -> Result<String, String> {
         let expiry = field.ty == FieldType::Expiry;
         let date = match &cell.value {
             Value::Empty => return Ok(String::new()),
