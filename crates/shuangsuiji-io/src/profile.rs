@@ -717,6 +717,33 @@ mod tests {
     }
 
     #[test]
+    fn docs_formats_lists_every_builtin_header_and_label() {
+        let doc = include_str!("../../../docs/FORMATS.md");
+        for kind in TableKind::ALL {
+            assert!(doc.contains(&format!("**`{}`**", kind.name())), "{kind}");
+            for (field, aliases) in builtin::aliases(kind) {
+                let line = if *field == "ignore" {
+                    format!("| *(left out)* | {} |", aliases.join(", "))
+                } else {
+                    format!("| `{field}` | {} |", aliases.join(", "))
+                };
+                assert!(doc.contains(&line), "{kind}: {line}");
+            }
+        }
+        for vocab in Vocab::ALL {
+            for (canonical, labels) in builtin::labels(vocab) {
+                let c = if canonical.is_empty() {
+                    "*(empty: ungraded)*".to_owned()
+                } else {
+                    format!("`{canonical}`")
+                };
+                let line = format!("| {c} | {} |", labels.join(", "));
+                assert!(doc.contains(&line), "{vocab:?}: {line}");
+            }
+        }
+    }
+
+    #[test]
     fn no_alias_means_two_fields() {
         // Within one table, a folded header name must have one meaning.
         for kind in TableKind::ALL {

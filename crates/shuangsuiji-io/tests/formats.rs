@@ -1229,3 +1229,32 @@ fn a_mapping_file_adds_columns_and_refuses_what_it_cannot_mean() {
     let err = read_pool(("p.xlsx", &bytes), None, &p, &ReadOptions::default()).unwrap_err();
     assert!(matches!(err, FormatError::NoHeader { .. }), "{err}");
 }
+
+#[test]
+fn the_mapping_file_of_docs_formats_reads_and_means_what_it_says() {
+    let doc = include_str!("../../../docs/FORMATS.md");
+    let start = doc.find("```toml\n").expect("a TOML example") + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let profile = Profile::with_mapping("example.toml", &doc[start..end]).unwrap();
+    use shuangsuiji_io::profile::{ColumnTarget, Vocab};
+    assert_eq!(profile.header.scan_rows, 40);
+    assert_eq!(profile.value(Vocab::Grade, "E类"), Some("D"));
+    assert_eq!(profile.value(Vocab::Status, "撤销"), Some("revoked"));
+    assert_eq!(
+        profile.value(Vocab::ResultCode, "其他"),
+        Some("no_problem_found")
+    );
+    assert_eq!(
+        profile.column(TableKind::Pool, "联系电话"),
+        Some(&ColumnTarget::Ignore)
+    );
+    assert_eq!(
+        profile.column(TableKind::Pool, "风险类别"),
+        Some(&ColumnTarget::Field("grade"))
+    );
+    assert_eq!(
+        profile.default_of(TableKind::Inspectors, "department"),
+        Some("市场监管局")
+    );
+    assert!(profile.separators.contains(&'|'));
+}
