@@ -267,3 +267,47 @@ fn choose(file: &str, sheets: Vec<Worksheet>, options: &ReadOptions) -> Result<S
         notes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_merges_entities_rich_text_and_comments() {
+        let xml = r#"<?xml version="1.0"?>
+<ss:Workbook xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <ss:Worksheet ss:Name="空"><ss:Table/></ss:Worksheet>
+ <ss:Worksheet ss:Name="名录">
+  <ss:Table>
+   <ss:Row><ss:Cell ss:MergeAcross="2"><ss:Data ss:Type="String">标题</ss:Data></ss:Cell><ss:Cell><ss:Data ss:Type="String">D1</ss:Data></ss:Cell></ss:Row>
+   <ss:Row ss:Index="3"><ss:Cell ss:Index="2"><ss:Data ss:Type="String">a&amp;b&#10;c</ss:Data><ss:Comment><ss:Data>批注</ss:Data></ss:Comment></ss:Cell>
+    <ss:Cell><ss:Data ss:Type="String" xmlns="http://www.w3.org/TR/REC-html40"><B>粗</B>体</ss:Data></ss:Cell>
+    <ss:Cell><ss:Data ss:Type="Boolean">1</ss:Data></ss:Cell><ss:Cell><ss:Data ss:Type="Error">#N/A</ss:Data></ss:Cell></ss:Row>
+   <ss:Row/>
+   <ss:Row><ss:Cell><ss:Data ss:Type="Number">1.5</ss:Data></ss:Cell></ss:Row>
+  </ss:Table>
+ </ss:Worksheet>
+</ss:Workbook>"#;
+        assert!(looks_like(xml));
+        let sheet = read("x.xlsx", xml, &ReadOptions::default()).unwrap();
+        assert_eq!(sheet.name.as_deref(), Some("名录"));
+        let numbers: Vec<u64> = sheet.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 3, 4, 5]);
+        assert_eq!(sheet.rows[0].cells[3].text, "D1", "after the merged A1:C1");
+        let r3 = &sheet.rows[1].cells;
+        assert_eq!(r3[0], Cell::empty());
+        assert_eq!(r3[1].text, "a&b\nc");
+        assert_eq!(r3[2].text, "粗体");
+        assert_eq!(r3[3].value, Value::Bool(true));
+        assert_eq!(r3[4].value, Value::Error("#N/A".into()));
+        assert_eq!(sheet.rows[3].cells[0].value, Value::Number(1.5));
+        assert_eq!(sheet.place(1, 1).to_string(), "x.xlsx: 名录!B3");
+        let err = read("x.xml", "<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet><Table><Row><Cell><Data>&bogus;</Data></Cell></Row></Table></Worksheet></Workbook>", &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("x.xml:1: not well-formed Excel 2003 XML"),
+            "{err}"
+        );
+    }
+}
