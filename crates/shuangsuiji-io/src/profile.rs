@@ -322,8 +322,8 @@ pub enum ColumnTarget {
 pub struct Profile {
     /// Per table: folded header name → target. A user's mapping adds and replaces entries.
     columns: HashMap<TableKind, HashMap<String, ColumnTarget>>,
-    /// Per vocabulary: folded label → canonical value.
-    values: HashMap<Vocab, HashMap<String, String>>,
+    /// Per vocabulary: folded label → (canonical value, the label as written).
+    values: HashMap<Vocab, HashMap<String, (String, String)>>,
     /// Per table: field → a value used when the file has no column for it.
     defaults: HashMap<TableKind, Vec<(&'static str, String)>>,
     /// The characters that separate the items of a list cell.
@@ -416,7 +416,7 @@ impl Profile {
         self.values
             .entry(vocab)
             .or_default()
-            .insert(fold(label), canonical.to_owned());
+            .insert(fold(label), (canonical.to_owned(), label.to_owned()));
     }
 
     /// Sets the value a table's field takes when the file has no column for it.
@@ -457,11 +457,11 @@ impl Profile {
     pub fn value(&self, vocab: Vocab, label: &str) -> Option<&str> {
         let table = self.values.get(&vocab)?;
         let folded = fold(label);
-        if let Some(v) = table.get(&folded) {
+        if let Some((v, _)) = table.get(&folded) {
             return Some(v);
         }
         if let Some(bare) = strip_trailing_parenthesis(&folded)
-            && let Some(v) = table.get(&bare)
+            && let Some((v, _)) = table.get(&bare)
         {
             return Some(v);
         }
@@ -472,7 +472,7 @@ impl Profile {
                 && !bare.contains("合作社")
                 && !bare.contains("非")
             {
-                return table.get("enterprise").map(String::as_str);
+                return table.get("enterprise").map(|(v, _)| v.as_str());
             }
         }
         None
@@ -488,13 +488,28 @@ impl Profile {
             if !vocab.core_accepts(&c) {
                 continue;
             }
-            let mut labels: Vec<&str> = table
+            // The built-in labels in their order (the most common first), then a mapping
+            // file's, as written.
+            let means = |l: &str| {
+                table
+                    .and_then(|t| t.get(&fold(l)))
+                    .is_some_and(|(v, _)| *v == c)
+            };
+            let mut labels: Vec<&str> = builtin::labels(vocab)
+                .iter()
+                .filter(|(k, _)| *k == c)
+                .flat_map(|(_, ls)| ls.iter().copied())
+                .filter(|l| means(l))
+                .collect();
+            let known: Vec<String> = labels.iter().map(|l| fold(l)).collect();
+            let mut rest: Vec<&str> = table
                 .into_iter()
                 .flatten()
-                .filter(|(l, v)| **v == c && **l != fold(&c))
-                .map(|(l, _)| l.as_str())
+                .filter(|(f, (v, _))| *v == c && **f != fold(&c) && !known.contains(f))
+                .map(|(_, (_, l))| l.as_str())
                 .collect();
-            labels.sort_unstable();
+            rest.sort_unstable();
+            labels.extend(rest);
             let shown = if c.is_empty() {
                 "empty (ungraded)".to_owned()
             } else {

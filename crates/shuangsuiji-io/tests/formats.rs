@@ -571,7 +571,7 @@ fn small(grade: &'static str, status: &'static str) -> Grid {
 fn unmappable_values_name_the_cell_the_value_and_the_accepted_labels() {
     let builtin = Profile::builtin();
     let err = pool_err(&small("X级", "存续"), &builtin);
-    assert!(err.starts_with("p.xlsx: Sheet1!D3: column D 风险等级 (`grade`): \"X级\" is not a credit-risk grade the profile knows; accepted: A (a类, a级, 低, 低风险, … 2 more); B ("), "{err}");
+    assert!(err.starts_with("p.xlsx: Sheet1!D3: column D 风险等级 (`grade`): \"X级\" is not a credit-risk grade the profile knows; accepted: A (A类, A级, 低风险, 低, … 2 more); B ("), "{err}");
     assert!(
         err.contains("add it under [values.grade] in a mapping file"),
         "{err}"
