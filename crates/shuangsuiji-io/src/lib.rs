@@ -9,8 +9,9 @@
 //! The formats layer (`docs/FORMATS.md`): [`table`] reads any workbook or text table the
 //! platforms ship into rows of cells with their places (`Sheet1!C7`); [`profile`] knows the
 //! platforms' column names and values; [`normalise`] finds the header below title rows and
-//! turns a sheet into the library's canonical table, which the core's readers take; [`regno`]
-//! checks the old 15-digit registration numbers.
+//! turns a sheet into the library's canonical table, which the core's readers take; [`import`]
+//! runs the whole path into the core's pools and KPI tables, with the core's errors at the
+//! file's cells; [`regno`] checks the old 15-digit registration numbers.
 
 pub mod durable;
 pub mod import;

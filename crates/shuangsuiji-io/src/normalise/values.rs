@@ -335,8 +335,9 @@ impl Normaliser<'_> {
             })?;
             self.note(
                 field,
-                "15-digit registration number (注册号, checked with ISO 7064 MOD 11,10) kept for the id, \
-                 not as a credit code (the library has no field for it yet)",
+                "15-digit registration number (注册号, checked with ISO 7064 MOD 11,10) kept for the id \
+                 where the id is taken from this column, not as a credit code (the library has no \
+                 field for it yet)",
                 place,
             );
             let value = if field.helper {
