@@ -867,13 +867,3 @@ impl fmt::Display for Normalised {
         f.write_str(&self.to_csv())
     }
 }
-
-/// What `Field` a column of a normalised table is (for fronts that show it).
-pub fn field_of(kind: TableKind, name: &str) -> Option<&'static Field> {
-    kind.field(name)
-}
-
-/// Whether a field type's canonical values are lists.
-pub fn is_list(ty: FieldType) -> bool {
-    matches!(ty, FieldType::List | FieldType::Values(_))
-}
