@@ -41,9 +41,7 @@
 
 mod values;
 
-use crate::profile::{
-    ColumnTarget, Field, FieldType, HeaderRule, MappingError, Profile, TableKind,
-};
+use crate::profile::{ColumnTarget, HeaderRule, MappingError, Profile, TableKind};
 use crate::table::{Cell, Format, Place, Row, Sheet, TableError, column_letters};
 use std::collections::HashMap;
 use std::fmt;
