@@ -1,5 +1,7 @@
 //! Draw records: what a draw publishes, and the check that a record reproduces.
 
+mod json;
+
 use crate::digest::Digest;
 use crate::draw::{
     Census, DrawError, DrawRequest, ExclusionCounts, Pick, RatioCache, Sample, sample,
@@ -176,12 +178,13 @@ impl DrawRecord {
 
     /// The record as pretty JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        json::to_pretty(self)
     }
 
-    /// Reads a record from JSON.
+    /// Reads a record from JSON (a record as [`DrawRecord::to_json`] writes it is read on
+    /// every core; any other layout as serde reads it, with the same result).
     pub fn from_json(text: &str) -> Result<DrawRecord, serde_json::Error> {
-        serde_json::from_str(text)
+        json::from_pretty(text).unwrap_or_else(|| serde_json::from_str(text))
     }
 }
 
