@@ -1,0 +1,117 @@
+//! The file → frozen-pool phase of a draw, timed on a pool CSV already in memory (the bytes are
+//! read once, outside the timing), as JSON on stdout.
+//!
+//! ```text
+//! pool_load_timing FILE.csv [RUNS]      RUNS timed runs (default 3), medians in seconds
+//! ```
+//!
+//! Times, for each run: the adjustable path the command line took before issue 12
+//! (`parse_pool`, the line map, `PoolRows::into_pool`, `into_frozen`, and dropping the frozen
+//! pool), and SM3 alone over as many bytes as the pool's canonical encoding (the floor of v1's
+//! single-stream digest).
+
+use shuangsuiji::pool_csv::parse_pool;
+use shuangsuiji::target::FrozenPool;
+use sm3::{Digest as _, Sm3};
+use std::collections::{BTreeMap, HashMap};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(file) = args.first() else {
+        eprintln!("usage: pool_load_timing FILE.csv [RUNS]");
+        return ExitCode::from(2);
+    };
+    let runs = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3usize);
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("pool_load_timing: {file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(file, &text, runs.max(1)) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pool_load_timing: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let v = f();
+    (v, start.elapsed())
+}
+
+fn run(file: &str, text: &str, runs: usize) -> Result<serde_json::Value, String> {
+    let mut times: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
+    let mut digest = None;
+    let mut rows = 0;
+    for _ in 0..runs {
+        let mut put = |name, d| times.entry(name).or_insert_with(Vec::new).push(d);
+        let total = Instant::now();
+        let (parsed, d) = time(|| parse_pool(file, text));
+        put("old_parse_pool", d);
+        let parsed = parsed.map_err(|e| e.to_string())?.value;
+        let (lines, d) = time(|| {
+            parsed
+                .lines()
+                .map(|(id, l)| (id.clone(), l))
+                .collect::<HashMap<_, _>>()
+        });
+        put("old_line_map", d);
+        let (pool, d) = time(|| parsed.into_pool());
+        put("old_into_pool", d);
+        let pool = pool.map_err(|e| e.to_string())?;
+        let (frozen, d): (FrozenPool, _) = time(|| pool.into_frozen());
+        put("old_into_frozen", d);
+        put("old_total_to_frozen", total.elapsed());
+        rows = frozen.len();
+        digest = Some(frozen.digest());
+        let ((), d) = time(|| drop(frozen));
+        put("old_drop_frozen", d);
+        drop(lines);
+    }
+    // SM3 alone over about as many bytes as the encoding: the file's bytes plus the 4-byte
+    // length prefix of each of the 13 encoded fields of a row.
+    let bytes = text.len() + rows * 13 * 4;
+    let buffer = vec![0x5au8; bytes.min(1 << 28)];
+    let mut sm3_times = Vec::new();
+    for _ in 0..runs {
+        let (_, d) = time(|| {
+            let mut h = Sm3::new();
+            let mut left = bytes;
+            while left > 0 {
+                let k = left.min(buffer.len());
+                h.update(&buffer[..k]);
+                left -= k;
+            }
+            h.finalize()
+        });
+        sm3_times.push(d);
+    }
+    times.insert("sm3_alone", sm3_times);
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64()
+    };
+    let mut medians = serde_json::Map::new();
+    for (name, mut v) in times {
+        medians.insert(name.into(), median(&mut v).into());
+    }
+    Ok(serde_json::json!({
+        "file": file,
+        "bytes": text.len(),
+        "rows": rows,
+        "digest": digest.map(|d| d.to_hex()),
+        "runs": runs,
+        "sm3_bytes": bytes,
+        "median_seconds": medians,
+    }))
+}
