@@ -95,6 +95,58 @@ pub(crate) use hex32_newtype;
 
 hex32_newtype!(Digest, "digest");
 
+/// Appends `str(date as YYYY-MM-DD)` (years outside 0–9999 as chrono writes them).
+pub(crate) fn push_date(out: &mut Vec<u8>, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        let text = d.format("%Y-%m-%d").to_string();
+        push_count(out, text.len());
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    let y = y as u32;
+    let digits = [
+        y / 1000,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        10,
+        m / 10,
+        m % 10,
+        10,
+        day / 10,
+        day % 10,
+    ];
+    let text = digits.map(|d| if d == 10 { b'-' } else { b'0' + d as u8 });
+    push_count(out, text.len());
+    out.extend_from_slice(&text);
+}
+
+/// Appends `str(n in decimal without leading zeros)`.
+pub(crate) fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut text = [0u8; 20];
+    let mut at = text.len();
+    loop {
+        at -= 1;
+        text[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    push_count(out, text.len() - at);
+    out.extend_from_slice(&text[at..]);
+}
+
+/// Appends a count as 4 bytes, big-endian. Every length we encode is bounded far below 2³² by
+/// construction (ids, names, lists of one entity); saturating keeps this total rather than
+/// panicking.
+pub(crate) fn push_count(out: &mut Vec<u8>, n: usize) {
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
+    out.extend_from_slice(&n.to_be_bytes());
+}
+
 /// Streams the canonical encoding into SM3, through a buffer: a pool's encoding is millions of
 /// short strings, and hashing them one call each costs more than the hash itself.
 pub(crate) struct Encoder {
@@ -126,51 +178,26 @@ impl Encoder {
 
     /// A date as the string `YYYY-MM-DD` (years outside 0–9999 as chrono writes them).
     pub(crate) fn date(&mut self, d: chrono::NaiveDate) {
-        use chrono::Datelike;
-        let (y, m, day) = (d.year(), d.month(), d.day());
-        if !(0..=9999).contains(&y) {
-            return self.str(&d.format("%Y-%m-%d").to_string());
-        }
-        let y = y as u32;
-        let digits = [
-            y / 1000,
-            y / 100 % 10,
-            y / 10 % 10,
-            y % 10,
-            10,
-            m / 10,
-            m % 10,
-            10,
-            day / 10,
-            day % 10,
-        ];
-        let text = digits.map(|d| if d == 10 { b'-' } else { b'0' + d as u8 });
-        self.count(text.len());
-        self.bytes(&text);
+        self.append(|buf| push_date(buf, d));
     }
 
     /// A non-negative integer as decimal digits without leading zeros.
-    pub(crate) fn decimal(&mut self, mut n: u64) {
-        let mut text = [0u8; 20];
-        let mut at = text.len();
-        loop {
-            at -= 1;
-            text[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+    pub(crate) fn decimal(&mut self, n: u64) {
+        self.append(|buf| push_decimal(buf, n));
+    }
+
+    /// Writes straight into the buffer (encoded bytes of whole entries at a time).
+    pub(crate) fn append(&mut self, f: impl FnOnce(&mut Vec<u8>)) {
+        f(&mut self.buf);
+        if self.buf.len() >= FLUSH_AT {
+            self.hasher.update(&self.buf);
+            self.buf.clear();
         }
-        self.count(text.len() - at);
-        self.bytes(&text[at..]);
     }
 
     /// A list length (or any count below 2³²).
     pub(crate) fn count(&mut self, n: usize) {
-        // Every length we encode is bounded far below 2³² by construction (ids, names, lists
-        // of one entity); saturating keeps this total rather than panicking.
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        self.bytes(&n.to_be_bytes());
+        self.append(|buf| push_count(buf, n));
     }
 
     pub(crate) fn u64(&mut self, n: u64) {

@@ -36,8 +36,8 @@
 //! // Written and read back: the same pool, the same digest.
 //! let again = read_target_pool(
 //!     "again.csv",
-//!     &write_pool("again.csv", frozen.entries())?,
-//!     Some(("again-history.csv", &write_history("again-history.csv", frozen.entries())?)),
+//!     &write_pool("again.csv", &frozen.to_targets())?,
+//!     Some(("again-history.csv", &write_history("again-history.csv", &frozen.to_targets())?)),
 //! )?;
 //! assert_eq!(again.value.freeze().digest(), frozen.digest());
 //!
@@ -54,7 +54,7 @@ use crate::inspector::{Inspector, InspectorPool};
 use crate::pool::PoolError;
 use crate::pool::lookalike::{self, SkeletonIndex};
 use crate::risk::RiskGrade;
-use crate::target::{Inspection, MAX_RISK_SCORE, Target, TargetPool};
+use crate::target::{Inspection, MAX_RISK_SCORE, Target, TargetKind, TargetPool, TargetStatus};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -188,6 +188,8 @@ pub struct Parsed<T> {
 /// Where each known column is in a file.
 struct Columns {
     index: HashMap<&'static str, usize>,
+    /// The position of each known column (in the order of the `known` list), if present.
+    slots: Vec<Option<usize>>,
     width: usize,
 }
 
@@ -196,7 +198,7 @@ impl Columns {
     /// required column or a repeated known one is an error; unknown columns are noted once.
     fn read(
         file: &str,
-        header: &csv::StringRecord,
+        header: &[&str],
         known: &[&'static str],
         required: &[&'static str],
     ) -> Result<(Columns, Option<String>), CsvError> {
@@ -229,7 +231,7 @@ impl Columns {
                     1,
                     format!(
                         "missing required column `{r}` (the header has: {})",
-                        header.iter().collect::<Vec<_>>().join(", ")
+                        header.join(", ")
                     ),
                 ));
             }
@@ -241,9 +243,11 @@ impl Columns {
                 known.join(", ")
             )
         });
+        let slots = known.iter().map(|k| index.get(k).copied()).collect();
         Ok((
             Columns {
                 index,
+                slots,
                 width: header.len(),
             },
             note,
@@ -255,6 +259,17 @@ impl Columns {
         self.index
             .get(column)
             .and_then(|&i| row.get(i))
+            .unwrap_or("")
+    }
+
+    /// The value of the known column `k` (its position in the `known` list) in a row of
+    /// cells, or `""` when the file has no such column.
+    fn cell<'r>(&self, cells: &[&'r str], k: usize) -> &'r str {
+        self.slots
+            .get(k)
+            .copied()
+            .flatten()
+            .and_then(|i| cells.get(i).copied())
             .unwrap_or("")
     }
 }
@@ -339,7 +354,8 @@ fn rows(
             ),
         ));
     }
-    let (columns, note) = Columns::read(file, &header, known, required)?;
+    let names: Vec<&str> = header.iter().collect();
+    let (columns, note) = Columns::read(file, &names, known, required)?;
     let mut lines = LineCounter::new(text);
     let mut out = Vec::new();
     for row in reader.records() {
@@ -380,6 +396,12 @@ fn rows(
 ///
 /// Any other text.
 pub fn parse_flag(value: &str) -> Result<bool, String> {
+    // The usual spellings without a lower-case copy.
+    match value {
+        "" | "false" | "0" | "no" | "n" | "否" => return Ok(false),
+        "true" | "1" | "yes" | "y" | "是" => return Ok(true),
+        _ => {}
+    }
     match value.trim().to_lowercase().as_str() {
         "" | "false" | "0" | "no" | "n" | "否" => Ok(false),
         "true" | "1" | "yes" | "y" | "是" => Ok(true),
@@ -528,9 +550,10 @@ pub fn parse_pool(file: &str, text: &str) -> Result<Parsed<PoolRows>, CsvError> 
         skeletons: SkeletonIndex::default(),
     };
     for (line, row) in rows {
-        let get = |c: &str| columns.get(&row, c);
+        let row_cells: Vec<&str> = row.iter().collect();
         let bad = |field: &str, problem: String| CsvError::at_field(file, line, field, problem);
-        let id = TargetId::new(get("id")).map_err(|e| bad("id", e.to_string()))?;
+        let id = TargetId::new(columns.cell(&row_cells, cell::ID))
+            .map_err(|e| bad("id", e.to_string()))?;
         if let Some(&first) = pool.index.get(&id) {
             return Err(bad(
                 "id",
@@ -548,36 +571,105 @@ pub fn parse_pool(file: &str, text: &str) -> Result<Parsed<PoolRows>, CsvError> 
             return Err(look_alike(file, (other.as_str(), at), (id.as_str(), line)));
         }
         pool.skeletons.add(&id);
+        let cells = pool_cells(|k| columns.cell(&row_cells, k), bad, |_| false)?;
         let mut t = Target::new(id.clone());
-        t.name = get("name").to_owned();
-        let code = get("credit_code");
-        if !code.is_empty() {
-            let parsed = CreditCode::parse(code)
-                .map_err(|e| bad("credit_code", format!("{code:?} is not a valid code: {e}")))?;
-            t.credit_code = Some(parsed);
-        }
-        let kind = get("kind");
-        if !kind.trim().is_empty() {
-            t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
-        }
-        t.region = get("region").to_owned();
-        t.industry = get("industry").to_owned();
-        t.grid = get("grid").to_owned();
-        let status = get("status");
-        if !status.trim().is_empty() {
-            t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
-        }
-        let grade = get("grade");
-        if !grade.trim().is_empty() {
-            t.grade = Some(
-                grade
-                    .parse::<RiskGrade>()
-                    .map_err(|e| bad("grade", e.to_string()))?,
-            );
-        }
-        let score = get("risk_score").trim();
-        if !score.is_empty() {
-            let n = score
+        t.name = cells.name.to_owned();
+        t.credit_code = cells.credit_code.map(CreditCode::trusted);
+        t.kind = cells.kind;
+        t.region = cells.region.to_owned();
+        t.industry = cells.industry.to_owned();
+        t.grid = cells.grid.to_owned();
+        t.status = cells.status;
+        t.grade = cells.grade;
+        t.risk_score = cells.risk_score;
+        t.positive_list = cells.positive_list;
+        t.tags = split_list(cells.tags).map(str::to_owned).collect();
+        pool.index.insert(id, pool.targets.len());
+        pool.targets.push(t);
+        pool.lines.push(line);
+    }
+    Ok(Parsed {
+        value: pool,
+        notes: note.into_iter().collect(),
+    })
+}
+
+/// Positions of the columns in [`POOL_COLUMNS`] (and of [`HISTORY_COLUMNS`]).
+mod cell {
+    pub(super) const ID: usize = 0;
+    pub(super) const CREDIT_CODE: usize = 1;
+    pub(super) const NAME: usize = 2;
+    pub(super) const KIND: usize = 3;
+    pub(super) const REGION: usize = 4;
+    pub(super) const INDUSTRY: usize = 5;
+    pub(super) const GRID: usize = 6;
+    pub(super) const STATUS: usize = 7;
+    pub(super) const GRADE: usize = 8;
+    pub(super) const RISK_SCORE: usize = 9;
+    pub(super) const POSITIVE_LIST: usize = 10;
+    pub(super) const TAGS: usize = 11;
+
+    pub(super) const TARGET_ID: usize = 0;
+    pub(super) const DATE: usize = 1;
+    pub(super) const DEPARTMENT: usize = 2;
+    pub(super) const ITEM: usize = 3;
+    pub(super) const INSPECTORS: usize = 4;
+}
+
+/// The cells of a pool row besides its id, each checked.
+struct PoolCells<'r> {
+    name: &'r str,
+    /// A valid code.
+    credit_code: Option<&'r str>,
+    kind: TargetKind,
+    region: &'r str,
+    industry: &'r str,
+    grid: &'r str,
+    status: TargetStatus,
+    grade: Option<RiskGrade>,
+    risk_score: Option<u32>,
+    positive_list: bool,
+    /// The raw cell, every tag in it checked.
+    tags: &'r str,
+}
+
+/// Reads the cells of a pool row after its id, in the order they are checked: the first bad
+/// cell in this order is the row's error. `tags_seen` says whether a tags cell of exactly this
+/// text was checked before (and need not be again).
+fn pool_cells<'r>(
+    get: impl Fn(usize) -> &'r str,
+    bad: impl Fn(&str, String) -> CsvError,
+    tags_seen: impl Fn(&str) -> bool,
+) -> Result<PoolCells<'r>, CsvError> {
+    let code = get(cell::CREDIT_CODE);
+    let credit_code = if code.is_empty() {
+        None
+    } else {
+        crate::credit::validate(code)
+            .map_err(|e| bad("credit_code", format!("{code:?} is not a valid code: {e}")))?;
+        Some(code)
+    };
+    let kind = match get(cell::KIND) {
+        k if k.trim().is_empty() => TargetKind::Enterprise,
+        k => k.parse().map_err(|e| bad("kind", format!("{e}")))?,
+    };
+    let status = match get(cell::STATUS) {
+        s if s.trim().is_empty() => TargetStatus::Active,
+        s => s.parse().map_err(|e| bad("status", format!("{e}")))?,
+    };
+    let grade = match get(cell::GRADE) {
+        g if g.trim().is_empty() => None,
+        g => Some(
+            g.parse::<RiskGrade>()
+                .map_err(|e| bad("grade", e.to_string()))?,
+        ),
+    };
+    let score = get(cell::RISK_SCORE).trim();
+    let risk_score = if score.is_empty() {
+        None
+    } else {
+        Some(
+            score
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
@@ -586,26 +678,63 @@ pub fn parse_pool(file: &str, text: &str) -> Result<Parsed<PoolRows>, CsvError> 
                         "risk_score",
                         format!("{score:?} is not a whole number from 1 to {MAX_RISK_SCORE}"),
                     )
-                })?;
-            t.risk_score = Some(n);
-        }
-        t.positive_list = parse_flag(get("positive_list")).map_err(|e| bad("positive_list", e))?;
-        for tag in split_list(get("tags")) {
+                })?,
+        )
+    };
+    let positive_list =
+        parse_flag(get(cell::POSITIVE_LIST)).map_err(|e| bad("positive_list", e))?;
+    let tags = get(cell::TAGS);
+    if !tags.is_empty() && !tags_seen(tags) {
+        for tag in split_list(tags) {
             if tag.chars().any(char::is_control) {
                 return Err(bad(
                     "tags",
                     format!("tag {tag:?} holds a control character"),
                 ));
             }
-            t.tags.insert(tag.to_owned());
         }
-        pool.index.insert(id, pool.targets.len());
-        pool.targets.push(t);
-        pool.lines.push(line);
     }
-    Ok(Parsed {
-        value: pool,
-        notes: note.into_iter().collect(),
+    Ok(PoolCells {
+        name: get(cell::NAME),
+        credit_code,
+        kind,
+        region: get(cell::REGION),
+        industry: get(cell::INDUSTRY),
+        grid: get(cell::GRID),
+        status,
+        grade,
+        risk_score,
+        positive_list,
+        tags,
+    })
+}
+
+/// Reads the cells of a history row after its target id, in the order they are checked.
+fn history_cells<'r>(
+    get: impl Fn(usize) -> &'r str,
+    bad: impl Fn(&str, String) -> CsvError,
+) -> Result<Inspection, CsvError> {
+    let date_text = get(cell::DATE).trim();
+    let date = chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|_| {
+        bad(
+            "date",
+            format!("{date_text:?} is not a date: write YYYY-MM-DD, e.g. 2026-03-31"),
+        )
+    })?;
+    let department =
+        DeptId::new(get(cell::DEPARTMENT)).map_err(|e| bad("department", e.to_string()))?;
+    let item = match get(cell::ITEM) {
+        "" => None,
+        i => Some(ItemId::new(i).map_err(|e| bad("item", e.to_string()))?),
+    };
+    let inspectors = split_list(get(cell::INSPECTORS))
+        .map(|p| InspectorId::new(p).map_err(|e| bad("inspectors", e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Inspection {
+        date,
+        department,
+        item,
+        inspectors,
     })
 }
 
@@ -623,37 +752,18 @@ pub fn parse_history(
     } = rows(file, text, &HISTORY_COLUMNS, &HISTORY_REQUIRED)?;
     let count = rows.len();
     for (line, row) in rows {
-        let get = |c: &str| columns.get(&row, c);
+        let row_cells: Vec<&str> = row.iter().collect();
+        let get = |k: usize| columns.cell(&row_cells, k);
         let bad = |field: &str, problem: String| CsvError::at_field(file, line, field, problem);
-        let id = get("target_id");
+        let id = get(cell::TARGET_ID);
         let &at = pool.index.get(id).ok_or_else(|| {
             bad(
                 "target_id",
                 format!("no target {id:?} in the pool file {}", pool.file),
             )
         })?;
-        let date_text = get("date").trim();
-        let date = chrono::NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|_| {
-            bad(
-                "date",
-                format!("{date_text:?} is not a date: write YYYY-MM-DD, e.g. 2026-03-31"),
-            )
-        })?;
-        let department =
-            DeptId::new(get("department")).map_err(|e| bad("department", e.to_string()))?;
-        let item = match get("item") {
-            "" => None,
-            i => Some(ItemId::new(i).map_err(|e| bad("item", e.to_string()))?),
-        };
-        let inspectors = split_list(get("inspectors"))
-            .map(|p| InspectorId::new(p).map_err(|e| bad("inspectors", e.to_string())))
-            .collect::<Result<Vec<_>, _>>()?;
-        pool.targets[at].history.push(Inspection {
-            date,
-            department,
-            item,
-            inspectors,
-        });
+        let inspection = history_cells(get, bad)?;
+        pool.targets[at].history.push(inspection);
     }
     Ok(Parsed {
         value: count,
@@ -863,8 +973,8 @@ mod tests {
     fn demo_pool_round_trips_to_the_same_digest() {
         let county = DemoCounty::build();
         let frozen = county.targets.freeze();
-        let pool_csv = write_pool("pool.csv", frozen.entries()).unwrap();
-        let history_csv = write_history("history.csv", frozen.entries()).unwrap();
+        let pool_csv = write_pool("pool.csv", &frozen.to_targets()).unwrap();
+        let history_csv = write_history("history.csv", &frozen.to_targets()).unwrap();
         assert!(pool_csv.starts_with("id,credit_code,name,"));
         assert!(history_csv.lines().count() > 1000);
         let back = with_history(&pool_csv, &history_csv).unwrap().freeze();

@@ -334,7 +334,7 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
     let year_files = year(out, &county, &mut files)?;
     let year_log = year_files.log.clone();
 
-    let entries = pool.entries();
+    let entries = &pool.to_targets();
     let csv = |r: Result<String, crate::csv_io::CsvError>| r.map_err(Failure::input);
     let pool_csv = files.write("pool.csv", &csv(write_pool("pool.csv", entries))?)?;
     let history_csv = files.write("history.csv", &csv(write_history("history.csv", entries))?)?;
