@@ -48,6 +48,10 @@
 //! # Ok::<(), shuangsuiji::pool_csv::CsvError>(())
 //! ```
 
+mod stream;
+
+pub use stream::{HistoryCsvReader, PoolCsvReader, PoolCsvRows, PoolFile, read_frozen_pool};
+
 use crate::credit::CreditCode;
 use crate::ids::{DeptId, InspectorId, ItemId, TargetId};
 use crate::inspector::{Inspector, InspectorPool};
@@ -955,8 +959,29 @@ mod tests {
     use crate::demo::DemoCounty;
     use crate::target::{TargetKind, TargetStatus};
 
+    /// The adjustable pool of a text, checked against the streaming reader: the same pool
+    /// or the same error.
     fn pool(text: &str) -> Result<TargetPool, CsvError> {
-        parse_pool("p.csv", text)?.value.into_pool()
+        let old = parse_pool("p.csv", text).and_then(|p| p.value.into_pool());
+        same_as_stream(&old, text, None);
+        old
+    }
+
+    fn same_as_stream(old: &Result<TargetPool, CsvError>, text: &str, history: Option<&str>) {
+        let new = read_frozen_pool("p.csv", text, history.map(|h| ("h.csv", h)));
+        match (old, new) {
+            (Ok(a), Ok(b)) => {
+                let a = a.freeze();
+                assert_eq!(a.digest(), b.value.pool().digest(), "{text:?}");
+                for t in a.iter() {
+                    let id = TargetId::new(t.id()).unwrap();
+                    let line = b.value.line_of(&id).unwrap();
+                    assert!(line >= 2, "{text:?}: {id} on line {line}");
+                }
+            }
+            (Err(a), Err(b)) => assert_eq!(a, &b, "{text:?}"),
+            (a, b) => panic!("{text:?}: old {a:?}, stream {b:?}"),
+        }
     }
 
     fn pool_err(text: &str) -> String {
@@ -964,9 +989,13 @@ mod tests {
     }
 
     fn with_history(pool_text: &str, history: &str) -> Result<TargetPool, CsvError> {
-        let mut rows = parse_pool("p.csv", pool_text)?.value;
-        parse_history("h.csv", history, &mut rows)?;
-        rows.into_pool()
+        let old = (|| {
+            let mut rows = parse_pool("p.csv", pool_text)?.value;
+            parse_history("h.csv", history, &mut rows)?;
+            rows.into_pool()
+        })();
+        same_as_stream(&old, pool_text, Some(history));
+        old
     }
 
     #[test]

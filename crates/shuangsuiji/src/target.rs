@@ -7,8 +7,8 @@ pub(crate) mod columns;
 mod frozen;
 
 pub(crate) use build::{Fields, Refusal, Rows, Sorted, sort_parallel};
+pub(crate) use frozen::TARGET_DIGEST_LABEL;
 pub use frozen::{FrozenPool, TargetRef};
-pub(crate) use frozen::{ScopeMatcher, TARGET_DIGEST_LABEL};
 
 use crate::pool::{EncoderHandle, EntryError, Pool, PoolEntry};
 use crate::risk::{RiskGrade, Stratum};
