@@ -363,7 +363,7 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
 
     // Everything below uses the files only, as an outside verifier would.
     let mut problems = Vec::new();
-    let reread = load_pool(&pool_csv, Some(&history_csv))?.pool.into_frozen();
+    let reread = load_pool(&pool_csv, Some(&history_csv))?.into_pool();
     if reread.digest() == pool.digest() {
         out.line(format!(
             "check: pool.csv + history.csv freeze to the drawn pool's digest {}: OK",
