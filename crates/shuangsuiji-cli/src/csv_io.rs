@@ -6,7 +6,7 @@
 //! It also writes the demo's `departments.csv`, which only the demo has.
 
 use crate::failure::Failure;
-use crate::files::{read_text, read_text_in_pieces};
+use crate::files::{lines_after_first, read_text, read_text_in_pieces};
 use crate::output::note;
 use shuangsuiji::demo::Department;
 use shuangsuiji::ids::TargetId;
@@ -52,6 +52,12 @@ impl LoadedPool {
 pub(crate) fn load_pool(pool: &Path, history: Option<&Path>) -> Result<LoadedPool, Failure> {
     let file = pool.display().to_string();
     let mut reader = PoolCsvReader::new(&file);
+    if history.is_none() {
+        // Rows in canonical order are then digested as they are read.
+        if let Some(rows) = lines_after_first(pool) {
+            reader.expect_rows(rows);
+        }
+    }
     read_text_in_pieces(pool, |text| reader.feed(text))?;
     let parsed = reader.finish().map_err(Failure::input)?;
     parsed.notes.iter().for_each(|n| note(n));

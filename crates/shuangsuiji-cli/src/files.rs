@@ -86,6 +86,28 @@ pub(crate) fn read_text_in_pieces(path: &Path, mut piece: impl FnMut(&str)) -> R
     }
 }
 
+/// The lines of a file after its first (`None` if it cannot be read: reading it properly
+/// will say why): a first, fast pass over a pool file tells its reader how many rows to expect
+/// (`PoolCsvReader::expect_rows`).
+pub(crate) fn lines_after_first(path: &Path) -> Option<u64> {
+    use std::io::Read;
+    let mut file = fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; PIECE];
+    let (mut newlines, mut last, mut any) = (0u64, b'\n', false);
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        last = buf[n - 1];
+        any = true;
+    }
+    Some((newlines + u64::from(any && last != b'\n')).saturating_sub(1))
+}
+
 /// Text that is not UTF-8 at byte `good`, after `newlines` line breaks.
 fn not_utf8_at(path: &Path, good: usize, newlines: usize) -> Failure {
     Failure::Input(format!(

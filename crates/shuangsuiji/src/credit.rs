@@ -81,9 +81,22 @@ fn invalid_hint(c: char) -> &'static str {
     }
 }
 
+/// The value of each ASCII character in [`ALPHABET`], `u8::MAX` for characters outside it.
+static VALUES: [u8; 128] = {
+    let mut t = [u8::MAX; 128];
+    let a = ALPHABET.as_bytes();
+    let mut i = 0;
+    while i < a.len() {
+        t[a[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// The value of a character in [`ALPHABET`], if it is one.
 fn value_of(c: char) -> Option<u32> {
-    ALPHABET.find(c).map(|i| i as u32)
+    let v = *VALUES.get(c as usize)?;
+    (v != u8::MAX).then_some(u32::from(v))
 }
 
 /// Checks length and alphabet of `s`, which must have `expected` characters; returns the sum of

@@ -218,6 +218,95 @@ impl Encoder {
     }
 }
 
+/// One SM3 stream taken on its own thread, fed encoded bytes in blocks, so that the single
+/// stream a digest is by specification (`docs/SAMPLING.md` §1) runs beside the work that
+/// produces its input (parsing, reordering) instead of after it. The blocks go back to the
+/// sender to be filled again: no block is allocated (and its pages faulted in) twice.
+pub(crate) struct HashPipe {
+    buf: Vec<u8>,
+    full: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    empty: std::sync::mpsc::Receiver<Vec<u8>>,
+    /// Blocks made so far (at most [`PIPE_BLOCKS`]).
+    made: usize,
+    hasher: Option<std::thread::JoinHandle<Digest>>,
+}
+
+/// Bytes per block of a [`HashPipe`].
+const PIPE_BLOCK: usize = 1 << 20;
+/// Blocks in flight: the producer runs at most this far ahead of the hash.
+const PIPE_BLOCKS: usize = 4;
+
+impl HashPipe {
+    /// Starts a digest with a label (as [`Encoder::new`]) and a count (as [`Encoder::u64`]).
+    pub(crate) fn start(label: &str, count: u64) -> HashPipe {
+        let (full, blocks) = std::sync::mpsc::sync_channel::<Vec<u8>>(PIPE_BLOCKS);
+        let (back, empty) = std::sync::mpsc::sync_channel::<Vec<u8>>(PIPE_BLOCKS + 1);
+        let mut head = Vec::new();
+        push_count(&mut head, label.len());
+        head.extend_from_slice(label.as_bytes());
+        head.extend_from_slice(&count.to_be_bytes());
+        let hasher = std::thread::spawn(move || {
+            let mut h = Sm3::new();
+            h.update(&head);
+            for mut block in blocks {
+                h.update(&block);
+                block.clear();
+                // The producer may be gone (the digest abandoned): the block is then dropped.
+                let _ = back.try_send(block);
+            }
+            Digest(h.finalize().into())
+        });
+        HashPipe {
+            buf: Vec::with_capacity(PIPE_BLOCK + (1 << 16)),
+            full: Some(full),
+            empty,
+            made: 1,
+            hasher: Some(hasher),
+        }
+    }
+
+    /// Appends to the stream (whole entries at a time).
+    pub(crate) fn append(&mut self, f: impl FnOnce(&mut Vec<u8>)) {
+        f(&mut self.buf);
+        if self.buf.len() >= PIPE_BLOCK {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        let next = match self.empty.try_recv() {
+            Ok(b) => b,
+            Err(_) if self.made < PIPE_BLOCKS + 1 => {
+                self.made += 1;
+                Vec::with_capacity(PIPE_BLOCK + (1 << 16))
+            }
+            // Every block is in flight: wait for the hash to give one back.
+            Err(_) => self
+                .empty
+                .recv()
+                .unwrap_or_else(|_| Vec::with_capacity(PIPE_BLOCK + (1 << 16))),
+        };
+        let block = std::mem::replace(&mut self.buf, next);
+        if let Some(full) = &self.full {
+            // Fails only if the hashing thread is gone, which `finish` then reports.
+            let _ = full.send(block);
+        }
+    }
+
+    /// The digest of everything appended.
+    pub(crate) fn finish(mut self) -> Digest {
+        if !self.buf.is_empty() {
+            self.send();
+        }
+        drop(self.full.take());
+        match self.hasher.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(d)) => d,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Digest::ZERO,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +349,26 @@ mod tests {
         raw.extend((text.len() as u32).to_be_bytes());
         raw.extend(text.as_bytes());
         assert_eq!(c.finish(), Digest::sm3(&raw));
+    }
+
+    #[test]
+    fn the_pipe_hashes_what_the_encoder_hashes() {
+        let mut e = Encoder::new("label");
+        e.u64(7);
+        let mut p = HashPipe::start("label", 7);
+        for i in 0..300_000u32 {
+            let s = format!("entry {i}");
+            e.str(&s);
+            p.append(|buf| {
+                push_count(buf, s.len());
+                buf.extend_from_slice(s.as_bytes());
+            });
+        }
+        assert_eq!(p.finish(), e.finish());
+        // An abandoned pipe lets its thread end.
+        let mut p = HashPipe::start("x", 1);
+        p.append(|buf| buf.extend_from_slice(&[0; 3 << 20]));
+        drop(p);
     }
 
     #[test]

@@ -50,7 +50,9 @@
 
 mod stream;
 
-pub use stream::{HistoryCsvReader, PoolCsvReader, PoolCsvRows, PoolFile, read_frozen_pool};
+pub use stream::{
+    HistoryCsvReader, PoolCsvReader, PoolCsvRows, PoolFile, lines_after_header, read_frozen_pool,
+};
 
 use crate::credit::CreditCode;
 use crate::ids::{DeptId, InspectorId, ItemId, TargetId};

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use shuangsuiji::ids::TargetId;
 use shuangsuiji::pool_csv::{
-    CsvError, PoolCsvReader, parse_pool, read_frozen_pool, read_target_pool,
+    CsvError, PoolCsvReader, lines_after_header, parse_pool, read_frozen_pool, read_target_pool,
 };
 use std::sync::Arc;
 
@@ -196,6 +196,10 @@ fn new_path(pool: &str, history: Option<&str>, cuts: &[usize]) -> Read {
     } else {
         // The same text fed in pieces, cut between characters.
         let mut reader = PoolCsvReader::new("p.csv");
+        if cuts.len() % 2 == 1 {
+            // Told the rows to expect: the digest is taken as they are read.
+            reader.expect_rows(lines_after_header(pool));
+        }
         let mut at = 0;
         for &c in cuts {
             let mut c = c % (pool.len() + 1);
@@ -252,6 +256,55 @@ proptest! {
         let new = new_path(&pool, history.as_deref(), &sorted_cuts);
         prop_assert_eq!(&old, &new, "pool {:?}\nhistory {:?}", pool, history);
     }
+}
+
+#[test]
+fn the_digest_taken_while_reading_is_the_digest() {
+    // Sorted rows (digest while reading), the same shuffled (after the sort), a wrong count,
+    // and a history added: one digest.
+    let rows: Vec<String> = (0..5000)
+        .map(|i| format!("E{i:05},{},x{i}", ["A", "B", ""][i % 3]))
+        .collect();
+    let sorted = format!("id,grade,name\n{}\n", rows.join("\n"));
+    let mut shuffled = rows.clone();
+    shuffled.reverse();
+    shuffled.swap(10, 4000);
+    let shuffled = format!("id,grade,name\n{}\n", shuffled.join("\n"));
+    let digest = |text: &str, expect: Option<u64>| {
+        let mut r = PoolCsvReader::new("p.csv");
+        if let Some(n) = expect {
+            r.expect_rows(n);
+        }
+        for piece in text.as_bytes().chunks(777) {
+            r.feed(std::str::from_utf8(piece).unwrap());
+        }
+        r.finish().unwrap().value.freeze().unwrap().pool().digest()
+    };
+    let expected = read_target_pool("p.csv", &sorted, None)
+        .unwrap()
+        .value
+        .into_frozen()
+        .digest();
+    for (text, expect) in [
+        (&sorted, Some(5000)),
+        (&sorted, Some(4999)),
+        (&sorted, None),
+        (&shuffled, Some(5000)),
+    ] {
+        assert_eq!(digest(text, expect), expected);
+    }
+    let history = "target_id,date,department\nE00007,2026-01-01,D\n";
+    let mut r = PoolCsvReader::new("p.csv");
+    r.expect_rows(5000);
+    r.feed(&sorted);
+    let mut rows = r.finish().unwrap().value;
+    let mut h = rows.history("h.csv");
+    h.feed(history);
+    h.finish().unwrap();
+    let with = rows.freeze().unwrap().pool().digest();
+    let old = read_target_pool("p.csv", &sorted, Some(("h.csv", history))).unwrap();
+    assert_eq!(with, old.value.into_frozen().digest());
+    assert_ne!(with, expected);
 }
 
 #[test]

@@ -16,8 +16,9 @@ use super::{
     Columns, CsvError, HISTORY_COLUMNS, HISTORY_REQUIRED, POOL_COLUMNS, POOL_REQUIRED, Parsed,
     cell, history_cells, look_alike, pool_cells, split_list,
 };
+use crate::digest::HashPipe;
 use crate::ids::{TargetId, check_id};
-use crate::target::{Fields, FrozenPool, Refusal, Rows, Sorted};
+use crate::target::{Fields, FrozenPool, Refusal, Rows, Sorted, TARGET_DIGEST_LABEL};
 
 /// The cells of one record, borrowed from the parser's buffer.
 struct Cells<'r> {
@@ -294,6 +295,9 @@ struct PoolSink {
     /// The first bad row (0-based) and its problem; later rows are only checked for shape.
     stop: Option<(usize, CsvError)>,
     count: usize,
+    /// The digest taken as the rows are read, while they come in canonical order, for the
+    /// number of rows expected.
+    digest: Option<(u64, HashPipe)>,
 }
 
 impl PoolSink {
@@ -346,6 +350,14 @@ impl PoolSink {
             status: cells.status,
             positive: cells.positive_list,
         });
+        if let Some((_, pipe)) = &mut self.digest {
+            if rows.ascending() {
+                pipe.append(|buf| rows.encode_last(buf));
+            } else {
+                // Out of canonical order: the digest is taken once the rows are sorted.
+                self.digest = None;
+            }
+        }
     }
 }
 
@@ -380,7 +392,21 @@ impl PoolCsvReader {
                 lines: LineMap::default(),
                 stop: None,
                 count: 0,
+                digest: None,
             },
+        }
+    }
+
+    /// Says how many rows the text likely holds (e.g. its lines after the header, counted in a
+    /// first pass), before the first piece is fed. The digest can then be taken while the rows
+    /// are read, on a thread of its own, as long as they come in canonical order (it starts
+    /// with the number of targets): a pool written in canonical order, as [`super::write_pool`]
+    /// writes it, is then frozen in about the time it takes to read it. A wrong count, rows
+    /// out of order or a history added afterwards only lose that gain: the digest is then
+    /// taken when the pool is frozen.
+    pub fn expect_rows(&mut self, rows: u64) {
+        if self.sink.count == 0 && self.sink.stop.is_none() {
+            self.sink.digest = Some((rows, HashPipe::start(TARGET_DIGEST_LABEL, rows)));
         }
     }
 
@@ -409,8 +435,12 @@ impl PoolCsvReader {
             rows,
             lines,
             stop,
-            ..
+            count,
+            digest,
         } = self.sink;
+        let digest = digest.filter(|(expected, _)| {
+            stop.is_none() && *expected == count as u64 && rows.ascending()
+        });
         let line = |row: usize| lines.line_of(row);
         let sorted = rows.check(stop, true).map_err(|r| match r {
             Refusal::Row(e) => e,
@@ -431,6 +461,10 @@ impl PoolCsvReader {
                 second,
             } => look_alike(&file, (&first_id, line(first)), (&second_id, line(second))),
         })?;
+        let mut sorted = sorted;
+        if let Some((_, pipe)) = digest {
+            sorted.set_digest(pipe.finish());
+        }
         Ok(Parsed {
             value: PoolCsvRows {
                 file,
@@ -597,6 +631,14 @@ impl PoolFile {
     }
 }
 
+/// The lines of a text after its first: the rows of a pool text without blank lines or values
+/// spanning lines (a hint for [`PoolCsvReader::expect_rows`]).
+pub fn lines_after_header(text: &str) -> u64 {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count() as u64;
+    let unterminated = u64::from(!text.is_empty() && !text.ends_with('\n'));
+    (newlines + unterminated).saturating_sub(1)
+}
+
 /// Reads a target-pool text and, if given, its inspection-history text straight into the frozen
 /// pool: what [`super::read_target_pool`] then [`crate::pool::Pool::into_frozen`] give, with
 /// the same errors, in a fraction of the time and memory (no adjustable pool, no `Target` per
@@ -607,6 +649,9 @@ pub fn read_frozen_pool(
     history: Option<(&str, &str)>,
 ) -> Result<Parsed<PoolFile>, CsvError> {
     let mut reader = PoolCsvReader::new(file);
+    if history.is_none() {
+        reader.expect_rows(lines_after_header(text));
+    }
     reader.feed(text);
     let Parsed {
         value: mut rows,
