@@ -16,7 +16,7 @@ use shuangsuiji::credit::CreditCode;
 // The cells mean what they mean in the CLI's and the C ABI's pool files.
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
 use shuangsuiji::inspector::{FrozenInspectorPool, Inspector};
-use shuangsuiji::pool_csv::{parse_flag, split_list};
+use shuangsuiji::pool_csv::{parse_flag, read_frozen_pool, split_list};
 use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::risk::Stratum;
 use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetRef};
@@ -49,6 +49,21 @@ impl PyTargetPool {
                 add_history(h, &mut rows)?;
             }
             FrozenPool::from_entries(rows).map_err(errors::pool)
+        })?;
+        Ok(PyTargetPool { pool })
+    }
+
+    /// Reads the CLI's pool file (and history file) straight into the frozen pool, without
+    /// the GIL; the errors are the command line's (file, line, field).
+    #[staticmethod]
+    #[pyo3(signature = (path, history=None))]
+    fn from_csv(py: Python<'_>, path: String, history: Option<String>) -> PyResult<Self> {
+        let pool = py.detach(move || -> PyResult<FrozenPool> {
+            let pool_text = read_utf8(&path)?;
+            let history_text = history.as_deref().map(read_utf8).transpose()?;
+            let h = history.as_deref().zip(history_text.as_deref());
+            let read = read_frozen_pool(&path, &pool_text, h).map_err(errors::pool_csv)?;
+            Ok(read.value.into_pool())
         })?;
         Ok(PyTargetPool { pool })
     }
@@ -160,6 +175,29 @@ impl PyTargetPool {
             ),
         ])
     }
+}
+
+/// A UTF-8 text file (a leading byte-order mark is the CSV reader's to drop): an unreadable
+/// file is the `OSError` of its cause, text that is not UTF-8 a `PoolError` at its line.
+fn read_utf8(path: &str) -> PyResult<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        PyErr::from(std::io::Error::new(
+            e.kind(),
+            format!("{path}: cannot read: {e}"),
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..good].iter().filter(|&&b| b == b'\n').count();
+        errors::raise(
+            "PoolError",
+            format!(
+                "{path}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
+                 save it again as “CSV UTF-8”"
+            ),
+            vec![("file", path.into()), ("line", line.into())],
+        )
+    })
 }
 
 /// The text columns of a target table, in the order [`targets_of`] reads them.

@@ -116,6 +116,10 @@ pub struct CsvError {
     line: Option<u64>,
     field: Option<String>,
     problem: String,
+    /// The data row (1-based, blank rows not counted) and, for a duplicate or look-alike id,
+    /// the earlier row it repeats.
+    row: Option<u64>,
+    first_row: Option<u64>,
 }
 
 impl CsvError {
@@ -125,6 +129,24 @@ impl CsvError {
             line: None,
             field: None,
             problem: problem.into(),
+            row: None,
+            first_row: None,
+        }
+    }
+
+    /// The same problem, at data row `row` (1-based).
+    fn in_row(self, row: usize) -> CsvError {
+        CsvError {
+            row: Some(row as u64),
+            ..self
+        }
+    }
+
+    /// The same problem, at data row `row`, repeating the id of data row `first`.
+    fn in_rows(self, first: usize, row: usize) -> CsvError {
+        CsvError {
+            first_row: Some(first as u64),
+            ..self.in_row(row)
         }
     }
 
@@ -163,6 +185,17 @@ impl CsvError {
     /// What is wrong, without the place.
     pub fn problem(&self) -> &str {
         &self.problem
+    }
+
+    /// The data row of the problem (1-based, the first row after the header is row 1, blank
+    /// rows not counted), when it is in one row of a pool or history text.
+    pub fn row(&self) -> Option<u64> {
+        self.row
+    }
+
+    /// For a duplicate or look-alike id, the earlier data row whose id it repeats.
+    pub fn first_row(&self) -> Option<u64> {
+        self.first_row
     }
 }
 
@@ -474,7 +507,7 @@ fn pool_error(file: &str, lines: &[u64], e: PoolError) -> CsvError {
     let line = |row: usize| lines.get(row.wrapping_sub(1)).copied().unwrap_or(0);
     match e {
         PoolError::BadEntry { row, error, .. } => {
-            CsvError::at_field(file, line(row), error.field, error.problem)
+            CsvError::at_field(file, line(row), error.field, error.problem).in_row(row)
         }
         PoolError::DuplicateId {
             id, first, second, ..
@@ -487,7 +520,8 @@ fn pool_error(file: &str, lines: &[u64], e: PoolError) -> CsvError {
                 line(first),
                 line(second)
             ),
-        ),
+        )
+        .in_rows(first, second),
         PoolError::LookAlikeIds {
             first_id,
             first_row,
@@ -498,7 +532,8 @@ fn pool_error(file: &str, lines: &[u64], e: PoolError) -> CsvError {
             file,
             (&first_id, line(first_row)),
             (&second_id, line(second_row)),
-        ),
+        )
+        .in_rows(first_row, second_row),
         other => CsvError::in_file(file, other.to_string()),
     }
 }
@@ -557,24 +592,29 @@ pub fn parse_pool(file: &str, text: &str) -> Result<Parsed<PoolRows>, CsvError> 
     };
     for (line, row) in rows {
         let row_cells: Vec<&str> = row.iter().collect();
-        let bad = |field: &str, problem: String| CsvError::at_field(file, line, field, problem);
+        let r = pool.targets.len() + 1;
+        let bad =
+            |field: &str, problem: String| CsvError::at_field(file, line, field, problem).in_row(r);
         let id = TargetId::new(columns.cell(&row_cells, cell::ID))
             .map_err(|e| bad("id", e.to_string()))?;
         if let Some(&first) = pool.index.get(&id) {
-            return Err(bad(
+            let e = bad(
                 "id",
                 format!(
                     "duplicate id {:?}: first on line {}, again on line {line}",
                     id.as_str(),
                     pool.lines[first]
                 ),
-            ));
+            );
+            return Err(e.in_rows(first + 1, r));
         }
         // A look-alike of an earlier id, like a duplicate, is reported before later cells.
         let earlier = pool.targets.iter().map(|t| &t.id);
         if let Some(other) = pool.skeletons.look_alike(earlier, &id) {
-            let at = pool.lines[pool.index[other]];
-            return Err(look_alike(file, (other.as_str(), at), (id.as_str(), line)));
+            let first = pool.index[other];
+            let at = pool.lines[first];
+            let e = look_alike(file, (other.as_str(), at), (id.as_str(), line));
+            return Err(e.in_rows(first + 1, r));
         }
         pool.skeletons.add(&id);
         let cells = pool_cells(|k| columns.cell(&row_cells, k), bad, |_| false)?;
@@ -757,10 +797,12 @@ pub fn parse_history(
         note,
     } = rows(file, text, &HISTORY_COLUMNS, &HISTORY_REQUIRED)?;
     let count = rows.len();
-    for (line, row) in rows {
+    for (r, (line, row)) in rows.into_iter().enumerate() {
         let row_cells: Vec<&str> = row.iter().collect();
         let get = |k: usize| columns.cell(&row_cells, k);
-        let bad = |field: &str, problem: String| CsvError::at_field(file, line, field, problem);
+        let bad = |field: &str, problem: String| {
+            CsvError::at_field(file, line, field, problem).in_row(r + 1)
+        };
         let id = get(cell::TARGET_ID);
         let &at = pool.index.get(id).ok_or_else(|| {
             bad(

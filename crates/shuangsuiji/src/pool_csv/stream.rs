@@ -309,7 +309,9 @@ impl PoolSink {
         self.count += 1;
         self.lines.push(r, line);
         let file = self.file.as_str();
-        let bad = |field: &str, problem: String| CsvError::at_field(file, line, field, problem);
+        let bad = |field: &str, problem: String| {
+            CsvError::at_field(file, line, field, problem).in_row(r + 1)
+        };
         let get = |k: usize| cells.column(columns, k);
         let id = get(cell::ID);
         if let Err(e) = check_id("target", id) {
@@ -453,13 +455,15 @@ impl PoolCsvReader {
                     line(first),
                     line(second)
                 ),
-            ),
+            )
+            .in_rows(first + 1, second + 1),
             Refusal::LookAlike {
                 first_id,
                 first,
                 second_id,
                 second,
-            } => look_alike(&file, (&first_id, line(first)), (&second_id, line(second))),
+            } => look_alike(&file, (&first_id, line(first)), (&second_id, line(second)))
+                .in_rows(first + 1, second + 1),
         })?;
         let mut sorted = sorted;
         if let Some((_, pipe)) = digest {
@@ -518,7 +522,7 @@ impl PoolCsvRows {
     pub fn freeze(self) -> Result<PoolFile, CsvError> {
         if let Some((row, e)) = self.sorted.first_bad_history_year() {
             let line = self.lines.line_of(row);
-            return Err(CsvError::at_field(&self.file, line, e.field, e.problem));
+            return Err(CsvError::at_field(&self.file, line, e.field, e.problem).in_row(row + 1));
         }
         let (pool, rows) = self.sorted.freeze_keeping_rows();
         Ok(PoolFile {
@@ -545,7 +549,9 @@ impl HistorySink<'_> {
             return;
         }
         let file = self.file.as_str();
-        let bad = |field: &str, problem: String| CsvError::at_field(file, line, field, problem);
+        let r = self.count as usize;
+        let bad =
+            |field: &str, problem: String| CsvError::at_field(file, line, field, problem).in_row(r);
         let get = |k: usize| cells.column(columns, k);
         let id = get(cell::TARGET_ID);
         let Some(at) = self.sorted.position(id) else {
