@@ -549,7 +549,7 @@ impl HistorySink<'_> {
             return;
         }
         let file = self.file.as_str();
-        let r = self.count as usize;
+        let r = self.count;
         let bad =
             |field: &str, problem: String| CsvError::at_field(file, line, field, problem).in_row(r);
         let get = |k: usize| cells.column(columns, k);
