@@ -66,7 +66,7 @@ fn run(
     let mut rows = 0;
     let mut heap = 0;
     for _ in 0..runs {
-        let mut put = |name, d| times.entry(name).or_insert_with(Vec::new).push(d);
+        let mut put = |name, d| times.entry(name).or_default().push(d);
         let (read, d) = time(|| read_frozen_pool(file, text, None));
         put("new_read_frozen_pool", d);
         let pool = read.map_err(|e| e.to_string())?.value.into_pool();
