@@ -963,6 +963,18 @@ ssj_result ssj_target_pool_from_csv(const char *pool_csv,
                                     struct ssj_target_pool **pool_out);
 
 /**
+ * Builds a frozen pool straight from CSV text, the texts of [`ssj_target_pool_from_csv`]:
+ * the cells go into the frozen pool's columns as the text is read, without an adjustable pool
+ * (the path for large pools loaded once: a fraction of the time and memory of
+ * `ssj_target_pool_from_csv` then [`ssj_target_pool_freeze`], with the same digest). Failures
+ * are those of `ssj_target_pool_from_csv`, with the same messages (`SSJ_POOL_CSV`, the text,
+ * line and field in `ssj_last_error()`).
+ */
+ssj_result ssj_frozen_pool_from_csv(const char *pool_csv,
+                                    const char *history_csv,
+                                    struct ssj_frozen_pool **frozen_out);
+
+/**
  * Writes a pool as CSV text, in the pool's order: `*pool_csv_out` the targets (all columns of
  * [`ssj_target_pool_from_csv`]), `*history_csv_out` (may be NULL: not written) their
  * inspection history, one row per inspection. Read back with [`ssj_target_pool_from_csv`], the

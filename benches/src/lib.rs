@@ -208,10 +208,10 @@ mod tests {
     fn pool_has_the_exact_mix_and_all_ids() {
         let pool = synthetic_pool(10_001, 3);
         assert_eq!(pool.len(), 10_001);
-        assert_eq!(pool.entries()[0].id.as_str(), "T0000000000");
-        assert_eq!(pool.entries()[10_000].id.as_str(), "T0000010000");
+        assert_eq!(pool.id(0), "T0000000000");
+        assert_eq!(pool.id(10_000), "T0000010000");
         let mut counts = [0usize; 4];
-        for t in pool.entries() {
+        for t in pool.iter() {
             counts[t.stratum().index()] += 1;
         }
         assert_eq!(counts, grade_counts(10_001));

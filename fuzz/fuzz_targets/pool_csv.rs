@@ -58,10 +58,11 @@ fuzz_target!(|data: &[u8]| {
                 assert!(note.starts_with("pool.csv: ") || note.starts_with("history.csv: "));
             }
             let frozen = read.value.freeze();
-            no_look_alikes(frozen.entries().iter().map(|t| t.id.as_str()));
-            let pool_text = write_pool("again.csv", frozen.entries())
+            no_look_alikes(frozen.ids());
+            let targets = frozen.to_targets();
+            let pool_text = write_pool("again.csv", &targets)
                 .unwrap_or_else(|e| panic!("an accepted pool cannot be written: {e}"));
-            let history_text = write_history("again-history.csv", frozen.entries())
+            let history_text = write_history("again-history.csv", &targets)
                 .unwrap_or_else(|e| panic!("an accepted history cannot be written: {e}"));
             let again = read_target_pool(
                 "again.csv",
@@ -73,11 +74,7 @@ fuzz_target!(|data: &[u8]| {
             });
             assert!(again.notes.is_empty(), "{:?}", again.notes);
             let again = again.value.freeze();
-            assert_eq!(
-                again.entries(),
-                frozen.entries(),
-                "written and read back differs"
-            );
+            assert_eq!(again.to_targets(), targets, "written and read back differs");
             assert_eq!(again.digest(), frozen.digest());
         }
     }

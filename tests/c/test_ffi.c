@@ -684,6 +684,37 @@ static void test_pool_csv(void) {
   ERROR_SAYS("history_csv is not valid UTF-8");
   CHECK(strcmp(ssj_result_message(SSJ_POOL_CSV), "unknown result code") != 0);
 
+  /* Straight into a frozen pool: the same digest, the same errors. */
+  ssj_frozen_pool *direct = SENTINEL;
+  OK(ssj_frozen_pool_from_csv(POOL_CSV, HISTORY_CSV, &direct));
+  CHECK(ssj_frozen_pool_len(direct) == 3);
+  char *direct_hex = NULL;
+  OK(ssj_frozen_pool_digest(direct, &direct_hex));
+  CHECK(strcmp(direct_hex, csv_hex) == 0);
+  ssj_string_free(direct_hex);
+  ssj_frozen_pool_free(direct);
+  OK(ssj_frozen_pool_from_csv(POOL_CSV, NULL, &direct));
+  OK(ssj_frozen_pool_digest(direct, &direct_hex));
+  CHECK(strcmp(direct_hex, no_history_hex) == 0);
+  ssj_string_free(direct_hex);
+  ssj_frozen_pool_free(direct);
+  ssj_frozen_pool *bad_frozen = SENTINEL;
+  EXPECT(ssj_frozen_pool_from_csv("id,grade,name\nT1,A,\"two\nlines\"\nT2,B,x\nT1,C,y\n", NULL,
+                                  &bad_frozen),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv:5: field `id`: duplicate id \"T1\": first on line 2, again on line 5");
+  EXPECT(ssj_frozen_pool_from_csv(POOL_CSV, "target_id,date,department\nT9,2026-01-01,D01\n",
+                                  &bad_frozen),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("history_csv:2: field `target_id`: no target \"T9\"");
+  EXPECT(ssj_frozen_pool_from_csv("id,grade\r\nT1,A\r\nT2,E\r\n", NULL, &bad_frozen),
+         SSJ_POOL_CSV);
+  ERROR_SAYS("pool_csv:3: field `grade`: \"E\" is not a credit-risk grade");
+  EXPECT(ssj_frozen_pool_from_csv(NULL, NULL, &bad_frozen), SSJ_NULL_POINTER);
+  EXPECT(ssj_frozen_pool_from_csv(POOL_CSV, NULL, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_frozen_pool_from_csv("id,grade\nT1,\xc3\n", NULL, &bad_frozen), SSJ_INVALID_UTF8);
+  CHECK(bad_frozen == SENTINEL);
+
   /* An inspector id holding `;` cannot be written in the history's `inspectors` cell (it would
    * read back as two ids); the pool text alone can. */
   ssj_target_pool *semicolon = NULL;

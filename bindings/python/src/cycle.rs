@@ -187,7 +187,7 @@ pub(crate) fn target_facts(pool: &PyTargetPool, target_id: &str) -> PyResult<Str
             vec![("id", target_id.into())],
         )
     })?;
-    Ok(to_json(&shuangsuiji::assign::TargetFacts::of(t)))
+    Ok(to_json(&shuangsuiji::assign::TargetFacts::of(&t)))
 }
 
 // ---- the life cycle ----

@@ -17,6 +17,7 @@ use shuangsuiji::joint::JointError;
 use shuangsuiji::kpi::KpiError;
 use shuangsuiji::policy::PolicyError;
 use shuangsuiji::pool::PoolError;
+use shuangsuiji::pool_csv::CsvError;
 use shuangsuiji::teams::TeamError;
 
 /// One detail of an error, as a Python value.
@@ -152,6 +153,25 @@ pub(crate) fn pool(e: PoolError) -> PyErr {
             vec![("kind", (*kind).into()), ("id", id.clone().into())]
         }
     };
+    raise("PoolError", e.to_string(), d)
+}
+
+/// A pool or history CSV text refused, at its file, line and field (and data rows, for a
+/// duplicate or look-alike id), as the command line reports it.
+pub(crate) fn pool_csv(e: CsvError) -> PyErr {
+    let mut d: Vec<(&str, Detail)> = vec![("file", e.file().into())];
+    if let Some(line) = e.line() {
+        d.push(("line", line.into()));
+    }
+    if let Some(field) = e.field() {
+        d.push(("field", field.into()));
+    }
+    if let Some(row) = e.row() {
+        d.push(("row", row.into()));
+    }
+    if let Some(first) = e.first_row() {
+        d.push(("first_row", first.into()));
+    }
     raise("PoolError", e.to_string(), d)
 }
 

@@ -16,9 +16,10 @@ use shuangsuiji::credit::CreditCode;
 // The cells mean what they mean in the CLI's and the C ABI's pool files.
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
 use shuangsuiji::inspector::{FrozenInspectorPool, Inspector};
-use shuangsuiji::pool_csv::{parse_flag, split_list};
+use shuangsuiji::pool_csv::{parse_flag, read_frozen_pool, split_list};
 use shuangsuiji::risk::RiskGrade;
-use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target};
+use shuangsuiji::risk::Stratum;
+use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetRef};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,6 +53,21 @@ impl PyTargetPool {
         Ok(PyTargetPool { pool })
     }
 
+    /// Reads the CLI's pool file (and history file) straight into the frozen pool, without
+    /// the GIL; the errors are the command line's (file, line, field).
+    #[staticmethod]
+    #[pyo3(signature = (path, history=None))]
+    fn from_csv(py: Python<'_>, path: String, history: Option<String>) -> PyResult<Self> {
+        let pool = py.detach(move || -> PyResult<FrozenPool> {
+            let pool_text = read_utf8(&path)?;
+            let history_text = history.as_deref().map(read_utf8).transpose()?;
+            let h = history.as_deref().zip(history_text.as_deref());
+            let read = read_frozen_pool(&path, &pool_text, h).map_err(errors::pool_csv)?;
+            Ok(read.value.into_pool())
+        })?;
+        Ok(PyTargetPool { pool })
+    }
+
     /// The pool of a JSON array of targets (the serde form of the core crate).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
@@ -63,7 +79,7 @@ impl PyTargetPool {
     }
 
     fn to_json(&self) -> String {
-        serde_json::to_string(self.pool.entries()).expect("targets serialize")
+        serde_json::to_string(&self.pool).expect("targets serialize")
     }
 
     #[getter]
@@ -89,17 +105,16 @@ impl PyTargetPool {
 
     /// The inspection history in canonical order, in the columns `from_arrow` reads.
     fn history_to_arrow(&self) -> PyResult<PyTable> {
-        let rows: Vec<(&Target, &Inspection)> = self
+        let rows: Vec<(&str, &Inspection)> = self
             .pool
-            .entries()
             .iter()
-            .flat_map(|t| t.history.iter().map(move |h| (t, h)))
+            .flat_map(|t| t.history().iter().map(move |h| (t.id(), h)))
             .collect();
-        let s = |f: &dyn Fn(&(&Target, &Inspection)) -> Option<String>| -> ArrayRef {
+        let s = |f: &dyn Fn(&(&str, &Inspection)) -> Option<String>| -> ArrayRef {
             Arc::new(rows.iter().map(f).collect::<StringArray>())
         };
         table(vec![
-            ("target_id", s(&|r| Some(r.0.id.to_string()))),
+            ("target_id", s(&|r| Some(r.0.to_owned()))),
             ("date", s(&|r| Some(r.1.date.to_string()))),
             ("department", s(&|r| Some(r.1.department.to_string()))),
             ("item", s(&|r| r.1.item.as_ref().map(ToString::to_string))),
@@ -118,43 +133,71 @@ impl PyTargetPool {
         ])
     }
 
-    /// The pool in canonical order, in the columns `from_arrow` reads.
+    /// The pool in canonical order, in the columns `from_arrow` reads (read from the pool's
+    /// columns, without a `Target` per row).
     fn to_arrow(&self) -> PyResult<PyTable> {
-        let e = self.pool.entries();
-        let s = |f: &dyn Fn(&Target) -> Option<String>| -> ArrayRef {
-            Arc::new(e.iter().map(f).collect::<StringArray>())
+        let p = &self.pool;
+        let s = |f: &dyn Fn(TargetRef<'_>) -> Option<&str>| -> ArrayRef {
+            Arc::new(p.iter().map(f).collect::<StringArray>())
         };
         table(vec![
-            ("id", s(&|t| Some(t.id.to_string()))),
+            ("id", s(&|t| Some(t.id()))),
+            ("credit_code", s(&|t| t.credit_code())),
+            ("name", s(&|t| Some(t.name()))),
+            ("kind", s(&|t| Some(t.kind().name()))),
+            ("region", s(&|t| Some(t.region()))),
+            ("industry", s(&|t| Some(t.industry()))),
+            ("grid", s(&|t| Some(t.grid()))),
+            ("status", s(&|t| Some(t.status().name()))),
             (
-                "credit_code",
-                s(&|t| t.credit_code.as_ref().map(|c| c.as_str().to_owned())),
+                "grade",
+                s(&|t| t.grade().map(|g| Stratum::from(Some(g)).name())),
             ),
-            ("name", s(&|t| Some(t.name.clone()))),
-            ("kind", s(&|t| Some(t.kind.name().to_owned()))),
-            ("region", s(&|t| Some(t.region.clone()))),
-            ("industry", s(&|t| Some(t.industry.clone()))),
-            ("grid", s(&|t| Some(t.grid.clone()))),
-            ("status", s(&|t| Some(t.status.name().to_owned()))),
-            ("grade", s(&|t| t.grade.map(|g| g.to_string()))),
             (
                 "risk_score",
-                Arc::new(e.iter().map(|t| t.risk_score).collect::<UInt32Array>()),
+                Arc::new(p.iter().map(|t| t.risk_score()).collect::<UInt32Array>()),
             ),
             (
                 "positive_list",
                 Arc::new(
-                    e.iter()
-                        .map(|t| Some(t.positive_list))
+                    p.iter()
+                        .map(|t| Some(t.positive_list()))
                         .collect::<BooleanArray>(),
                 ),
             ),
             (
                 "tags",
-                s(&|t| Some(t.tags.iter().cloned().collect::<Vec<_>>().join(";"))),
+                Arc::new(
+                    p.iter()
+                        .map(|t| Some(t.tags().collect::<Vec<_>>().join(";")))
+                        .collect::<StringArray>(),
+                ),
             ),
         ])
     }
+}
+
+/// A UTF-8 text file (a leading byte-order mark is the CSV reader's to drop): an unreadable
+/// file is the `OSError` of its cause, text that is not UTF-8 a `PoolError` at its line.
+fn read_utf8(path: &str) -> PyResult<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        PyErr::from(std::io::Error::new(
+            e.kind(),
+            format!("{path}: cannot read: {e}"),
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..good].iter().filter(|&&b| b == b'\n').count();
+        errors::raise(
+            "PoolError",
+            format!(
+                "{path}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
+                 save it again as “CSV UTF-8”"
+            ),
+            vec![("file", path.into()), ("line", line.into())],
+        )
+    })
 }
 
 /// The text columns of a target table, in the order [`targets_of`] reads them.

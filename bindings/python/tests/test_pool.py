@@ -96,6 +96,26 @@ def test_csv_file(tmp_path) -> None:
     assert pool.digest == ssj.demo_county().targets.digest
 
 
+def test_csv_errors_name_the_file_line_and_field(tmp_path) -> None:
+    # Read as the command line reads it: a value spanning two lines, then a bad grade.
+    path = tmp_path / "pool.csv"
+    path.write_text('\ufeffID,Grade,name\nT1,a,"two\nlines"\nT2,E,x\n', encoding="utf-8")
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_csv(path)
+    assert (e.value.file, e.value.line, e.value.field, e.value.row) == (str(path), 4, "grade", 2)
+    assert str(e.value).startswith(f"{path}:4: field `grade`: \"E\" is not a credit-risk grade")
+    path.write_text("id,grade\nT1,A\nT2,B\nT1,C\n", encoding="utf-8")
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_csv(path)
+    assert (e.value.line, e.value.first_row, e.value.row) == (4, 1, 3)
+    path.write_bytes(b"id,grade\nT1,\xb4\xf3\n")
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_csv(path)
+    assert e.value.line == 2 and "not valid UTF-8" in str(e.value)
+    with pytest.raises(FileNotFoundError):
+        ssj.TargetPool.from_csv(tmp_path / "missing.csv")
+
+
 def test_inspector_pool(county: ssj.DemoCounty) -> None:
     again = ssj.InspectorPool.from_json(county.inspectors.to_json())
     assert again.digest == county.inspectors.digest and len(again) == len(county.inspectors)

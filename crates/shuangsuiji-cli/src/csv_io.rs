@@ -6,46 +6,70 @@
 //! It also writes the demo's `departments.csv`, which only the demo has.
 
 use crate::failure::Failure;
-use crate::files::read_text;
+use crate::files::{lines_after_first, read_text, read_text_in_pieces};
 use crate::output::note;
 use shuangsuiji::demo::Department;
 use shuangsuiji::ids::TargetId;
 use shuangsuiji::inspector::InspectorPool;
-use shuangsuiji::pool_csv::{parse_history, parse_inspectors, parse_pool};
-use shuangsuiji::target::TargetPool;
-use std::collections::HashMap;
+use shuangsuiji::pool_csv::{PoolCsvReader, PoolFile, parse_inspectors};
+use shuangsuiji::target::FrozenPool;
 use std::path::Path;
 
 pub(crate) use shuangsuiji::pool_csv::{CsvError, write_history, write_inspectors, write_pool};
 
-/// A target pool read from its files, remembering the line of every target for messages
-/// about it after the pool was built.
+/// A target pool read from its files, frozen, remembering the line of every target for
+/// messages about it after the pool was built.
 #[derive(Debug)]
 pub(crate) struct LoadedPool {
-    /// The pool, history included.
-    pub(crate) pool: TargetPool,
-    /// The pool file as given.
-    pub(crate) file: String,
-    /// The line of each target in the pool file.
-    pub(crate) lines: HashMap<TargetId, u64>,
+    read: PoolFile,
 }
 
-/// Reads a pool file and, if given, its history file; remarks go to standard error.
+impl LoadedPool {
+    /// The frozen pool, history included.
+    pub(crate) fn pool(&self) -> &FrozenPool {
+        self.read.pool()
+    }
+
+    /// The frozen pool, without the lines.
+    pub(crate) fn into_pool(self) -> FrozenPool {
+        self.read.into_pool()
+    }
+
+    /// The pool file as given.
+    pub(crate) fn file(&self) -> &str {
+        self.read.file()
+    }
+
+    /// The line of a target in the pool file (0 if it is not in the pool).
+    pub(crate) fn line_of(&self, id: &TargetId) -> u64 {
+        self.read.line_of(id).unwrap_or(0)
+    }
+}
+
+/// Reads a pool file and, if given, its history file, piece by piece straight into the frozen
+/// pool (no adjustable pool, the text never held whole); remarks go to standard error. The
+/// errors are those of reading the files whole (`shuangsuiji::pool_csv::read_target_pool`).
 pub(crate) fn load_pool(pool: &Path, history: Option<&Path>) -> Result<LoadedPool, Failure> {
     let file = pool.display().to_string();
-    let parsed = parse_pool(&file, &read_text(pool)?).map_err(Failure::input)?;
+    let mut reader = PoolCsvReader::new(&file);
+    if history.is_none() {
+        // Rows in canonical order are then digested as they are read.
+        if let Some(rows) = lines_after_first(pool) {
+            reader.expect_rows(rows);
+        }
+    }
+    read_text_in_pieces(pool, |text| reader.feed(text))?;
+    let parsed = reader.finish().map_err(Failure::input)?;
     parsed.notes.iter().for_each(|n| note(n));
     let mut rows = parsed.value;
     if let Some(h) = history {
-        let parsed = parse_history(&h.display().to_string(), &read_text(h)?, &mut rows)
-            .map_err(Failure::input)?;
+        let mut reader = rows.history(&h.display().to_string());
+        read_text_in_pieces(h, |text| reader.feed(text))?;
+        let parsed = reader.finish().map_err(Failure::input)?;
         parsed.notes.iter().for_each(|n| note(n));
     }
-    let lines = rows.lines().map(|(id, l)| (id.clone(), l)).collect();
     Ok(LoadedPool {
-        pool: rows.into_pool().map_err(Failure::input)?,
-        file,
-        lines,
+        read: rows.freeze().map_err(Failure::input)?,
     })
 }
 
@@ -101,9 +125,9 @@ mod tests {
         .unwrap();
         fs::write(&history, "target_id,date,department\nT2,2026-01-05,D01\n").unwrap();
         let loaded = load_pool(&pool, Some(&history)).unwrap();
-        assert_eq!(loaded.pool.len(), 2);
-        assert_eq!(loaded.lines[&TargetId::new("T2").unwrap()], 4);
-        assert_eq!(loaded.file, pool.display().to_string());
+        assert_eq!(loaded.pool().len(), 2);
+        assert_eq!(loaded.line_of(&TargetId::new("T2").unwrap()), 4);
+        assert_eq!(loaded.file(), pool.display().to_string());
 
         fs::write(&history, "target_id,date,department\nT3,2026-01-05,D01\n").unwrap();
         let err = load_pool(&pool, Some(&history)).unwrap_err();

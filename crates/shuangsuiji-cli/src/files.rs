@@ -24,6 +24,100 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     })
 }
 
+/// Bytes read at a time by [`read_text_in_pieces`].
+const PIECE: usize = 1 << 20;
+
+/// Reads a UTF-8 text file piece by piece, as [`read_text`] reads it whole (a leading
+/// byte-order mark dropped; text that is not UTF-8, a truncated character at the end included,
+/// refused with the same message), handing each piece to `piece`: a pool of millions of rows is
+/// read without holding its text. Pieces end between characters.
+pub(crate) fn read_text_in_pieces(path: &Path, mut piece: impl FnMut(&str)) -> Result<(), Failure> {
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Failure::Input(format!("{}: cannot read: {e}", path.display()));
+    let mut file = fs::File::open(path).map_err(cannot)?;
+    let mut buf = vec![0u8; PIECE + 4];
+    // Bytes of a character cut by the end of the previous piece, at the start of `buf`.
+    let mut carry = 0;
+    // Bytes handed on before `buf`, and the line breaks in them (for the message).
+    let (mut offset, mut newlines) = (0usize, 0usize);
+    let mut first = true;
+    loop {
+        let n = loop {
+            match file.read(&mut buf[carry..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(cannot(e)),
+            }
+        };
+        let data = &buf[..carry + n];
+        if n == 0 {
+            if carry > 0 {
+                return Err(not_utf8_at(path, offset, newlines));
+            }
+            return Ok(());
+        }
+        let (text, rest) = match std::str::from_utf8(data) {
+            Ok(text) => (text, 0),
+            Err(e) => {
+                let good = e.valid_up_to();
+                if e.error_len().is_some() {
+                    let lines = newlines + data[..good].iter().filter(|&&b| b == b'\n').count();
+                    return Err(not_utf8_at(path, offset + good, lines));
+                }
+                // A character cut by the end of the piece: kept for the next one.
+                let text = std::str::from_utf8(&data[..good]).unwrap_or_default();
+                (text, data.len() - good)
+            }
+        };
+        newlines += text.bytes().filter(|&b| b == b'\n').count();
+        offset += text.len();
+        let mut text = text;
+        if first && !text.is_empty() {
+            first = false;
+            text = text.strip_prefix(BOM).unwrap_or(text);
+        }
+        if !text.is_empty() {
+            piece(text);
+        }
+        let end = carry + n;
+        buf.copy_within(end - rest..end, 0);
+        carry = rest;
+    }
+}
+
+/// The lines of a file after its first (`None` if it cannot be read: reading it properly
+/// will say why): a first, fast pass over a pool file tells its reader how many rows to expect
+/// (`PoolCsvReader::expect_rows`).
+pub(crate) fn lines_after_first(path: &Path) -> Option<u64> {
+    use std::io::Read;
+    let mut file = fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; PIECE];
+    let (mut newlines, mut last, mut any) = (0u64, b'\n', false);
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        last = buf[n - 1];
+        any = true;
+    }
+    Some((newlines + u64::from(any && last != b'\n')).saturating_sub(1))
+}
+
+/// Text that is not UTF-8 at byte `good`, after `newlines` line breaks.
+fn not_utf8_at(path: &Path, good: usize, newlines: usize) -> Failure {
+    Failure::Input(format!(
+        "{}:{}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
+         save it again as “CSV UTF-8”",
+        path.display(),
+        newlines + 1
+    ))
+}
+
 /// The text of bytes already read from `path`, as [`read_text`] takes it (without copying).
 pub(crate) fn decode_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Failure> {
     let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(path, bytes, e.valid_up_to()))?;
@@ -32,12 +126,8 @@ pub(crate) fn decode_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, F
 
 /// Text that is not UTF-8, with the line of the first bad byte.
 fn not_utf8(path: &Path, bytes: &[u8], good: usize) -> Failure {
-    let line = 1 + bytes[..good].iter().filter(|&&b| b == b'\n').count();
-    Failure::Input(format!(
-        "{}:{line}: not valid UTF-8 (byte {good}); if the file was saved as GBK, \
-         save it again as “CSV UTF-8”",
-        path.display()
-    ))
+    let newlines = bytes[..good].iter().filter(|&&b| b == b'\n').count();
+    not_utf8_at(path, good, newlines)
 }
 
 /// A JSON error as `FILE:LINE:COLUMN: what` (serde_json puts the place at the end; a reader
@@ -88,6 +178,45 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("missing.csv: cannot read"), "{err}");
+    }
+
+    #[test]
+    fn files_read_in_pieces_read_as_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        let whole = |p: &Path| {
+            let mut text = String::new();
+            read_text_in_pieces(p, |t| text.push_str(t)).map(|()| text)
+        };
+        // Pieces cut a character at every position around the piece size, behind a BOM.
+        for pad in 0..4 {
+            let text = format!(
+                "\u{feff}{}{}",
+                "x".repeat(PIECE - 3 + pad),
+                "大冶\n".repeat(3)
+            );
+            fs::write(&p, &text).unwrap();
+            assert_eq!(whole(&p).unwrap(), read_text(&p).unwrap(), "{pad}");
+        }
+        let mut bad: Vec<u8> = "a\nb\n".repeat(PIECE / 3).into_bytes();
+        bad.extend(b"x\xb4\xf3\n");
+        for bytes in [bad.clone(), b"id\n\xe5\xa4".to_vec(), b"\xff".to_vec()] {
+            fs::write(&p, &bytes).unwrap();
+            let a = whole(&p).unwrap_err().to_string();
+            assert_eq!(a, read_text(&p).unwrap_err().to_string());
+            assert!(a.contains("not valid UTF-8"), "{a}");
+        }
+        fs::write(&p, "").unwrap();
+        assert_eq!(whole(&p).unwrap(), "");
+        let err = whole(&dir.path().join("missing.csv"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            read_text(&dir.path().join("missing.csv"))
+                .unwrap_err()
+                .to_string()
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! let read = read_pool(("pool.csv", pool.as_bytes()), None, &Profile::builtin(), &ReadOptions::default())?;
 //! let frozen = read.value.freeze();
 //! assert_eq!(frozen.len(), 1);
-//! assert_eq!(frozen.entries()[0].tags.len(), 2);
+//! assert_eq!(frozen.to_targets()[0].tags.len(), 2);
 //! assert!(read.notes.iter().any(|n| n.contains("list split on `，`")));
 //! # Ok::<(), shuangsuiji_io::normalise::FormatError>(())
 //! ```

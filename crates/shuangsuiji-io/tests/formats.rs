@@ -586,7 +586,7 @@ fn unmappable_values_name_the_cell_the_value_and_the_accepted_labels() {
     let profile = Profile::with_mapping("shandong.toml", mapping).unwrap();
     let bytes = fixture::xlsx(&[("Sheet1", &small("E类", "撤销"))], true);
     let read = read_pool(("p.xlsx", &bytes), None, &profile, &ReadOptions::default()).unwrap();
-    let t = &read.value.freeze().entries()[1].clone();
+    let t = &read.value.freeze().to_targets()[1].clone();
     assert_eq!(
         (t.grade.map(|g| g.to_string()), t.status.to_string()),
         (Some("D".into()), "revoked".into())
@@ -658,7 +658,7 @@ fn headers_that_cannot_be_found_or_completed_say_what_was_expected() {
     let profile = Profile::with_mapping("m.toml", "[pool.defaults]\ngrade = \"\"\n").unwrap();
     let bytes = fixture::xlsx(&[("Sheet1", &no_grade)], true);
     let read = read_pool(("p.xlsx", &bytes), None, &profile, &ReadOptions::default()).unwrap();
-    assert_eq!(read.value.freeze().entries()[0].grade, None);
+    assert_eq!(read.value.freeze().to_targets()[0].grade, None);
     let nothing: Grid = vec![vec![X::S("甲"), X::S("乙")], vec![X::S("1"), X::S("2")]];
     let err = pool_err(&nothing, &Profile::builtin());
     assert!(err.starts_with("p.xlsx: no header row in the first 2 rows of sheet Sheet1: expected a row naming at least 2 columns of a target pool, such as "), "{err}");
@@ -949,11 +949,10 @@ fn a_history_links_by_code_and_reads_with_the_pool() {
         &ReadOptions::default(),
     )
     .unwrap();
-    let frozen = read.value.freeze();
-    let with: Vec<usize> = frozen.entries().iter().map(|t| t.history.len()).collect();
+    let all = read.value.freeze().to_targets();
+    let with: Vec<usize> = all.iter().map(|t| t.history.len()).collect();
     assert_eq!(with.iter().sum::<usize>(), 3);
-    let first = frozen
-        .entries()
+    let first = all
         .iter()
         .find(|t| t.id.as_str() == c[0])
         .unwrap();
@@ -989,7 +988,8 @@ fn the_cores_pool_written_as_a_workbook_reads_back_to_the_same_digest() {
     let county = shuangsuiji::demo::DemoCounty::build();
     let frozen = county.targets.freeze();
     // The first 2,000 targets keep the test quick in debug builds; the whole pool would do.
-    let some = &frozen.entries()[..2000];
+    let all = frozen.to_targets();
+    let some = &all[..2000];
     let text = pool_csv::write_pool("pool.csv", some).unwrap();
     let history = pool_csv::write_history("history.csv", some).unwrap();
     let expected = pool_csv::read_target_pool("pool.csv", &text, Some(("history.csv", &history)))
@@ -1188,7 +1188,7 @@ fn a_mapping_file_adds_columns_and_refuses_what_it_cannot_mean() {
     ];
     let bytes = fixture::xlsx(&[("Sheet1", &grid)], false);
     let read = read_pool(("p.xlsx", &bytes), None, &profile, &ReadOptions::default()).unwrap();
-    assert_eq!(read.value.freeze().entries()[0].tags.len(), 2);
+    assert_eq!(read.value.freeze().to_targets()[0].tags.len(), 2);
     for (text, said) in [
         (
             "[pool.columns]\n\"x\" = \"nope\"\n",

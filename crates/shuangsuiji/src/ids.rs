@@ -226,6 +226,13 @@ macro_rules! string_id {
                 Ok(Self(Arc::from(s)))
             }
 
+            /// An id known to be valid (read back from a pool that checked it).
+            #[allow(dead_code)] // only target ids are kept as text
+            pub(crate) fn trusted(s: &str) -> Self {
+                debug_assert!(check_id($kind, s).is_ok());
+                Self(Arc::from(s))
+            }
+
             /// The same id in a fresh allocation: a frozen pool re-allocates its ids in canonical
             /// order, so that walking a sample in that order reads memory in order.
             #[allow(dead_code)] // only the ids of pool entries are relocated

@@ -82,6 +82,7 @@ impl Inspector {
 
 impl PoolEntry for Inspector {
     type Id = InspectorId;
+    type Frozen = Frozen<Inspector>;
     const DIGEST_LABEL: &'static str = "shuangsuiji/inspector-pool/v1";
     const KIND: &'static str = "inspector";
 
@@ -113,6 +114,10 @@ impl PoolEntry for Inspector {
 
     fn id_address(&self) -> *const u8 {
         self.id.address()
+    }
+
+    fn freeze_unique(entries: Vec<Inspector>) -> Frozen<Inspector> {
+        Frozen::from_sorted_unique(entries)
     }
 
     fn encode(&self, h: &mut EncoderHandle<'_>) {

@@ -267,9 +267,9 @@ impl Scopes {
             .iter()
             .map(|scope| {
                 let mut bits = vec![0u64; words];
-                let all = scope.is_all();
-                for (i, t) in pool.entries().iter().enumerate() {
-                    if all || scope.matches(t) {
+                let scope = pool.scope_matcher(scope);
+                for i in 0..pool.len() {
+                    if scope.matches(i) {
                         bits[i / 64] |= 1 << (i % 64);
                     }
                 }

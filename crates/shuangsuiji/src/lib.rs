@@ -160,7 +160,7 @@
 //!     needs: vec![DepartmentNeed { department: dept.clone(), items: v.items.clone() }],
 //! }).collect();
 //! let facts: BTreeMap<_, _> = drawn.visits.iter()
-//!     .map(|v| (v.target.clone(), TargetFacts::of(pool.get(&v.target).unwrap())))
+//!     .map(|v| (v.target.clone(), TargetFacts::of(&pool.get(&v.target).unwrap())))
 //!     .collect();
 //! let request = MatchRequest {
 //!     task_id: task.id.clone(), seed, seed_origin: origin,

@@ -23,6 +23,9 @@ use std::sync::Arc;
 pub trait PoolEntry: Clone {
     /// The id type, unique within a pool.
     type Id: Clone + Eq + Hash + Ord + fmt::Display + AsRef<str>;
+    /// The snapshot a pool of these entries freezes into: [`Frozen`] for inspectors, the
+    /// columnar [`crate::target::FrozenPool`] for targets.
+    type Frozen;
     /// The label that starts the pool digest (domain separation between pool kinds).
     const DIGEST_LABEL: &'static str;
     /// The kind of entry, for error messages (“target”, “inspector”).
@@ -37,6 +40,9 @@ pub trait PoolEntry: Clone {
     /// Writes the canonical encoding (see `docs/SAMPLING.md`).
     #[doc(hidden)]
     fn encode(&self, e: &mut EncoderHandle<'_>);
+    /// Freezes entries with unique, valid ids (an adjustable pool's).
+    #[doc(hidden)]
+    fn freeze_unique(entries: Vec<Self>) -> Self::Frozen;
     /// Moves the entry's id into a fresh allocation (see [`crate::ids::TargetId`]); called in
     /// canonical order when a pool is frozen.
     #[doc(hidden)]
@@ -47,13 +53,6 @@ pub trait PoolEntry: Clone {
     #[doc(hidden)]
     fn id_address(&self) -> *const u8 {
         std::ptr::null()
-    }
-
-    /// A byte summarising what a draw needs to know of the entry without reading it (for
-    /// targets: stratum and exclusion flags), kept in a dense column of the snapshot.
-    #[doc(hidden)]
-    fn class(&self) -> u8 {
-        0
     }
 }
 
@@ -333,13 +332,27 @@ impl<T: PoolEntry> Pool<T> {
     }
 
     /// Freezes a snapshot: canonical order and digest. The pool itself stays adjustable.
-    pub fn freeze(&self) -> Frozen<T> {
-        Frozen::from_sorted_unique(self.entries.clone())
+    pub fn freeze(&self) -> T::Frozen {
+        T::freeze_unique(self.entries.clone())
     }
 
     /// Freezes without keeping an adjustable copy (saves the clone for large pools).
-    pub fn into_frozen(self) -> Frozen<T> {
-        Frozen::from_sorted_unique(self.entries)
+    pub fn into_frozen(self) -> T::Frozen {
+        T::freeze_unique(self.entries)
+    }
+
+    /// A pool of entries known to be valid with unique ids (a snapshot's, thawed).
+    pub(crate) fn from_unique_entries(entries: Vec<T>) -> Pool<T> {
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id().clone(), i))
+            .collect();
+        Pool {
+            entries,
+            index,
+            skeletons: SkeletonIndex::default(),
+        }
     }
 }
 
@@ -372,16 +385,14 @@ impl<T: PoolEntry> From<Pool<T>> for Vec<T> {
 pub struct Frozen<T: PoolEntry> {
     /// (An `Arc<Vec<_>>`, not an `Arc<[_]>`: the rows are moved in, never copied.)
     entries: Arc<Vec<T>>,
-    /// The ids again, densely: samples, records and look-ups walk these, not the entries.
+    /// The ids again, densely: look-ups walk these, not the entries.
     ids: Arc<[T::Id]>,
-    classes: Arc<[u8]>,
-    /// How many entries of each class every block of [`CLASS_BLOCK`] entries holds, so that
-    /// counting the classes of a large range reads a few hundred numbers, not every entry.
-    class_blocks: Arc<[[u32; 64]]>,
     digest: Digest,
 }
 
-/// Entries per block of [`Frozen`]'s class counts.
+/// Entries per block of a frozen target pool's class counts: how many entries of each class
+/// every block holds, so that counting the classes of a large range reads a few hundred
+/// numbers, not every entry.
 pub(crate) const CLASS_BLOCK: usize = 1 << 16;
 
 impl<T: PoolEntry> Frozen<T> {
@@ -454,7 +465,7 @@ impl<T: PoolEntry> Frozen<T> {
     }
 
     /// Entries must have unique ids (guaranteed by [`Pool`]).
-    fn from_sorted_unique(mut entries: Vec<T>) -> Frozen<T> {
+    pub(crate) fn from_sorted_unique(mut entries: Vec<T>) -> Frozen<T> {
         if !entries.is_sorted_by(|a, b| a.id() < b.id()) {
             let order = canonical_order(&entries);
             entries = permute(entries, &order);
@@ -468,23 +479,10 @@ impl<T: PoolEntry> Frozen<T> {
             entries.iter_mut().for_each(PoolEntry::relocate_id);
         }
         let digest = digest_of(&entries);
-        let classes: Arc<[u8]> = entries.iter().map(PoolEntry::class).collect();
-        let class_blocks = classes
-            .chunks(CLASS_BLOCK)
-            .map(|block| {
-                let mut counts = [0u32; 64];
-                for &c in block {
-                    counts[usize::from(c & 0x3f)] += 1;
-                }
-                counts
-            })
-            .collect();
         let ids = entries.iter().map(|e| e.id().clone()).collect();
         Frozen {
             entries: Arc::new(entries),
             ids,
-            classes,
-            class_blocks,
             digest,
         }
     }
@@ -492,16 +490,6 @@ impl<T: PoolEntry> Frozen<T> {
     /// The entries in canonical order; the position of an entry is its canonical index.
     pub fn entries(&self) -> &[T] {
         &self.entries
-    }
-
-    /// The dense class column (see [`PoolEntry::class`]), in canonical order.
-    pub(crate) fn classes(&self) -> &[u8] {
-        &self.classes
-    }
-
-    /// The class counts per block of [`CLASS_BLOCK`] entries.
-    pub(crate) fn class_blocks(&self) -> &[[u32; 64]] {
-        &self.class_blocks
     }
 
     /// The ids in canonical order (shared with the entries).

@@ -143,14 +143,13 @@ impl DrawRecord {
                 pool.len()
             )));
         }
-        let ids = pool.ids();
         let mut ratios = RatioCache::default();
         let selected = sample
             .iter(pool)
             .map(|(stratum, p)| {
                 let (inclusion_probability, design_weight) = ratios.of(&p);
                 SelectedTarget {
-                    id: ids[p.index as usize].clone(),
+                    id: pool.target_id(p.index as usize),
                     stratum,
                     inclusion_probability,
                     design_weight,
@@ -463,7 +462,6 @@ fn selected_match_fast(record: &DrawRecord, pool: &FrozenPool, sample: &Sample) 
     if record.selected.len() != sample.len() {
         return false;
     }
-    let ids = pool.ids();
     let mut ratios = RatioCache::default();
     record
         .selected
@@ -472,7 +470,7 @@ fn selected_match_fast(record: &DrawRecord, pool: &FrozenPool, sample: &Sample) 
         .all(|(sel, (stratum, p))| {
             let (pi, w) = ratios.of(&p);
             sel.stratum == stratum
-                && ids[p.index as usize] == sel.id
+                && pool.id(p.index as usize) == sel.id.as_str()
                 && pi.to_bits() == sel.inclusion_probability.to_bits()
                 && w.to_bits() == sel.design_weight.to_bits()
         })
@@ -480,14 +478,13 @@ fn selected_match_fast(record: &DrawRecord, pool: &FrozenPool, sample: &Sample) 
 
 /// The slow path, only on failure: which targets are missing, unexpected or differ.
 fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &mut Vec<Mismatch>) {
-    let ids = pool.ids();
-    let actual: HashMap<&TargetId, (Stratum, Pick)> = sample
+    let actual: HashMap<&str, (Stratum, Pick)> = sample
         .iter(pool)
-        .map(|(s, p)| (&ids[p.index as usize], (s, p)))
+        .map(|(s, p)| (pool.id(p.index as usize), (s, p)))
         .collect();
-    let mut listed: HashMap<&TargetId, &SelectedTarget> = HashMap::new();
+    let mut listed: HashMap<&str, &SelectedTarget> = HashMap::new();
     for (position, sel) in record.selected.iter().enumerate() {
-        if listed.insert(&sel.id, sel).is_some() {
+        if listed.insert(sel.id.as_str(), sel).is_some() {
             out.push(Mismatch::Duplicate { id: sel.id.clone() });
             continue;
         }
@@ -497,7 +494,7 @@ fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &
                 id: sel.id.clone(),
             });
         }
-        match actual.get(&sel.id) {
+        match actual.get(sel.id.as_str()) {
             None => out.push(Mismatch::Unexpected { id: sel.id.clone() }),
             Some(&(s, p)) => {
                 let mut entry = |field: &str, recorded: String, actual: String| {
@@ -524,15 +521,13 @@ fn diff_selected(record: &DrawRecord, pool: &FrozenPool, sample: &Sample, out: &
             }
         }
     }
-    let mut missing: Vec<&TargetId> = actual
+    let mut missing: Vec<&str> = actual
         .keys()
-        .filter(|id| !listed.contains_key(*id))
+        .filter(|id| !listed.contains_key(**id))
         .copied()
         .collect();
     missing.sort();
-    out.extend(
-        missing
-            .into_iter()
-            .map(|id| Mismatch::Missing { id: id.clone() }),
-    );
+    out.extend(missing.into_iter().map(|id| Mismatch::Missing {
+        id: TargetId::trusted(id),
+    }));
 }

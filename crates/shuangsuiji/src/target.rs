@@ -2,7 +2,15 @@
 
 use crate::credit::CreditCode;
 use crate::ids::{DeptId, InspectorId, ItemId, TargetId};
-use crate::pool::{EncoderHandle, EntryError, Frozen, Pool, PoolEntry};
+mod build;
+pub(crate) mod columns;
+mod frozen;
+
+pub(crate) use build::{Fields, Refusal, Rows, Sorted, sort_parallel};
+pub(crate) use frozen::TARGET_DIGEST_LABEL;
+pub use frozen::{FrozenPool, TargetRef};
+
+use crate::pool::{EncoderHandle, EntryError, Pool, PoolEntry};
 use crate::risk::{RiskGrade, Stratum};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -275,7 +283,8 @@ pub(crate) const CLASS_HISTORY: u8 = 0b0010_0000;
 
 impl PoolEntry for Target {
     type Id = TargetId;
-    const DIGEST_LABEL: &'static str = "shuangsuiji/target-pool/v1";
+    type Frozen = FrozenPool;
+    const DIGEST_LABEL: &'static str = TARGET_DIGEST_LABEL;
     const KIND: &'static str = "target";
 
     fn id(&self) -> &TargetId {
@@ -343,6 +352,10 @@ impl PoolEntry for Target {
         }
     }
 
+    fn freeze_unique(entries: Vec<Target>) -> FrozenPool {
+        build::from_unique_targets(entries)
+    }
+
     fn relocate_id(&mut self) {
         self.id = self.id.relocated();
     }
@@ -350,23 +363,7 @@ impl PoolEntry for Target {
     fn id_address(&self) -> *const u8 {
         self.id.address()
     }
-
-    fn class(&self) -> u8 {
-        let mut c = self.stratum().index() as u8;
-        if self.status != TargetStatus::Active {
-            c |= CLASS_INACTIVE;
-        }
-        if self.positive_list {
-            c |= CLASS_POSITIVE;
-        }
-        if !self.history.is_empty() {
-            c |= CLASS_HISTORY;
-        }
-        c
-    }
 }
 
 /// The target pool while it is adjusted.
 pub type TargetPool = Pool<Target>;
-/// The frozen target pool a draw uses.
-pub type FrozenPool = Frozen<Target>;

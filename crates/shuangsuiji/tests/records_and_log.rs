@@ -64,8 +64,8 @@ fn a_dropped_or_added_target_is_named() {
 
     let (pool, mut rec) = record();
     let outsider = pool
-        .entries()
         .iter()
+        .map(|t| t.to_target())
         .find(|t| t.grade == Some(RiskGrade::A) && !rec.selected.iter().any(|s| s.id == t.id))
         .unwrap();
     let mut fake = rec.selected[0].clone();

@@ -59,9 +59,7 @@ pub(crate) struct AnnounceArgs {
 
 /// Runs `announce`.
 pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
-    let pool = load_pool(&args.pool, args.history.as_deref())?
-        .pool
-        .into_frozen();
+    let pool = load_pool(&args.pool, args.history.as_deref())?.into_pool();
     let seed = match (&args.seed_from, &args.seed) {
         (Some(source), None) => SeedCommitment::PublicEntropy {
             source: source.trim().to_owned(),

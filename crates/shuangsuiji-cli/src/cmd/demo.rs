@@ -334,7 +334,7 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
     let year_files = year(out, &county, &mut files)?;
     let year_log = year_files.log.clone();
 
-    let entries = pool.entries();
+    let entries = &pool.to_targets();
     let csv = |r: Result<String, crate::csv_io::CsvError>| r.map_err(Failure::input);
     let pool_csv = files.write("pool.csv", &csv(write_pool("pool.csv", entries))?)?;
     let history_csv = files.write("history.csv", &csv(write_history("history.csv", entries))?)?;
@@ -363,7 +363,7 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
 
     // Everything below uses the files only, as an outside verifier would.
     let mut problems = Vec::new();
-    let reread = load_pool(&pool_csv, Some(&history_csv))?.pool.into_frozen();
+    let reread = load_pool(&pool_csv, Some(&history_csv))?.into_pool();
     if reread.digest() == pool.digest() {
         out.line(format!(
             "check: pool.csv + history.csv freeze to the drawn pool's digest {}: OK",

@@ -59,14 +59,13 @@ pub(crate) struct DrawArgs {
 pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
     let request = args.plan.request()?;
     let loaded = load_pool(&args.pool, args.history.as_deref())?;
-    let lines = &loaded.lines;
-    let pool_file = loaded.file.clone();
-    let pool = loaded.pool.into_frozen();
-    let record = draw(&pool, &request).map_err(|e| match e {
+    let pool = loaded.pool();
+    let record = draw(pool, &request).map_err(|e| match e {
         DrawError::MissingRiskScore { id, stratum } => Failure::Input(format!(
-            "{pool_file}:{}: field `risk_score`: --weighted needs a risk score for every \
+            "{}:{}: field `risk_score`: --weighted needs a risk score for every \
              eligible target, and target {id} (stratum {stratum}) has none",
-            lines.get(&id).copied().unwrap_or(0)
+            loaded.file(),
+            loaded.line_of(&id)
         )),
         other => explain(other),
     })?;

@@ -251,7 +251,7 @@ fn verify(args: &LogVerifyArgs, out: &mut Out) -> Result<(), Failure> {
         return Ok(());
     }
     let pool = match &args.pool {
-        Some(p) => Some(load_pool(p, args.history.as_deref())?.pool.into_frozen()),
+        Some(p) => Some(load_pool(p, args.history.as_deref())?.into_pool()),
         None => None,
     };
     let inspectors = match &args.inspectors {

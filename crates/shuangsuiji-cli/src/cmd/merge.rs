@@ -99,8 +99,8 @@ pub(crate) struct MergeArgs {
 pub(crate) fn run(args: &MergeArgs, out: &mut Out) -> Result<(), Failure> {
     let year = Year::load(&args.year)?;
     let loaded = load_pool(&args.pool, args.history.as_deref())?;
-    let pool_file = loaded.file;
-    let pool = loaded.pool.into_frozen();
+    let pool_file = loaded.file().to_owned();
+    let pool = loaded.into_pool();
     let seeded = args.seed.is_some() || args.seed_source.is_some();
     // Drawing needs every active plan to be drawable; proposing only needs the lists right.
     let problems = year.problems(seeded.then_some(&pool));

@@ -259,7 +259,7 @@ fn check(args: &CheckArgs, out: &mut Out) -> Result<(), Failure> {
         year.joint.version,
         year.joint.rows().count()
     ));
-    let frozen = pool.map(|p| (p.file, p.pool.into_frozen()));
+    let frozen = pool.map(|p| (p.file().to_owned(), p.into_pool()));
     if let Some((file, pool)) = &frozen {
         out.line(format!(
             "  and against the pool {file} ({} targets, SM3 digest {}): {} active plans",

@@ -86,9 +86,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut Out) -> Result<(), Failure> {
         }
     };
     let record = read_record(&args.record)?;
-    let pool = load_pool(pool_path, args.history.as_deref())?
-        .pool
-        .into_frozen();
+    let pool = load_pool(pool_path, args.history.as_deref())?.into_pool();
     let result = verify(&record, &pool);
     if result.is_ok() {
         out.line(format!(

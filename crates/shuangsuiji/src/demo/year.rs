@@ -11,7 +11,7 @@ use super::{
 use crate::assign::{self, Conflict, DepartmentNeed, MatchPolicy, TargetFacts, Team};
 use crate::audit::{DrawLog, SeedCommitment};
 use crate::calendar::HolidayCalendar;
-use crate::ids::{DeptId, ItemId, TargetId, TaskId};
+use crate::ids::{DeptId, ItemId, TaskId};
 use crate::joint::{self, MergeConfig, MergeProposal, VisitReport};
 use crate::lifecycle::{
     FollowUp, FollowUpKind, FollowUpState, InspectionResult, ResultCode, TargetCheck,
@@ -269,15 +269,15 @@ fn delete_empty_plans(annual: &mut AnnualPlan, pool: &crate::target::FrozenPool)
 }
 
 /// The two unplanned checks (complaint-driven), on targets of the pool.
-fn unplanned(annual: &mut AnnualPlan, ids: &[TargetId], county: &DemoCounty) {
+fn unplanned(annual: &mut AnnualPlan, pool: &crate::target::FrozenPool, county: &DemoCounty) {
     let food = county
         .items
         .items_of(&dept_id(0))
         .next()
         .map(|i| i.id.clone());
     for (n, (t, date)) in [
-        (ids[17].clone(), day(4, 14)),
-        (ids[4242].clone(), day(9, 3)),
+        (pool.target_id(17), day(4, 14)),
+        (pool.target_id(4242), day(9, 3)),
     ]
     .into_iter()
     .enumerate()
@@ -341,7 +341,7 @@ impl DemoCounty {
         let pool = self.targets.freeze();
         let inspectors = self.inspectors.freeze();
         let mut annual = annual_plan(&self.joint_items);
-        unplanned(&mut annual, pool.ids(), self);
+        unplanned(&mut annual, &pool, self);
         valid(annual.validate(&self.items, &self.joint_items));
         delete_empty_plans(&mut annual, &pool);
         valid(annual.check_pool(&pool));
@@ -444,7 +444,7 @@ impl DemoCounty {
                         .map(|(department, items)| DepartmentNeed { department, items }),
                 );
                 if let Some(t) = pool.get(&v.target) {
-                    facts.insert(v.target.clone(), TargetFacts::of(t));
+                    facts.insert(v.target.clone(), TargetFacts::of(&t));
                 }
                 planned.push((
                     v.plans.clone(),
@@ -791,7 +791,7 @@ mod tests {
         assert_eq!(year.annual.check_pool(&pool), Ok(()));
         for d in &year.annual.deletions {
             let plan = year.annual.plan(&d.plan).unwrap();
-            assert!(!pool.entries().iter().any(|t| plan.scope.matches(t)));
+            assert!(!pool.iter().any(|t| plan.scope.matches(&t.to_target())));
         }
     }
 }

@@ -12,7 +12,7 @@ use super::DrawError;
 use super::DrawRequest;
 use crate::ids::{self, DeptId, ItemId};
 use crate::policy::RecentBy;
-use crate::target::Target;
+use crate::target::{FrozenPool, Inspection};
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet;
 
@@ -64,8 +64,13 @@ impl<'a> HistoryNames<'a> {
 
     /// Refuses the draw if an entry of `t`'s history that a rule weighs names a department or
     /// item that looks like, but is not, the request's.
-    pub(super) fn check(&mut self, t: &'a Target) -> Result<(), DrawError> {
-        for h in &t.history {
+    pub(super) fn check(
+        &mut self,
+        pool: &FrozenPool,
+        i: usize,
+        history: &'a [Inspection],
+    ) -> Result<(), DrawError> {
+        for h in history {
             let age = (self.day - h.date).num_days();
             if let Some((wanted, within)) = self.department {
                 if (0..within).contains(&age)
@@ -79,7 +84,8 @@ impl<'a> HistoryNames<'a> {
                         return Err(look_alike(
                             "department",
                             wanted.as_str(),
-                            t,
+                            pool,
+                            i,
                             h,
                             &h.department,
                         ));
@@ -97,7 +103,7 @@ impl<'a> HistoryNames<'a> {
                         .get_or_insert_with(|| wanted.iter().map(ItemId::skeleton).collect());
                     let mine = item.skeleton();
                     if let Some(k) = skeletons.iter().position(|s| *s == mine) {
-                        return Err(look_alike("item", wanted[k].as_str(), t, h, item));
+                        return Err(look_alike("item", wanted[k].as_str(), pool, i, h, item));
                     }
                     self.plain_items.insert(item.as_str());
                 }
@@ -110,8 +116,9 @@ impl<'a> HistoryNames<'a> {
 fn look_alike(
     what: &'static str,
     requested: &str,
-    t: &Target,
-    h: &crate::target::Inspection,
+    pool: &FrozenPool,
+    i: usize,
+    h: &Inspection,
     in_history: &impl AsRef<str>,
 ) -> DrawError {
     debug_assert!(ids::look_alike(requested, in_history.as_ref()));
@@ -119,7 +126,7 @@ fn look_alike(
         what,
         requested: requested.to_owned(),
         in_history: in_history.as_ref().to_owned(),
-        target: t.id.clone(),
+        target: pool.target_id(i),
         date: h.date,
     }
 }

@@ -9,7 +9,7 @@ use crate::pool::CLASS_BLOCK;
 use crate::risk::{PerStratum, Stratum};
 use crate::seed::Seed;
 use crate::target::{
-    CLASS_HISTORY, CLASS_INACTIVE, CLASS_POSITIVE, CLASS_STRATUM_MASK, FrozenPool, Target,
+    CLASS_HISTORY, CLASS_INACTIVE, CLASS_POSITIVE, CLASS_STRATUM_MASK, FrozenPool, Inspection,
 };
 use std::ops::Range;
 
@@ -28,7 +28,7 @@ const CHECK_HISTORY: u8 = 255;
 #[derive(Debug, Clone, Copy)]
 pub struct PoolShard<'a> {
     first: u64,
-    targets: &'a [Target],
+    pool: &'a FrozenPool,
     classes: &'a [u8],
     /// The whole pool's class counts per block (see [`CLASS_BLOCK`]).
     class_blocks: &'a [[u32; 64]],
@@ -41,7 +41,7 @@ impl FrozenPool {
         let start = range.start.min(end);
         PoolShard {
             first: start as u64,
-            targets: &self.entries()[start..end],
+            pool: self,
             classes: &self.classes()[start..end],
             class_blocks: self.class_blocks(),
         }
@@ -131,12 +131,12 @@ impl PoolShard<'_> {
 
     /// The number of entities in the shard.
     pub fn len(&self) -> usize {
-        self.targets.len()
+        self.classes.len()
     }
 
     /// Whether the shard is empty.
     pub fn is_empty(&self) -> bool {
-        self.targets.is_empty()
+        self.classes.is_empty()
     }
 
     /// Pass 1: classifies every entity of the shard.
@@ -164,19 +164,23 @@ impl PoolShard<'_> {
             }
             None
         } else {
-            let mut codes = Vec::with_capacity(self.targets.len());
+            let mut codes = Vec::with_capacity(self.classes.len());
             let mut names = HistoryNames::of(request);
-            for (t, &class) in self.targets.iter().zip(self.classes) {
-                let mut code = if request.scope.matches(t) {
+            let scope = self.pool.scope_matcher(&request.scope);
+            let first = self.first as usize;
+            for (k, &class) in self.classes.iter().enumerate() {
+                let i = first + k;
+                let mut code = if scope.matches(i) {
                     table[usize::from(class & 0x3f)]
                 } else {
                     OUT_OF_SCOPE
                 };
                 if code == CHECK_HISTORY {
+                    let history = self.pool.history(i);
                     if let Some(names) = &mut names {
-                        names.check(t)?;
+                        names.check(self.pool, i, history)?;
                     }
-                    code = if recently_inspected(t, request) {
+                    code = if recently_inspected(history, request) {
                         RECENT
                     } else {
                         class & CLASS_STRATUM_MASK
@@ -189,23 +193,24 @@ impl PoolShard<'_> {
         };
         let shard = ShardCensus {
             first: self.first,
-            len: self.targets.len(),
+            len: self.classes.len(),
             table,
             codes,
             census: Census::default(),
         };
         if request.policy.weighting == Weighting::RiskScore {
-            for (i, t) in self.targets.iter().enumerate() {
-                if shard.code(self.classes, i) < OUT_OF_SCOPE && t.risk_score.is_none() {
+            for k in 0..self.classes.len() {
+                let i = self.first as usize + k;
+                if shard.code(self.classes, k) < OUT_OF_SCOPE && self.pool.risk_score(i).is_none() {
                     return Err(DrawError::MissingRiskScore {
-                        id: t.id.clone(),
-                        stratum: t.stratum(),
+                        id: self.pool.target_id(i),
+                        stratum: self.pool.target(i).stratum(),
                     });
                 }
             }
         }
         let census = Census {
-            population: self.targets.len() as u64,
+            population: self.classes.len() as u64,
             out_of_scope: counts[usize::from(OUT_OF_SCOPE)],
             excluded: ExclusionCounts {
                 not_active: counts[usize::from(NOT_ACTIVE)],
@@ -238,7 +243,7 @@ impl PoolShard<'_> {
         pass: DrawPass,
         margin: f64,
     ) -> Result<ShardSample, DrawError> {
-        if census.first != self.first || census.len != self.targets.len() {
+        if census.first != self.first || census.len != self.classes.len() {
             return Err(DrawError::Shards(
                 "the census was taken on another shard".into(),
             ));
@@ -270,7 +275,7 @@ impl PoolShard<'_> {
             (lo[s.index()], hi[s.index()]) = e;
             track[s.index()] = size > 0;
         }
-        let len = self.targets.len();
+        let len = self.classes.len();
         let mut bits = vec![0u64; len.div_ceil(64)];
         let mut certain = [0u64; 256];
         // Bands sized for their expected fill, so that they are not grown (and freed) step by step.
@@ -329,7 +334,8 @@ impl PoolShard<'_> {
                         band.key.push(ks[bit as usize]);
                         band.index.push(self.first + i as u64);
                         if weighted {
-                            band.weight.push(self.targets[i].risk_score.unwrap_or(1));
+                            let score = self.pool.risk_score(self.first as usize + i);
+                            band.weight.push(score.unwrap_or(1));
                         }
                     }
                 }
@@ -411,12 +417,12 @@ pub(super) fn band_edges(size: u64, n: u64, margin: f64) -> (u64, u64) {
     (to_key((size - spread) / n), to_key((size + spread) / n))
 }
 
-fn recently_inspected(t: &Target, request: &DrawRequest) -> bool {
+fn recently_inspected(history: &[Inspection], request: &DrawRequest) -> bool {
     let Some(day) = request.date else {
         return false;
     };
     request.policy.exclusions.recent.iter().any(|rule| {
-        t.history.iter().any(|h| {
+        history.iter().any(|h| {
             let age = (day - h.date).num_days();
             (0..i64::from(rule.within_days)).contains(&age)
                 && match rule.by {

@@ -183,7 +183,7 @@ fn draw_members(
         .map(|(index, by)| {
             let items: BTreeSet<&ItemId> = by.iter().flat_map(|&m| &members[m].items).collect();
             Visit {
-                target: pool.ids()[index as usize].clone(),
+                target: pool.target_id(index as usize),
                 plans: by.iter().map(|&m| members[m].id.clone()).collect(),
                 items: items.into_iter().cloned().collect(),
             }
