@@ -952,10 +952,7 @@ fn a_history_links_by_code_and_reads_with_the_pool() {
     let all = read.value.freeze().to_targets();
     let with: Vec<usize> = all.iter().map(|t| t.history.len()).collect();
     assert_eq!(with.iter().sum::<usize>(), 3);
-    let first = all
-        .iter()
-        .find(|t| t.id.as_str() == c[0])
-        .unwrap();
+    let first = all.iter().find(|t| t.id.as_str() == c[0]).unwrap();
     assert_eq!(first.history[0].inspectors.len(), 2);
     // A target the pool does not have: the history's cell, the pool's file.
     let bad: Grid = vec![
