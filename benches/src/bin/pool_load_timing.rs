@@ -2,8 +2,13 @@
 //! read once, outside the timing), as JSON on stdout.
 //!
 //! ```text
-//! pool_load_timing FILE.csv [RUNS]      RUNS timed runs (default 3), medians in seconds
+//! pool_load_timing FILE.csv [RUNS] [--new-only] [--no-floor]
+//! pool_load_timing --stream FILE.csv
 //! ```
+//!
+//! With `--stream`, one run of what the command line does instead: the file read in pieces of
+//! 1 MiB (after a first pass counting its lines) into `PoolCsvReader`, then frozen; reported
+//! with the process's peak resident memory (`VmHWM`), which then holds no text.
 //!
 //! Times, for each run: the streaming path (`read_frozen_pool`: the text straight into the
 //! columnar frozen pool, and dropping it), the adjustable path the command line took before
@@ -21,6 +26,22 @@ use std::time::{Duration, Instant};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--stream") {
+        return match args.get(1).map(|f| stream(f)) {
+            Some(Ok(json)) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Some(Err(e)) => {
+                eprintln!("pool_load_timing: {e}");
+                ExitCode::FAILURE
+            }
+            None => {
+                eprintln!("usage: pool_load_timing --stream FILE.csv");
+                ExitCode::from(2)
+            }
+        };
+    }
     let Some(file) = args.first() else {
         eprintln!("usage: pool_load_timing FILE.csv [RUNS]");
         return ExitCode::from(2);
@@ -45,6 +66,64 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The process's peak resident memory in KiB (Linux), if known.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The command line's way: count the lines, then read the file in pieces into the reader.
+fn stream(file: &str) -> Result<serde_json::Value, String> {
+    use std::io::Read;
+    let start = Instant::now();
+    let mut f = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut newlines = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+    let counted = start.elapsed();
+    let mut reader = shuangsuiji::pool_csv::PoolCsvReader::new(file);
+    reader.expect_rows(newlines.saturating_sub(1));
+    let mut f = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    let mut carry = Vec::new();
+    loop {
+        let n = f.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        carry.extend_from_slice(&buf[..n]);
+        let good = match std::str::from_utf8(&carry) {
+            Ok(t) => t.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        reader.feed(std::str::from_utf8(&carry[..good]).map_err(|e| e.to_string())?);
+        carry.drain(..good);
+    }
+    let read = start.elapsed();
+    let rows = reader.finish().map_err(|e| e.to_string())?.value;
+    let pool = rows.freeze().map_err(|e| e.to_string())?.into_pool();
+    let frozen = start.elapsed();
+    Ok(serde_json::json!({
+        "file": file,
+        "rows": pool.len(),
+        "digest": pool.digest().to_hex(),
+        "seconds": {
+            "count_lines": counted.as_secs_f64(),
+            "read_and_parse": (read - counted).as_secs_f64(),
+            "finish_and_freeze": (frozen - read).as_secs_f64(),
+            "total": frozen.as_secs_f64(),
+        },
+        "pool_heap_bytes": pool.heap_bytes(),
+        "peak_rss_kib": peak_kib(),
+    }))
 }
 
 fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {

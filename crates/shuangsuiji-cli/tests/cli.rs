@@ -1428,6 +1428,52 @@ fn kpi_over_the_demo_tables_prints_the_demos_report() {
     assert!(r.stdout.len() > printed.len(), "{}", r.stdout);
 }
 
+/// The large tables are read from their files piece by piece straight into the report; the
+/// same tables with a quoted field (which that path leaves to the CSV reader) or with Windows
+/// line ends give the same report, and a large table that is not UTF-8 the reader's error.
+#[test]
+fn kpi_gives_one_report_however_its_tables_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |kpi: &Path, name: &str| {
+        let json = dir.path().join(name);
+        let r = run(&["kpi", "--input", p(kpi), "--json", p(&json)]);
+        expect(&r, 0);
+        (r.stdout, fs::read_to_string(&json).unwrap())
+    };
+    let plain = kpi_copy(&dir.path().join("plain"));
+    let want = report(&plain, "plain.json");
+
+    let quoted = kpi_copy(&dir.path().join("quoted"));
+    let results = quoted.join("results.csv");
+    let text = fs::read_to_string(&results).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    lines[1] = format!("{},\"{}\",{}", cells[0], cells[1], cells[2..].join(","));
+    fs::write(&results, lines.join("\n") + "\n").unwrap();
+    assert_eq!(report(&quoted, "quoted.json"), want);
+
+    let crlf = kpi_copy(&dir.path().join("crlf"));
+    for t in ["drawn.csv", "results.csv", "follow_ups.csv"] {
+        let text = fs::read_to_string(crlf.join(t)).unwrap();
+        fs::write(crlf.join(t), text.replace('\n', "\r\n")).unwrap();
+    }
+    assert_eq!(report(&crlf, "crlf.json"), want);
+
+    let gbk = kpi_copy(&dir.path().join("gbk"));
+    let mut bytes = fs::read(gbk.join("drawn.csv")).unwrap();
+    bytes.extend(b"x\xb4\xf3,E1,A,0.1\n");
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    fs::write(gbk.join("drawn.csv"), bytes).unwrap();
+    let r = run(&["kpi", "--input", p(&gbk)]);
+    expect(&r, 2);
+    assert!(
+        r.stderr
+            .contains(&format!("drawn.csv:{lines}: not valid UTF-8")),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn kpi_refuses_bad_tables_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();

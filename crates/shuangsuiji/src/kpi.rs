@@ -64,6 +64,7 @@ mod rate;
 mod render;
 mod report;
 mod rows;
+mod stream;
 mod year;
 
 #[cfg(test)]
@@ -88,6 +89,7 @@ pub use report::{
     AnnexRow, DepartmentReport, Findings, KpiConfig, KpiReport, Kpis, LatePublication, Note,
     Period, PeriodKpis, TotalReport, UnplannedFinding, YearEnd, YearEndRule,
 };
+pub use stream::{KpiBytes, TableBytes};
 
 /// One table of the flat input, named after its CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

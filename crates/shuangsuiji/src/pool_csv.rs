@@ -16,14 +16,18 @@
 //! | inspection history | [`HISTORY_COLUMNS`] | `target_id`, `date`, `department` | [`parse_history`] | [`write_history`] |
 //! | inspector pool | [`INSPECTOR_COLUMNS`] | `id`, `department` | [`parse_inspectors`] | [`write_inspectors`] |
 //!
-//! [`read_target_pool`] reads a pool text and its optional history text in one call.
+//! [`read_target_pool`] reads a pool text and its optional history text in one call, into the
+//! adjustable pool. [`read_frozen_pool`] reads them straight into the frozen pool a draw uses,
+//! with the same errors, without a [`Target`] per row: the path of every front that loads a
+//! pool to draw or verify; [`PoolCsvReader`] does the same with text fed piece by piece, so
+//! that a file of millions of rows is never held whole.
 //! Lists inside one cell (tags, inspectors, items) are separated by [`LIST_SEPARATOR`].
 //!
 //! Writing produces exactly what reading accepts, so that a pool written and read back freezes
 //! to the same digest: that is how the demo's files can be verified by hand.
 //!
 //! ```
-//! use shuangsuiji::pool_csv::{read_target_pool, write_history, write_pool};
+//! use shuangsuiji::pool_csv::{read_frozen_pool, read_target_pool, write_history, write_pool};
 //!
 //! let pool = "id,grade,name,备注\nE1,A,\"甲, 乙\",x\nE2,,丙,\n";
 //! let history = "target_id,date,department\nE1,2026-03-01,D01\n";
@@ -32,6 +36,11 @@
 //!     id, credit_code, name, kind, region, industry, grid, status, grade, risk_score, \
 //!     positive_list, tags)"]);
 //! let frozen = read.value.freeze();
+//!
+//! // Straight into the frozen pool: the same pool, no adjustable pool on the way.
+//! let direct = read_frozen_pool("pool.csv", pool, Some(("history.csv", history)))?;
+//! assert_eq!(direct.value.pool().digest(), frozen.digest());
+//! assert_eq!(direct.value.line_of(&"E2".try_into().unwrap()), Some(3));
 //!
 //! // Written and read back: the same pool, the same digest.
 //! let again = read_target_pool(

@@ -1,12 +1,19 @@
 //! `shuangsuiji kpi`: the KPI report (Annex 1, every rate, the findings and the design-weighted
 //! estimate) over a folder of the CSV files `docs/KPI.md` documents.
+//!
+//! The large tables (drawn targets, results, follow-ups) are read from their files piece by
+//! piece, two parts of each at once, straight into the report (`KpiReport::from_csv_bytes`);
+//! only when that path gives up (a bad input, quoted fields, …) are they read whole and
+//! parsed by `KpiInput::from_csv`, which names the error.
 
 use crate::failure::Failure;
 use crate::files::{read_json, read_text, write_text};
 use crate::output::{Out, note};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use shuangsuiji::kpi::{KpiConfig, KpiCsv, KpiInput, KpiReport, Table};
+use shuangsuiji::kpi::{KpiBytes, KpiConfig, KpiCsv, KpiInput, KpiReport, Table, TableBytes};
+use std::fs;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Tables a platform may not export: a missing file is an empty table, said in a note.
@@ -51,14 +58,78 @@ pub(crate) struct KpiArgs {
     csv: Option<PathBuf>,
 }
 
-/// Reads the tables of a folder; a required one missing is an error naming it.
-pub(crate) fn read_tables(dir: &Path) -> Result<KpiCsv, Failure> {
-    if !dir.is_dir() {
-        return Err(Failure::Input(format!(
+/// The large tables, read from their files by [`KpiReport::from_csv_bytes`].
+const LARGE: [Table; 3] = [Table::Drawn, Table::Results, Table::FollowUps];
+
+/// A table's file, read from an offset on (a reader per part of the table).
+struct FileBytes {
+    path: PathBuf,
+    len: u64,
+}
+
+impl TableBytes for FileBytes {
+    fn byte_len(&self) -> u64 {
+        self.len
+    }
+
+    fn open_at(&self, offset: u64) -> Option<Box<dyn Read + Send + '_>> {
+        let mut file = fs::File::open(&self.path).ok()?;
+        file.seek(SeekFrom::Start(offset)).ok()?;
+        Some(Box::new(file))
+    }
+}
+
+/// Not a folder: the error of every command reading KPI tables.
+fn check_folder(dir: &Path) -> Result<(), Failure> {
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(Failure::Input(format!(
             "{}: not a folder of KPI tables (see docs/KPI.md)",
             dir.display()
-        )));
+        )))
     }
+}
+
+/// The small tables of a folder as text and the large ones as files, with the notes and the
+/// errors of [`read_tables`] (a large table that is no file is read to say why; a small one
+/// that cannot be read, after the large ones before it, whose errors come first there).
+fn open_tables(dir: &Path) -> Result<(KpiCsv, Vec<(Table, FileBytes)>), Failure> {
+    check_folder(dir)?;
+    let mut csv = KpiCsv::default();
+    let mut large: Vec<(Table, FileBytes)> = Vec::new();
+    for table in Table::ALL {
+        let path = dir.join(table.file_name());
+        if !path.exists() && OPTIONAL.contains(&table) {
+            note(&format!(
+                "{}: not found, taken as an empty table",
+                path.display()
+            ));
+            continue;
+        }
+        if LARGE.contains(&table) {
+            match fs::metadata(&path) {
+                Ok(m) if m.is_file() => large.push((table, FileBytes { path, len: m.len() })),
+                _ => *csv.get_mut(table) = read_text(&path)?,
+            }
+            continue;
+        }
+        match read_text(&path) {
+            Ok(text) => *csv.get_mut(table) = text,
+            Err(e) => {
+                for (_, file) in &large {
+                    read_text(&file.path)?;
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok((csv, large))
+}
+
+/// Reads the tables of a folder; a required one missing is an error naming it.
+pub(crate) fn read_tables(dir: &Path) -> Result<KpiCsv, Failure> {
+    check_folder(dir)?;
     let mut csv = KpiCsv::default();
     for table in Table::ALL {
         let path = dir.join(table.file_name());
@@ -88,11 +159,31 @@ pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
     if args.as_of.is_some() {
         config.as_of = args.as_of;
     }
-    let csv = read_tables(&args.input)?;
-    let at =
-        |e: shuangsuiji::kpi::KpiError| Failure::Input(format!("{}: {e}", args.input.display()));
-    let input = KpiInput::from_csv(&csv).map_err(at)?;
-    let report = KpiReport::compute(&input, &config).map_err(at)?;
+    let (mut csv, large) = open_tables(&args.input)?;
+    let file = |t: Table| {
+        large
+            .iter()
+            .find(|(l, _)| *l == t)
+            .map(|(_, f)| f as &dyn TableBytes)
+    };
+    let bytes = KpiBytes {
+        drawn: file(Table::Drawn),
+        results: file(Table::Results),
+        follow_ups: file(Table::FollowUps),
+    };
+    let report = match KpiReport::from_csv_bytes(&csv, &bytes, &config) {
+        Some(report) => report,
+        None => {
+            for (table, file) in &large {
+                *csv.get_mut(*table) = read_text(&file.path)?;
+            }
+            let at = |e: shuangsuiji::kpi::KpiError| {
+                Failure::Input(format!("{}: {e}", args.input.display()))
+            };
+            let input = KpiInput::from_csv(&csv).map_err(at)?;
+            KpiReport::compute(&input, &config).map_err(at)?
+        }
+    };
     out.line(report_text(&report, args.periods).trim_end());
     if let Some(path) = &args.json {
         write_text(path, &(report.to_json() + "\n"))?;

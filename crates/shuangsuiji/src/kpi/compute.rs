@@ -31,30 +31,30 @@ pub(crate) const BUCKETS: usize = 5;
 /// Additive counts of one department in one bucket.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Counts {
-    tasks_single_all: u64,
-    tasks_joint_all: u64,
-    tasks: u64,
-    joint_tasks: u64,
-    graded_tasks: u64,
-    participated: u64,
-    took_part: bool,
-    unplanned_tasks: u64,
-    drawn: u64,
-    drawn_joint: u64,
-    inspected: u64,
-    inspected_published: u64,
-    problems: u64,
-    problems_closed: u64,
-    mobile: u64,
-    published: u64,
-    on_time: u64,
-    december: u64,
-    due: u64,
-    done_by_due: u64,
+    pub(crate) tasks_single_all: u64,
+    pub(crate) tasks_joint_all: u64,
+    pub(crate) tasks: u64,
+    pub(crate) joint_tasks: u64,
+    pub(crate) graded_tasks: u64,
+    pub(crate) participated: u64,
+    pub(crate) took_part: bool,
+    pub(crate) unplanned_tasks: u64,
+    pub(crate) drawn: u64,
+    pub(crate) drawn_joint: u64,
+    pub(crate) inspected: u64,
+    pub(crate) inspected_published: u64,
+    pub(crate) problems: u64,
+    pub(crate) problems_closed: u64,
+    pub(crate) mobile: u64,
+    pub(crate) published: u64,
+    pub(crate) on_time: u64,
+    pub(crate) december: u64,
+    pub(crate) due: u64,
+    pub(crate) done_by_due: u64,
 }
 
 impl Counts {
-    fn add(&mut self, o: &Counts) {
+    pub(crate) fn add(&mut self, o: &Counts) {
         self.tasks_single_all += o.tasks_single_all;
         self.tasks_joint_all += o.tasks_joint_all;
         self.tasks += o.tasks;

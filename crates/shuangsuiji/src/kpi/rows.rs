@@ -303,6 +303,20 @@ fn row_never<T>(_: &Fields<'_>) -> Result<T, KpiError> {
 /// year of the first task's launch. Validation errors count rows from line 2; they are moved
 /// to the lines recorded in `Lines` where the source recorded any.
 pub(super) fn build(tables: &impl Tables) -> Result<KpiInput, KpiError> {
+    let (input, lines) = read_rows(tables)?;
+    input.validate().map_err(|e| {
+        e.relocate(|table, line| {
+            // Validation counts rows (the header is line 1); the file may not.
+            let row = line.checked_sub(2).and_then(|r| usize::try_from(r).ok());
+            row.and_then(|r| lines.0[table as usize].get(r).copied())
+                .unwrap_or(line)
+        })
+    })?;
+    Ok(input)
+}
+
+/// The rows of every table, read but not validated, with the lines they start on.
+pub(super) fn read_rows(tables: &impl Tables) -> Result<(KpiInput, Lines), KpiError> {
     let mut lines = Lines::default();
     let departments = read_one(tables, Table::Departments, DEPARTMENTS, &mut lines, |f| {
         Ok(DepartmentRow {
@@ -515,13 +529,5 @@ pub(super) fn build(tables: &impl Tables) -> Result<KpiInput, KpiError> {
         follow_ups,
         unplanned,
     };
-    input.validate().map_err(|e| {
-        e.relocate(|table, line| {
-            // Validation counts rows (the header is line 1); the file may not.
-            let row = line.checked_sub(2).and_then(|r| usize::try_from(r).ok());
-            row.and_then(|r| lines.0[table as usize].get(r).copied())
-                .unwrap_or(line)
-        })
-    })?;
-    Ok(input)
+    Ok((input, lines))
 }

@@ -988,3 +988,181 @@ fn look_alike_keys_are_refused_naming_both_lines() {
     let e = error_of(|c| c.departments.push_str("D2,again\nDl,again\n"));
     assert!(matches!(e, KpiError::Duplicate { line: 4, .. }), "{e}");
 }
+
+/// The report of both paths: `from_csv` then `compute`, and `from_csv_bytes` (`None` when it
+/// gives up), the large tables given once as text in the `KpiCsv`, once as bytes beside it.
+fn both_paths(
+    csv: &KpiCsv,
+    config: &KpiConfig,
+) -> (Result<KpiReport, KpiError>, Option<KpiReport>) {
+    let old = KpiInput::from_csv(csv).and_then(|i| KpiReport::compute(&i, config));
+    let new = KpiReport::from_csv_bytes(csv, &KpiBytes::default(), config);
+    let small = KpiCsv {
+        drawn: String::new(),
+        results: String::new(),
+        follow_ups: String::new(),
+        ..csv.clone()
+    };
+    let bytes = KpiBytes {
+        drawn: Some(&csv.drawn),
+        results: Some(&csv.results),
+        follow_ups: Some(&csv.follow_ups),
+    };
+    assert_eq!(
+        KpiReport::from_csv_bytes(&small, &bytes, config),
+        new,
+        "bytes and text"
+    );
+    (old, new)
+}
+
+/// Checks that the stream path gives the usual report or gives up, never another report,
+/// and gives up on every input the usual path refuses; returns whether it gave a report.
+fn stream_agrees(csv: &KpiCsv, config: &KpiConfig) -> bool {
+    match both_paths(csv, config) {
+        (Ok(old), Some(new)) => {
+            assert_eq!(old, new);
+            true
+        }
+        (Ok(_), None) => false,
+        (Err(e), Some(_)) => panic!("the stream path gave a report where {e}"),
+        (Err(_), None) => false,
+    }
+}
+
+/// The stream path (`stream`, read in parts of 64 bytes and pieces of 7 in tests) gives the
+/// report of `from_csv` + `compute` on valid inputs of every shape, and gives up on bad ones.
+#[test]
+fn stream_equals_from_csv() {
+    let county = crate::demo::DemoCounty::build();
+    let demo = KpiInput::from_year(&county, &county.year()).expect("known codes");
+    let as_of = KpiConfig {
+        as_of: chrono::NaiveDate::from_ymd_opt(2023, 1, 10),
+        max_listed: 3,
+        ..KpiConfig::default()
+    };
+    let mut shuffled = daye_2022();
+    let n = shuffled.results.len();
+    let order: Vec<usize> = (0..n)
+        .map(|i| if i % 2 == 0 { n - 1 - i / 2 } else { i / 2 })
+        .collect();
+    shuffled.results = order.iter().map(|&i| shuffled.results[i].clone()).collect();
+    let mut split = daye_2022();
+    let moved = split.drawn.remove(3);
+    split.drawn.push(moved);
+    let mut crlf = daye_2022().to_csv();
+    for t in [Table::Drawn, Table::Results, Table::FollowUps, Table::Tasks] {
+        let text = crlf.get(t).replace('\n', "\r\n");
+        *crlf.get_mut(t) = text;
+    }
+    let mut no_newline = daye_2022().to_csv();
+    no_newline.results.pop();
+    let mut bom = small_csv();
+    bom.results.insert(0, '\u{feff}');
+    // Columns in another order, optional ones absent.
+    let mut reordered = small_csv();
+    reordered.drawn = "target,task\nE1,T1\nE2,T1\n".into();
+    reordered.results = "mobile,codes,target,task,entered_on,inspected_on\n\
+                         true,未发现问题,E1,T1,2026-04-20,2026-04-20\n\
+                         否,发现问题已责令改正,E2,T1,2026-04-21,2026-04-21\n"
+        .into();
+    let mut empty = small_csv();
+    empty.follow_ups.clear();
+    empty.results = "task,target,codes,inspected_on,entered_on,mobile,published_on\n".into();
+    let mut valid = vec![
+        daye_2022().to_csv(),
+        demo.to_csv(),
+        shuffled.to_csv(),
+        split.to_csv(),
+        crlf,
+        no_newline,
+        small_csv(),
+        bom,
+        reordered,
+        empty,
+    ];
+    let mut no_drawn = small_csv();
+    no_drawn.drawn.clear();
+    no_drawn.results.clear();
+    no_drawn.follow_ups.clear();
+    valid.push(no_drawn);
+    for csv in &valid {
+        for config in [KpiConfig::default(), as_of.clone()] {
+            assert!(
+                stream_agrees(csv, &config),
+                "{:?}",
+                &csv.results[..80.min(csv.results.len())]
+            );
+        }
+    }
+    // Valid inputs the stream path leaves to the usual one: quoted fields, dates chrono
+    // reads in another spelling.
+    let mut quoted = small_csv();
+    quoted.results = quoted.results.replacen("T1,E1,", "T1,\"E1\",", 1);
+    let mut loose_date = small_csv();
+    loose_date.results = loose_date.results.replacen("2026-04-22", "2026-4-22", 1);
+    for csv in [quoted, loose_date] {
+        assert!(matches!(
+            both_paths(&csv, &KpiConfig::default()),
+            (Ok(_), None)
+        ));
+    }
+}
+
+/// Bad inputs, from every line of the Daye tables edited in several ways: the stream path
+/// never gives a report the usual path refuses, nor another report.
+#[test]
+fn stream_gives_up_on_every_bad_input() {
+    let csv = daye_2022().to_csv();
+    let edits: [fn(&str) -> String; 9] = [
+        |l| l.replacen(',', ",x", 1),
+        |l| l.replacen("2022-", "2021-", 1),
+        |l| l.replacen("-0", "-3", 1),
+        |l| l.replacen(",T", ",", 1),
+        |l| l.replacen("true", "false", 1),
+        |l| l.replacen("false", "true", 1),
+        |l| l.replacen(",0.", ",1.", 1),
+        |l| format!("{l}\n{l}"),
+        |l| l.replacen(',', ";", 1),
+    ];
+    let mut refused = 0;
+    for t in [Table::Drawn, Table::Results, Table::FollowUps] {
+        let lines: Vec<&str> = csv.get(t).lines().collect();
+        // About six lines of each table, the header and the last line among them.
+        let step = (lines.len() / 6).max(1);
+        let at = (0..lines.len()).step_by(step).chain([lines.len() - 1]);
+        for i in at {
+            for edit in &edits {
+                let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+                l[i] = edit(&l[i]);
+                let mut bad = csv.clone();
+                *bad.get_mut(t) = l.join("\n") + "\n";
+                let config = KpiConfig::default();
+                let old = KpiInput::from_csv(&bad).and_then(|i| KpiReport::compute(&i, &config));
+                let new = KpiReport::from_csv_bytes(&bad, &KpiBytes::default(), &config);
+                match (old, new) {
+                    (Ok(old), Some(new)) => assert_eq!(old, new),
+                    (Err(e), Some(_)) => panic!("{t} line {}: a report where {e}", i + 1),
+                    (Err(_), None) => refused += 1,
+                    (Ok(_), None) => {}
+                }
+            }
+        }
+    }
+    assert!(refused > 30, "{refused}");
+    // Repeats across the parts of a table, far apart.
+    let mut dup = csv.clone();
+    let first = csv.results.lines().nth(1).unwrap().to_owned();
+    dup.results.push_str(&format!("{first}\n"));
+    assert!(matches!(
+        both_paths(&dup, &KpiConfig::default()),
+        (Err(_), None)
+    ));
+    let mut dup = csv.clone();
+    let first = csv.drawn.lines().nth(1).unwrap().to_owned();
+    dup.drawn.push_str(&format!("{first}\n"));
+    assert!(matches!(
+        both_paths(&dup, &KpiConfig::default()),
+        (Err(_), None)
+    ));
+}

@@ -49,26 +49,51 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
-    /// Appends the targets of `rows` of `from` (the dictionaries are `from`'s: take them
-    /// with [`Columns::take_dictionaries`] once every row is in).
-    pub(crate) fn extend_gathered(&mut self, from: &Columns, rows: &[u32]) {
-        self.ids.extend_gathered(&from.ids, rows);
-        self.names.extend_gathered(&from.names, rows);
-        self.credit.extend_gathered(&from.credit, rows);
-        self.region.extend_gathered(&from.region, rows);
-        self.industry.extend_gathered(&from.industry, rows);
-        self.grid.extend_gathered(&from.grid, rows);
-        self.tags.extend_gathered(&from.tags, rows);
-        self.kind_status.extend_gathered(&from.kind_status, rows);
-        self.risk.extend_gathered(&from.risk, rows);
-    }
-
-    /// Moves the dictionaries of `from` here.
-    pub(crate) fn take_dictionaries(&mut self, from: &mut Columns) {
-        self.regions = std::mem::take(&mut from.regions);
-        self.industries = std::mem::take(&mut from.industries);
-        self.grids = std::mem::take(&mut from.grids);
-        self.tag_sets = std::mem::take(&mut from.tag_sets);
+    /// The same targets in the order `order` gives (the input row of each canonical index),
+    /// each column gathered and its source freed before the next, the two largest (ids and
+    /// names) at once on two threads: the pool is never held twice.
+    pub(crate) fn into_gathered(self, order: &[u32]) -> Columns {
+        fn gathered<C: Default>(from: C, order: &[u32], extend: fn(&mut C, &C, &[u32])) -> C {
+            let mut out = C::default();
+            extend(&mut out, &from, order);
+            out
+        }
+        let Columns {
+            ids,
+            names,
+            credit,
+            region,
+            industry,
+            grid,
+            tags,
+            kind_status,
+            risk,
+            regions,
+            industries,
+            grids,
+            tag_sets,
+        } = self;
+        let (ids, names) = std::thread::scope(|s| {
+            let ids = s.spawn(move || gathered(ids, order, Arena::extend_gathered));
+            let names = gathered(names, order, Arena::extend_gathered);
+            let ids = ids.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (ids, names)
+        });
+        Columns {
+            ids,
+            names,
+            credit: gathered(credit, order, Lazy::extend_gathered),
+            region: gathered(region, order, Lazy::extend_gathered),
+            industry: gathered(industry, order, Lazy::extend_gathered),
+            grid: gathered(grid, order, Lazy::extend_gathered),
+            tags: gathered(tags, order, Lazy::extend_gathered),
+            kind_status: gathered(kind_status, order, Lazy::extend_gathered),
+            risk: gathered(risk, order, Lazy::extend_gathered),
+            regions,
+            industries,
+            grids,
+            tag_sets,
+        }
     }
 
     /// Gives the columns back the memory they reserved beyond their length.
@@ -498,44 +523,24 @@ pub(crate) fn encode_target(
     }
 }
 
-/// Targets per step of [`digest_and_gather`]: one step encodes them, then gathers them.
-const STEP: usize = 1 << 14;
-
-/// The digest of a pool (one SM3 stream over the label, the count and every target's encoding
-/// in canonical order) and, when the rows are not in canonical order (`order` gives the row of
-/// each canonical index), the columns in canonical order. The hash runs on a thread of its
-/// own; this thread encodes the targets for it and, between blocks, gathers the columns, so
-/// that the reordering costs (nearly) nothing beside the hash.
-pub(crate) fn digest_and_gather(
-    cols: &Columns,
-    classes: &[u8],
-    history: &History,
-    order: Option<&[u32]>,
-) -> (Digest, Option<Columns>) {
-    let n = classes.len();
-    let mut pipe = crate::digest::HashPipe::start(TARGET_DIGEST_LABEL, n as u64);
-    let mut out = order.map(|_| Columns::default());
+/// The digest of a pool in canonical order: one SM3 stream over the label, the count and
+/// every target's encoding, hashed on a thread of its own while this one encodes.
+pub(crate) fn digest_of(cols: &Columns, classes: &[u8], history: &History) -> Digest {
+    let mut pipe = crate::digest::HashPipe::start(TARGET_DIGEST_LABEL, classes.len() as u64);
     let mut h = 0;
-    for start in (0..n).step_by(STEP) {
-        let end = (start + STEP).min(n);
-        for (i, &class) in classes.iter().enumerate().take(end).skip(start) {
-            let own = if class & CLASS_HISTORY != 0 {
-                while history.targets[h] < i as u32 {
-                    h += 1;
-                }
-                let from = if h == 0 { 0 } else { history.ends[h - 1] };
-                &history.inspections[from..history.ends[h]]
-            } else {
-                &[]
-            };
-            let row = order.map_or(i, |o| o[i] as usize);
-            pipe.append(|buf| encode_target(cols, row, class, own, buf));
-        }
-        if let (Some(out), Some(order)) = (&mut out, order) {
-            out.extend_gathered(cols, &order[start..end]);
-        }
+    for (i, &class) in classes.iter().enumerate() {
+        let own = if class & CLASS_HISTORY != 0 {
+            while history.targets[h] < i as u32 {
+                h += 1;
+            }
+            let from = if h == 0 { 0 } else { history.ends[h - 1] };
+            &history.inspections[from..history.ends[h]]
+        } else {
+            &[]
+        };
+        pipe.append(|buf| encode_target(cols, i, class, own, buf));
     }
-    (pipe.finish(), out)
+    pipe.finish()
 }
 
 /// Class counts per block of [`CLASS_BLOCK`] targets.
