@@ -177,7 +177,13 @@ impl DrawRecord {
 
     /// The record as pretty JSON.
     pub fn to_json(&self) -> String {
-        json::to_pretty(self)
+        json::to_pretty(self, "")
+    }
+
+    /// [`DrawRecord::to_json`] and a line break, as a record file holds it (without copying
+    /// the text of a large record to add the line break).
+    pub fn to_json_line(&self) -> String {
+        json::to_pretty(self, "\n")
     }
 
     /// Reads a record from JSON (a record as [`DrawRecord::to_json`] writes it is read on
@@ -386,6 +392,12 @@ pub fn verify(record: &DrawRecord, pool: &FrozenPool) -> Verification {
             });
         }
     }
+    // The draw is re-run with the recorded seed even when its derivation failed, so that the
+    // report also says whether the listed sample follows from the seed actually used. It runs
+    // before the pool's digest is compared: a large pool's digest is still being taken behind.
+    let mut rerun = req.clone();
+    rerun.seed_origin = crate::seed::SeedOrigin::Given;
+    let sampled = sample(pool, &rerun);
     if record.pool.digest != pool.digest() {
         out.push(Mismatch::PoolDigest {
             recorded: record.pool.digest,
@@ -398,11 +410,7 @@ pub fn verify(record: &DrawRecord, pool: &FrozenPool) -> Verification {
             actual: pool.len() as u64,
         });
     }
-    // The draw is re-run with the recorded seed even when its derivation failed, so that the
-    // report also says whether the listed sample follows from the seed actually used.
-    let mut rerun = req.clone();
-    rerun.seed_origin = crate::seed::SeedOrigin::Given;
-    let (census, sample) = match sample(pool, &rerun) {
+    let (census, sample) = match sampled {
         Ok(x) => x,
         Err(e) => {
             out.push(Mismatch::DrawFailed {

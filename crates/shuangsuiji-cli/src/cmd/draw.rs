@@ -69,7 +69,7 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
         )),
         other => explain(other),
     })?;
-    let text = format!("{}\n", record.to_json());
+    let text = record.to_json_line();
     let summary = |out: &mut Out| {
         describe(
             out,

@@ -85,8 +85,18 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut Out) -> Result<(), Failure> {
             ));
         }
     };
-    let record = read_record(&args.record)?;
-    let pool = load_pool(pool_path, args.history.as_deref())?.into_pool();
+    // The record (hundreds of MB for a large draw) is read on a thread of its own while the
+    // pool is loaded; a bad record is still reported first.
+    let (record, pool) = std::thread::scope(|s| {
+        let record = s.spawn(|| read_record(&args.record));
+        let pool = load_pool(pool_path, args.history.as_deref());
+        let record = record
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (record, pool)
+    });
+    let record = record?;
+    let pool = pool?.into_pool();
     let result = verify(&record, &pool);
     if result.is_ok() {
         out.line(format!(

@@ -26,8 +26,8 @@ fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
-/// `serde_json::to_string_pretty(record)`, with the list written by hand.
-pub(super) fn to_pretty(record: &DrawRecord) -> String {
+/// `serde_json::to_string_pretty(record)` followed by `suffix`, with the list written by hand.
+pub(super) fn to_pretty(record: &DrawRecord, suffix: &str) -> String {
     let head = DrawRecord {
         format: record.format.clone(),
         algorithm: record.algorithm.clone(),
@@ -39,13 +39,15 @@ pub(super) fn to_pretty(record: &DrawRecord) -> String {
         strata: record.strata,
         selected: Vec::new(),
     };
+    let serde_text = || serde_json::to_string_pretty(record).unwrap_or_default() + suffix;
     let mut text = serde_json::to_string_pretty(&head).unwrap_or_default();
     if record.selected.is_empty() {
+        text.push_str(suffix);
         return text;
     }
     // The head ends `"selected": []\n}`: the list goes between the brackets.
     let Some(stem) = text.strip_suffix("[]\n}") else {
-        return serde_json::to_string_pretty(record).unwrap_or_default();
+        return serde_text();
     };
     let stem_len = stem.len();
     text.truncate(stem_len);
@@ -66,6 +68,7 @@ pub(super) fn to_pretty(record: &DrawRecord) -> String {
     let mut bytes = text.into_bytes();
     let head_len = bytes.len();
     let body: usize = lens.iter().sum::<usize>() - BETWEEN.len();
+    bytes.reserve_exact(body + BETWEEN.len() + LIST_END.len() + suffix.len());
     bytes.resize(head_len + body + BETWEEN.len() + LIST_END.len(), 0);
     let mut rest = &mut bytes[head_len..];
     let mut slots = Vec::with_capacity(lens.len());
@@ -92,10 +95,10 @@ pub(super) fn to_pretty(record: &DrawRecord) -> String {
     let end = bytes.len() - LIST_END.len() - BETWEEN.len();
     bytes.truncate(end);
     bytes.extend_from_slice(LIST_END.as_bytes());
+    bytes.extend_from_slice(suffix.as_bytes());
     // Every part is UTF-8 (ids are strings, the rest ASCII); the check is cheap next to the
     // writing.
-    String::from_utf8(bytes)
-        .unwrap_or_else(|_| serde_json::to_string_pretty(record).unwrap_or_default())
+    String::from_utf8(bytes).unwrap_or_else(|_| serde_text())
 }
 
 /// Writes into a slice of the exact length.
@@ -422,7 +425,8 @@ mod tests {
         #[test]
         fn writes_what_serde_writes(list in prop::collection::vec(entry(), 0..40)) {
             let r = record_with(list);
-            prop_assert_eq!(to_pretty(&r), serde_json::to_string_pretty(&r).unwrap());
+            prop_assert_eq!(to_pretty(&r, ""), serde_json::to_string_pretty(&r).unwrap());
+            prop_assert_eq!(to_pretty(&r, "\n"), serde_json::to_string_pretty(&r).unwrap() + "\n");
         }
 
         /// What is read is what serde reads, for the text as written and for any edit of it:
@@ -433,7 +437,7 @@ mod tests {
             edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..6), 0..3),
         ) {
             let r = record_with(list);
-            let mut text = to_pretty(&r);
+            let mut text = to_pretty(&r, "");
             if edits.is_empty() && r.selected.iter().all(|t| t.inclusion_probability.is_finite()
                 && t.design_weight.is_finite())
             {
@@ -472,9 +476,9 @@ mod tests {
             })
             .collect();
         let r = record_with(list);
-        let text = to_pretty(&r);
-        assert_eq!(text, serde_json::to_string_pretty(&r).unwrap());
-        // The hand reader took it (not serde), in parts.
+        let text = to_pretty(&r, "\n");
+        assert_eq!(text, serde_json::to_string_pretty(&r).unwrap() + "\n");
+        // The hand reader took it (not serde), in parts, line break and all.
         let read = from_pretty(&text)
             .expect("the layout is the writer's")
             .unwrap();

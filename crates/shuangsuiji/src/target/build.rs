@@ -8,16 +8,14 @@
 //! column without making a `Target` at all.
 
 use super::columns::TagSets;
-use super::frozen::{
-    Columns, FrozenPool, History, Inner, class_blocks, class_of, digest_of, kind_status,
-};
+use super::frozen::{Columns, FrozenPool, History, Inner, class_blocks, class_of, kind_status};
 use super::{CLASS_HISTORY, Inspection, Target, TargetKind, TargetStatus};
 use crate::digest::Digest;
 use crate::pool::lookalike::{first_look_alike_hashed, skeleton_hash};
 use crate::pool::{EntryError, PoolEntry, PoolError};
 use crate::risk::RiskGrade;
 use std::cmp::Ordering;
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 /// The cells of one row besides its id, each already checked.
 pub(crate) struct Fields<'a> {
@@ -474,22 +472,19 @@ impl Sorted {
             Some(order) => cols.into_gathered(order),
             None => cols,
         };
-        let digest = match precomputed {
-            Some(d) => d,
-            None => digest_of(&cols, &classes, &h),
-        };
         cols.shrink_to_fit();
         classes.shrink_to_fit();
         let class_blocks = class_blocks(&classes);
-        let pool = FrozenPool {
-            inner: Arc::new(Inner {
-                cols,
-                classes,
-                class_blocks,
-                history: h,
-                digest,
-            }),
+        // Without a digest taken while reading, a large pool's digest is taken behind, on a
+        // thread of its own, while the caller draws.
+        let inner = Inner {
+            cols,
+            classes,
+            class_blocks,
+            history: h,
+            digest: OnceLock::new(),
         };
+        let pool = FrozenPool::of_inner(inner, precomputed);
         (pool, order)
     }
 }

@@ -21,7 +21,7 @@ use crate::risk::{RiskGrade, Stratum};
 use crate::scope::Scope;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The label that starts a target pool's digest.
 pub(crate) const TARGET_DIGEST_LABEL: &str = "shuangsuiji/target-pool/v1";
@@ -175,7 +175,44 @@ pub(crate) struct Inner {
     /// Class counts per block of [`CLASS_BLOCK`] targets.
     pub(crate) class_blocks: Vec<[u32; 64]>,
     pub(crate) history: History,
-    pub(crate) digest: Digest,
+    /// Taken once, by whoever needs it first: a thread of its own started when a large pool
+    /// is frozen, or the first caller of [`FrozenPool::digest`] (which otherwise waits for that
+    /// thread). A draw needs the digest only for its record, so the draw runs meanwhile.
+    pub(crate) digest: OnceLock<Digest>,
+}
+
+impl Inner {
+    fn digest(&self) -> Digest {
+        *self
+            .digest
+            .get_or_init(|| digest_of(&self.cols, &self.classes, &self.history))
+    }
+}
+
+/// From this many targets on, freezing starts the digest on a thread of its own.
+const DIGEST_BEHIND_FROM: usize = 1 << 16;
+
+impl FrozenPool {
+    /// A pool of frozen columns whose digest is `digest` if known, else taken on a thread of
+    /// its own (large pools) or when first asked for.
+    pub(crate) fn of_inner(mut inner: Inner, digest: Option<Digest>) -> FrozenPool {
+        if let Some(d) = digest {
+            inner.digest = OnceLock::from(d);
+        }
+        let pool = FrozenPool {
+            inner: Arc::new(inner),
+        };
+        if pool.inner.digest.get().is_none() && pool.len() >= DIGEST_BEHIND_FROM {
+            let behind = Arc::clone(&pool.inner);
+            // If no thread can be started, the first caller of `digest` takes it.
+            let _ = std::thread::Builder::new()
+                .name("pool digest".into())
+                .spawn(move || {
+                    behind.digest();
+                });
+        }
+        pool
+    }
 }
 
 /// The frozen target pool a draw uses: the targets in canonical (id) order and the SM3 digest
@@ -235,8 +272,11 @@ impl FrozenPool {
     }
 
     /// The SM3 digest of the canonical encoding.
+    ///
+    /// For a large pool the digest is taken on a thread of its own from the moment the pool is
+    /// frozen; this waits for it.
     pub fn digest(&self) -> Digest {
-        self.inner.digest
+        self.inner.digest()
     }
 
     /// The target at canonical index `i` (panics if `i >= len()`, as slice indexing does).
