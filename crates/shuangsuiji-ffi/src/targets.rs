@@ -51,7 +51,7 @@ pub struct ssj_target_columns {
     pub industries: *const *const c_char,
     /// Grades `A`–`D` (case-insensitive); empty for ungraded.
     pub grades: *const *const c_char,
-    /// Statuses: `active`, `deregistered`, `revoked`, `moved_out`.
+    /// Statuses: `active`, `deregistered`, `revoked`, `moved_out`, `cancelled`.
     pub statuses: *const *const c_char,
     /// Tags, `;` between tags.
     pub tags: *const *const c_char,
@@ -234,7 +234,7 @@ pub unsafe extern "C" fn ssj_target_pool_set_grade(
 }
 
 /// Changes the registration status of a target (`active`, `deregistered`, `revoked`,
-/// `moved_out`).
+/// `moved_out`, `cancelled`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ssj_target_pool_set_status(
     pool: *mut ssj_target_pool,

@@ -215,16 +215,10 @@ impl Vocab {
                 .iter()
                 .map(|k| k.name().to_owned())
                 .collect(),
-            Vocab::Status => {
-                let mut v: Vec<String> = TargetStatus::ALL
-                    .iter()
-                    .map(|s| s.name().to_owned())
-                    .collect();
-                if !v.iter().any(|s| s == "cancelled") {
-                    v.push("cancelled".to_owned());
-                }
-                v
-            }
+            Vocab::Status => TargetStatus::ALL
+                .iter()
+                .map(|s| s.name().to_owned())
+                .collect(),
             Vocab::Grade => owned(&["A", "B", "C", "D", "", "E"]),
             Vocab::Stratum => owned(&["A", "B", "C", "D", "ungraded"]),
             Vocab::ResultCode => {
@@ -242,8 +236,8 @@ impl Vocab {
     }
 
     /// Whether the core of this version accepts a canonical value; asked of the core's own
-    /// parsers, so a value the core gains later (a `cancelled` status) is accepted from then
-    /// on without a change here.
+    /// parsers, so a value the core gains later is accepted from then on without a change
+    /// here (as the status `cancelled` was).
     pub fn core_accepts(self, canonical: &str) -> bool {
         match self {
             Vocab::Kind => TargetKind::from_str(canonical).is_ok(),
@@ -262,12 +256,6 @@ impl Vocab {
             return None;
         }
         Some(match (self, canonical) {
-            (Vocab::Status, "cancelled") => {
-                "means the status `cancelled` (撤销), which this version \
-                 of the library does not have yet (docs/FORMATS.md); until it does, map 撤销 in a \
-                 mapping file, e.g. [values.status] \"撤销\" = \"revoked\""
-                    .to_owned()
-            }
             (Vocab::Grade, "E") => "is the fifth class of a five-class (A–E) scheme, which has no \
                  stratum in the library (strata A–D and ungraded, docs/FORMATS.md); state how it \
                  maps in a mapping file, e.g. [values.grade] \"E\" = \"D\""
@@ -697,8 +685,8 @@ mod tests {
     fn pending_values_say_what_the_core_lacks() {
         assert!(Vocab::Status.pending("active").is_none());
         assert!(Vocab::Grade.pending("").is_none());
-        let why = Vocab::Status.pending("cancelled").unwrap();
-        assert!(why.contains("[values.status]"), "{why}");
+        // The core has had `cancelled` (撤销) since issue 13.
+        assert!(Vocab::Status.pending("cancelled").is_none());
         assert!(Vocab::Grade.pending("E").unwrap().contains("five-class"));
         assert!(Vocab::ResultCode.pending("other").is_some());
         // The accepted list offers only what the core takes.
