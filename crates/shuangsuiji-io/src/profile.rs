@@ -318,6 +318,10 @@ pub struct Profile {
     pub separators: Vec<char>,
     /// How the header row is found.
     pub header: HeaderRule,
+    /// The rules of the user's mapping file for grades (`[values.grade]`), label as written →
+    /// canonical grade (`""` for ungraded), sorted by label: what a draw record publishes
+    /// as its `grade_rules`.
+    grade_rules: Vec<(String, String)>,
 }
 
 /// The list separators the built-in profile splits on: `;` `；` `,` `，` `、`.
@@ -366,6 +370,7 @@ impl Profile {
             defaults: HashMap::new(),
             separators: vec![';'],
             header: HeaderRule::default(),
+            grade_rules: Vec::new(),
         };
         for kind in TableKind::ALL {
             for field in kind.fields().iter().filter(|f| !f.helper) {
@@ -405,6 +410,21 @@ impl Profile {
             .entry(vocab)
             .or_default()
             .insert(fold(label), (canonical.to_owned(), label.to_owned()));
+    }
+
+    /// Records a user's rule for a grade label (see [`Profile::grade_rules`]); the label is
+    /// also added as a value.
+    pub fn add_grade_rule(&mut self, label: &str, canonical: &str) {
+        self.add_value(Vocab::Grade, label, canonical);
+        self.grade_rules.retain(|(l, _)| fold(l) != fold(label));
+        self.grade_rules
+            .push((label.to_owned(), canonical.to_owned()));
+    }
+
+    /// The user's rules for grades (a mapping file's `[values.grade]`): each label as written
+    /// and the canonical grade it is read as (`""`: ungraded). Empty for the built-in profile.
+    pub fn grade_rules(&self) -> &[(String, String)] {
+        &self.grade_rules
     }
 
     /// Sets the value a table's field takes when the file has no column for it.
