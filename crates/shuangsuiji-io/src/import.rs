@@ -60,12 +60,14 @@ pub fn locate(table: &Normalised, e: &CsvError) -> FormatError {
                     .field()
                     .map(|f| table.column_text(f).unwrap_or_else(|| format!("`{f}`"))),
                 message,
+                place: place.map(Box::new),
             }
         }
         None => FormatError::Core {
             at: table.file.clone(),
             column: e.field().map(|f| format!("`{f}`")),
             message,
+            place: None,
         },
     }
 }
