@@ -144,6 +144,13 @@ enum ssj_result
    * the field (e.g. "pool_csv:3: field `grade`: …").
    */
   SSJ_POOL_CSV = 26,
+  /**
+   * A file that cannot be read as a table (a format it is not, a damaged workbook, text in
+   * no known encoding), a mapping file that cannot be used, or a value at a cell that
+   * cannot be read; `ssj_last_error()` names the file and cell (e.g. "pool.xlsx:
+   * 待抽检库!F7: …") and `ssj_last_error_place` gives the place.
+   */
+  SSJ_FORMAT = 27,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -319,7 +326,7 @@ typedef struct ssj_target_columns {
    */
   const char *const *grades;
   /**
-   * Statuses: `active`, `deregistered`, `revoked`, `moved_out`.
+   * Statuses: `active`, `deregistered`, `revoked`, `moved_out`, `cancelled`.
    */
   const char *const *statuses;
   /**
@@ -632,6 +639,69 @@ ssj_result ssj_seed_from_public_entropy(const char *source,
 ssj_result ssj_policy_validate(const char *policy_json);
 
 /**
+ * Reads a target pool (and, if `history` is not NULL, its inspection history) from the bytes
+ * of a file in any supported format, straight into the frozen pool: the platforms' Chinese
+ * headers and values are known (the built-in profile), `mapping_toml` (NULL: none) is a
+ * mapping file's text for others (docs/FORMATS.md §6). `pool_name`/`history_name` name the
+ * files in messages (NULL: "pool", "history"); `pool_sheet`/`history_sheet` (NULL: the first
+ * non-empty sheet) pick a workbook's sheet. The library's own CSV gives the digest
+ * `ssj_frozen_pool_from_csv` gives. `*notes_out` (if `notes_out` is not NULL) receives the
+ * notes, one a line (free with `ssj_string_free`). Failures: `SSJ_FORMAT` with the place in
+ * `ssj_last_error()` (e.g. "pool.xlsx: 待抽检库!F7: column F 风险等级 (`grade`): …") and
+ * `ssj_last_error_place`.
+ */
+ssj_result ssj_frozen_pool_read(const uint8_t *pool,
+                                size_t pool_len,
+                                const char *pool_name,
+                                const uint8_t *history,
+                                size_t history_len,
+                                const char *history_name,
+                                const char *mapping_toml,
+                                const char *pool_sheet,
+                                const char *history_sheet,
+                                struct ssj_frozen_pool **frozen_out,
+                                char **notes_out);
+
+/**
+ * Reads an inspector pool from the bytes of a file in any supported format, as
+ * [`ssj_frozen_pool_read`] reads a target pool (`name` NULL: "inspectors"; `sheet` NULL: the
+ * first non-empty sheet). Freeze it to match teams from it.
+ */
+ssj_result ssj_inspector_pool_read(const uint8_t *bytes,
+                                   size_t len,
+                                   const char *file_name,
+                                   const char *mapping_toml,
+                                   const char *sheet,
+                                   struct ssj_inspector_pool **pool_out,
+                                   char **notes_out);
+
+/**
+ * Computes the KPI report from `count` files of any supported format: `names[i]` (e.g.
+ * "results.xlsx", "drawn.csv": the name without extension says the table, docs/KPI.md) and
+ * `bytes[i]` of `lens[i]` bytes; a table not given is empty. `mapping_toml` and `config_json`
+ * may be NULL. Notes as [`ssj_frozen_pool_read`]; a table's error is `SSJ_FORMAT` at its
+ * cell, the report's own errors `SSJ_KPI` with the file's row in `ssj_last_error()`.
+ */
+ssj_result ssj_kpi_report_read(const char *const *names,
+                               const uint8_t *const *bytes,
+                               const size_t *lens,
+                               size_t count,
+                               const char *mapping_toml,
+                               const char *config_json,
+                               struct ssj_kpi_report **report_out,
+                               char **notes_out);
+
+/**
+ * Where the last failure of this thread was, when it was at a cell or row of a file (an
+ * `SSJ_FORMAT` failure of the functions above): `*file` the file's name, `*sheet` the sheet
+ * (NULL for a text file), `*row` the row (or line) a person sees, `*column` the column
+ * (0-based: 0 is A). The strings are valid until the next failing call on the thread; do not
+ * free them. Returns false (writing nothing) when the last failure has no place. Any out
+ * pointer may be NULL.
+ */
+bool ssj_last_error_place(const char **file, const char **sheet, uint64_t *row, uint32_t *column);
+
+/**
  * Makes an empty inspector pool.
  */
 ssj_result ssj_inspector_pool_new(struct ssj_inspector_pool **pool_out);
@@ -918,7 +988,7 @@ ssj_result ssj_target_pool_set_grade(struct ssj_target_pool *pool,
 
 /**
  * Changes the registration status of a target (`active`, `deregistered`, `revoked`,
- * `moved_out`).
+ * `moved_out`, `cancelled`).
  */
 ssj_result ssj_target_pool_set_status(struct ssj_target_pool *pool,
                                       const char *id,

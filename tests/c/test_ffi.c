@@ -1270,6 +1270,153 @@ static void test_kpi(void) {
   ssj_kpi_report_free(NULL);
 }
 
+/* The platforms' files: bytes of any format, the built-in profile or a mapping file, notes,
+ * and the place of an error. */
+static char *frozen_digest(ssj_frozen_pool *pool) {
+  char *hex = NULL;
+  OK(ssj_frozen_pool_digest(pool, &hex));
+  return hex;
+}
+
+static void test_formats(void) {
+  /* A title row, Chinese headers and values: the pool of the library's own CSV. */
+  const char *platform = "待抽检库导入模板\n主体标识,风险等级,登记状态,监管标签\n"
+                         "T1,A类,存续,\"食品经营，餐饮服务\"\nT2,低风险,撤销,餐饮服务\n";
+  const char *library = "id,grade,status,tags\nT1,A,active,食品经营;餐饮服务\n"
+                        "T2,A,cancelled,餐饮服务\n";
+  ssj_frozen_pool *want = NULL, *got = SENTINEL;
+  OK(ssj_frozen_pool_from_csv(library, NULL, &want));
+  char *notes = SENTINEL;
+  OK(ssj_frozen_pool_read((const uint8_t *)platform, strlen(platform), "pool.csv", NULL, 0, NULL,
+                          NULL, NULL, NULL, &got, &notes));
+  char *want_hex = frozen_digest(want), *got_hex = frozen_digest(got);
+  CHECK(strcmp(want_hex, got_hex) == 0);
+  CONTAINS(notes, "待抽检库导入模板");
+  CONTAINS(notes, "存续 → active");
+  ssj_string_free(notes);
+  ssj_string_free(got_hex);
+  ssj_frozen_pool_free(got);
+  /* The library's own CSV read this way: the same digest, no notes wanted. */
+  OK(ssj_frozen_pool_read((const uint8_t *)library, strlen(library), NULL, NULL, 0, NULL, NULL,
+                          NULL, NULL, &got, NULL));
+  got_hex = frozen_digest(got);
+  CHECK(strcmp(want_hex, got_hex) == 0);
+  ssj_string_free(got_hex);
+  ssj_frozen_pool_free(got);
+
+  /* GBK text (企业名称,id,grade / 甲,E1,A), as Excel saves CSV on Chinese Windows; and a
+   * history. */
+  const char gbk[] = "\xc6\xf3\xd2\xb5\xc3\xfb\xb3\xc6,id,grade\n\xbc\xd7,E1,A\n";
+  const char *history = "target_id,date,department\nE1,2026年3月5日,D01\n";
+  OK(ssj_frozen_pool_read((const uint8_t *)gbk, sizeof gbk - 1, "pool.csv",
+                          (const uint8_t *)history, strlen(history), "history.csv", NULL, NULL,
+                          NULL, &got, &notes));
+  CHECK(ssj_frozen_pool_len(got) == 1);
+  CONTAINS(notes, "GB18030");
+  CONTAINS(notes, "YYYY年M月D日");
+  ssj_string_free(notes);
+  ssj_frozen_pool_free(got);
+
+  /* A refused value: SSJ_FORMAT, the cell and the accepted labels; the place. */
+  const char *bad = "主体标识,风险等级\nT1,A\nT2,X级\n";
+  got = SENTINEL;
+  EXPECT(ssj_frozen_pool_read((const uint8_t *)bad, strlen(bad), "pool.csv", NULL, 0, NULL, NULL,
+                              NULL, NULL, &got, NULL),
+         SSJ_FORMAT);
+  ERROR_SAYS("pool.csv:3: column B 风险等级 (`grade`): \"X级\" is not a credit-risk grade");
+  ERROR_SAYS("accepted: A (");
+  CHECK(got == SENTINEL);
+  const char *file = NULL, *sheet = SENTINEL;
+  uint64_t row = 0;
+  uint32_t column = 99;
+  CHECK(ssj_last_error_place(&file, &sheet, &row, &column));
+  CHECK(strcmp(file, "pool.csv") == 0 && sheet == NULL && row == 3 && column == 1);
+  CHECK(ssj_last_error_place(NULL, NULL, NULL, NULL));
+  /* The core's refusal of a row has its place too (a duplicate id). */
+  const char *dup = "主体标识,风险等级\nT1,A\nT1,B\n";
+  EXPECT(ssj_frozen_pool_read((const uint8_t *)dup, strlen(dup), "pool.csv", NULL, 0, NULL, NULL,
+                              NULL, NULL, &got, NULL),
+         SSJ_FORMAT);
+  ERROR_SAYS("duplicate id");
+  CHECK(ssj_last_error_place(&file, &sheet, &row, &column) && row == 3);
+  /* A failure without a place clears it. */
+  EXPECT(ssj_frozen_pool_read(NULL, 1, NULL, NULL, 0, NULL, NULL, NULL, NULL, &got, NULL),
+         SSJ_NULL_POINTER);
+  CHECK(!ssj_last_error_place(&file, &sheet, &row, &column));
+  EXPECT(ssj_frozen_pool_read((const uint8_t *)bad, strlen(bad), NULL, NULL, 0, NULL, NULL, NULL,
+                              NULL, NULL, NULL),
+         SSJ_NULL_POINTER);
+  /* A sheet a text file does not have, and a mapping file that cannot be used. */
+  EXPECT(ssj_frozen_pool_read((const uint8_t *)library, strlen(library), NULL, NULL, 0, NULL,
+                              "[values.grade]\n\"E\" = \"F\"\n", NULL, NULL, &got, NULL),
+         SSJ_FORMAT);
+  ERROR_SAYS("mapping_toml");
+
+  /* A five-class grade by the user's rule. */
+  const char *five = "主体标识,风险等级\nT1,E\n";
+  EXPECT(ssj_frozen_pool_read((const uint8_t *)five, strlen(five), NULL, NULL, 0, NULL, NULL,
+                              NULL, NULL, &got, NULL),
+         SSJ_FORMAT);
+  ERROR_SAYS("five-class");
+  OK(ssj_frozen_pool_read((const uint8_t *)five, strlen(five), NULL, NULL, 0, NULL,
+                          "[values.grade]\n\"E\" = \"D\"\n", NULL, NULL, &got, NULL));
+  CHECK(ssj_frozen_pool_len(got) == 1);
+  ssj_frozen_pool_free(got);
+
+  /* Inspectors. */
+  const char *inspectors = "市场监管领域执法人员数据库\n"
+                           "单位工号,姓名,所属部门,执法证编号,执法证有效期,是否专家\n"
+                           "ZF01,甲,D01,鄂01,9999-09-09,是\nZF02,乙,D01,鄂02,2027/3/5,否\n";
+  ssj_inspector_pool *ins = SENTINEL;
+  OK(ssj_inspector_pool_read((const uint8_t *)inspectors, strlen(inspectors), "inspectors.csv",
+                             NULL, NULL, &ins, &notes));
+  CHECK(ssj_inspector_pool_len(ins) == 2);
+  CONTAINS(notes, "long-term");
+  ssj_string_free(notes);
+  ssj_inspector_pool_free(ins);
+  const char *bad_ins = "单位工号,所属部门,执法证编号,是否专家\nZF01,D01,鄂01,也许\n";
+  ins = SENTINEL;
+  EXPECT(ssj_inspector_pool_read((const uint8_t *)bad_ins, strlen(bad_ins), NULL, NULL, NULL, &ins,
+                                 NULL),
+         SSJ_FORMAT);
+  ERROR_SAYS("inspectors:2: column D 是否专家 (`expert`)");
+  CHECK(ins == SENTINEL);
+
+  /* KPI tables, named by their files, results in Zhejiang's wording. */
+  const char *names[] = {"departments.csv", "tasks.csv", "drawn.csv", "results.tsv"};
+  const char *texts[] = {
+      "id,name\nD1,市场监管局\n",
+      "id,plans,lead,participants,joint,graded,created_on,due_on,completed_on\n"
+      "T1,,D1,,false,false,2026-04-01,,\n",
+      "task,target,stratum,inclusion_probability\nT1,E1,B,0.1\nT1,E2,D,1\n",
+      "任务编号\t主体标识\t检查结果\t检查日期\t录入日期\t是否掌上执法\n"
+      "T1\tE1\t正常（符合信息公示相关规定）\t2026/4/20\t2026/4/20\t是\n"
+      "T1\tE2\t发现问题经责令已改正\t2026年4月21日\t20260421\t否\n"};
+  const uint8_t *bytes[4];
+  size_t lens[4];
+  for (int i = 0; i < 4; i++) {
+    bytes[i] = (const uint8_t *)texts[i];
+    lens[i] = strlen(texts[i]);
+  }
+  ssj_kpi_report *report = SENTINEL;
+  OK(ssj_kpi_report_read(names, bytes, lens, 4, NULL, NULL, &report, &notes));
+  CONTAINS(notes, "发现问题经责令已改正 → problem_ordered_to_correct");
+  ssj_string_free(notes);
+  char *text = NULL;
+  OK(ssj_kpi_report_text(report, false, &text));
+  CONTAINS(text, "问题发现率 50.0% (1/2)");
+  ssj_string_free(text);
+  ssj_kpi_report_free(report);
+  const char *wrong[] = {"nonsense.csv"};
+  report = SENTINEL;
+  EXPECT(ssj_kpi_report_read(wrong, bytes, lens, 1, NULL, NULL, &report, NULL), SSJ_BAD_NAME);
+  ERROR_SAYS("nonsense.csv");
+  CHECK(report == SENTINEL);
+
+  ssj_string_free(want_hex);
+  ssj_frozen_pool_free(want);
+}
+
 int main(void) {
   test_basics();
   test_credit_codes();
@@ -1283,6 +1430,7 @@ int main(void) {
   test_lifecycle();
   test_calendar();
   test_kpi();
+  test_formats();
   printf("test_ffi: %d passed, 0 failed\n", checks_passed);
   return 0;
 }

@@ -19,6 +19,7 @@ mod cmd;
 mod csv_io;
 mod failure;
 mod files;
+mod formats;
 mod logfile;
 mod output;
 mod plan_args;

@@ -212,7 +212,7 @@ pub(crate) struct PlanArgs {
     #[arg(long, value_name = "CODE,...", value_delimiter = ',', value_parser = parse_word)]
     pub(crate) industries: Vec<String>,
 
-    /// Scope: statuses (active, deregistered, revoked, moved_out); inactive ones are still
+    /// Scope: statuses (active, deregistered, revoked, moved_out, cancelled); inactive ones are still
     /// left out unless --keep-inactive.
     #[arg(long, value_name = "STATUS,...", value_delimiter = ',')]
     pub(crate) statuses: Vec<TargetStatus>,

@@ -1,6 +1,6 @@
 //! The panic boundary, handles and argument checks every exported function goes through.
 
-use crate::result::{Failure, set_last_error, ssj_result};
+use crate::result::{Failure, set_last_error, set_last_failure, ssj_result};
 use rustc_hash::FxHashMap;
 use std::any::{Any, TypeId};
 use std::ffi::{CStr, CString, c_char};
@@ -44,7 +44,7 @@ pub(crate) fn finish(r: Caught<()>) -> ssj_result {
     match r {
         Ok(Ok(())) => ssj_result::SSJ_OK,
         Ok(Err(f)) => {
-            set_last_error(&f.message);
+            set_last_failure(&f);
             f.code
         }
         Err(panic) => {
@@ -58,7 +58,7 @@ pub(crate) fn value_or<T>(default: T, r: Caught<T>) -> T {
     match r {
         Ok(Ok(v)) => v,
         Ok(Err(f)) => {
-            set_last_error(&f.message);
+            set_last_failure(&f);
             default
         }
         Err(panic) => {

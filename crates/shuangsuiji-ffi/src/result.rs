@@ -70,11 +70,16 @@ pub enum ssj_result {
     /// a pool that cannot be written as CSV; `ssj_last_error()` names the text, the line and
     /// the field (e.g. "pool_csv:3: field `grade`: …").
     SSJ_POOL_CSV = 26,
+    /// A file that cannot be read as a table (a format it is not, a damaged workbook, text in
+    /// no known encoding), a mapping file that cannot be used, or a value at a cell that
+    /// cannot be read; `ssj_last_error()` names the file and cell (e.g. "pool.xlsx:
+    /// 待抽检库!F7: …") and `ssj_last_error_place` gives the place.
+    SSJ_FORMAT = 27,
 }
 
 impl ssj_result {
     /// Every code, for the uniqueness test and `ssj_result_message`.
-    pub(crate) const ALL: [ssj_result; 27] = {
+    pub(crate) const ALL: [ssj_result; 28] = {
         use ssj_result::*;
         [
             SSJ_OK,
@@ -104,6 +109,7 @@ impl ssj_result {
             SSJ_CATALOG,
             SSJ_KPI,
             SSJ_POOL_CSV,
+            SSJ_FORMAT,
         ]
     };
 
@@ -142,6 +148,9 @@ impl ssj_result {
             SSJ_POOL_CSV => {
                 c"pool CSV text that cannot be read, or a pool that cannot be written as CSV"
             }
+            SSJ_FORMAT => {
+                c"a file that cannot be read as a table, a bad mapping file, or a bad cell"
+            }
         }
     }
 }
@@ -151,6 +160,8 @@ impl ssj_result {
 pub(crate) struct Failure {
     pub(crate) code: ssj_result,
     pub(crate) message: String,
+    /// The cell or row of a file the failure is at, when it is at one.
+    pub(crate) place: Option<shuangsuiji_io::table::Place>,
 }
 
 impl Failure {
@@ -158,6 +169,7 @@ impl Failure {
         Failure {
             code,
             message: message.into(),
+            place: None,
         }
     }
 
@@ -233,15 +245,81 @@ from_core!(
     ssj::target::UnknownName,
 );
 
+/// The place of the last failure, as C reads it.
+struct LastPlace {
+    file: CString,
+    sheet: Option<CString>,
+    row: u64,
+    column: u32,
+}
+
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_PLACE: RefCell<Option<LastPlace>> = const { RefCell::new(None) };
+}
+
+fn c_text(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).unwrap_or_default()
 }
 
 /// Keeps `message` as this thread's last error (interior NULs, which no message of ours has,
-/// are dropped rather than lost with the rest).
+/// are dropped rather than lost with the rest), without a place.
 pub(crate) fn set_last_error(message: &str) {
-    let c = CString::new(message.replace('\0', "")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+    LAST_ERROR.with(|e| *e.borrow_mut() = c_text(message));
+    LAST_PLACE.with(|p| *p.borrow_mut() = None);
+}
+
+/// Keeps a failure as this thread's last error, with its place.
+pub(crate) fn set_last_failure(f: &Failure) {
+    set_last_error(&f.message);
+    if let Some(place) = &f.place {
+        LAST_PLACE.with(|p| {
+            *p.borrow_mut() = Some(LastPlace {
+                file: c_text(&place.file),
+                sheet: place.sheet.as_deref().map(c_text),
+                row: place.row,
+                column: u32::try_from(place.column).unwrap_or(u32::MAX),
+            });
+        });
+    }
+}
+
+/// Writes the last failure's place into the non-NULL pointers; false when it has none.
+///
+/// # Safety
+/// Each pointer is NULL or valid for one write.
+pub(crate) unsafe fn last_place_into(
+    file: *mut *const c_char,
+    sheet: *mut *const c_char,
+    row: *mut u64,
+    column: *mut u32,
+) -> bool {
+    LAST_PLACE.with(|p| {
+        let p = p.borrow();
+        let Some(place) = p.as_ref() else {
+            return false;
+        };
+        unsafe {
+            if !file.is_null() {
+                file.write(place.file.as_ptr());
+            }
+            if !sheet.is_null() {
+                sheet.write(
+                    place
+                        .sheet
+                        .as_ref()
+                        .map_or(std::ptr::null(), |s| s.as_ptr()),
+                );
+            }
+            if !row.is_null() {
+                row.write(place.row);
+            }
+            if !column.is_null() {
+                column.write(place.column);
+            }
+        }
+        true
+    })
 }
 
 /// The last error of this thread, valid until the next failing call on the thread.

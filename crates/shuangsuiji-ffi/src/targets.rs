@@ -51,7 +51,7 @@ pub struct ssj_target_columns {
     pub industries: *const *const c_char,
     /// Grades `A`–`D` (case-insensitive); empty for ungraded.
     pub grades: *const *const c_char,
-    /// Statuses: `active`, `deregistered`, `revoked`, `moved_out`.
+    /// Statuses: `active`, `deregistered`, `revoked`, `moved_out`, `cancelled`.
     pub statuses: *const *const c_char,
     /// Tags, `;` between tags.
     pub tags: *const *const c_char,
@@ -234,7 +234,7 @@ pub unsafe extern "C" fn ssj_target_pool_set_grade(
 }
 
 /// Changes the registration status of a target (`active`, `deregistered`, `revoked`,
-/// `moved_out`).
+/// `moved_out`, `cancelled`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ssj_target_pool_set_status(
     pool: *mut ssj_target_pool,
@@ -350,10 +350,10 @@ pub unsafe extern "C" fn ssj_target_pool_from_columns(
         }));
         // The rows before a bad one may hold look-alike ids, which the pool finds only once it
         // has them all: those come first, in row order.
-        if let Some(f) = bad_row {
-            if !matches!(built, Err(ssj::pool::PoolError::LookAlikeIds { .. })) {
-                return Err(f);
-            }
+        if let Some(f) = bad_row
+            && !matches!(built, Err(ssj::pool::PoolError::LookAlikeIds { .. }))
+        {
+            return Err(f);
         }
         pool_out.write(to_handle(built?));
         Ok(())

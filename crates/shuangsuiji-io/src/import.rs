@@ -22,7 +22,7 @@ use crate::profile::{Profile, TableKind};
 use crate::table::{ReadOptions, read_sheet};
 use shuangsuiji::inspector::InspectorPool;
 use shuangsuiji::kpi::{KpiCsv, KpiError, Table};
-use shuangsuiji::pool_csv::{self, CsvError, Parsed};
+use shuangsuiji::pool_csv::{self, CsvError, Parsed, PoolFile};
 use shuangsuiji::target::TargetPool;
 
 /// Reads a file of any supported format as a table of `kind`: [`read_sheet`] then
@@ -60,12 +60,14 @@ pub fn locate(table: &Normalised, e: &CsvError) -> FormatError {
                     .field()
                     .map(|f| table.column_text(f).unwrap_or_else(|| format!("`{f}`"))),
                 message,
+                place: place.map(Box::new),
             }
         }
         None => FormatError::Core {
             at: table.file.clone(),
             column: e.field().map(|f| format!("`{f}`")),
             message,
+            place: None,
         },
     }
 }
@@ -171,4 +173,161 @@ pub fn locate_kpi(tables: &[&Normalised], e: &KpiError) -> String {
         ),
         None => e.to_string(),
     }
+}
+
+/// Reads a target pool and, if given, its history, in any supported format, straight into the
+/// frozen pool (`shuangsuiji::pool_csv::read_frozen_pool` on the canonical text): the pool a
+/// draw uses, with the row of each target, every note, and the core's errors at the file's
+/// cells. [`Located`] keeps what is needed to name a target's cell afterwards.
+///
+/// # Errors
+///
+/// [`FormatError`]: the file's, the profile's, or the core's (at the file's cells).
+pub fn read_frozen_pool(
+    pool: (&str, &[u8]),
+    history: Option<(&str, &[u8], &ReadOptions)>,
+    profile: &Profile,
+    options: &ReadOptions,
+) -> Result<Parsed<Located<PoolFile>>, FormatError> {
+    let table = read_table(pool.0, pool.1, TableKind::Pool, profile, options)?;
+    let history_table = match history {
+        Some((file, bytes, opts)) => {
+            Some(read_table(file, bytes, TableKind::History, profile, opts)?)
+        }
+        None => None,
+    };
+    let pool_text = table.to_csv();
+    let history_text = history_table.as_ref().map(Normalised::to_csv);
+    let read = pool_csv::read_frozen_pool(
+        &table.file,
+        &pool_text,
+        history_table
+            .as_ref()
+            .zip(history_text.as_deref())
+            .map(|(h, text)| (h.file.as_str(), text)),
+    )
+    .map_err(|e| match &history_table {
+        Some(h) if e.file() == h.file && (h.file != table.file || is_history_error(&e)) => {
+            locate(h, &e)
+        }
+        _ => locate(&table, &e),
+    })?;
+    let mut tables = vec![&table];
+    tables.extend(history_table.as_ref());
+    let parsed = with_notes((), &tables, read.notes);
+    Ok(Parsed {
+        value: Located {
+            value: read.value,
+            places: Places::of(&table),
+        },
+        notes: parsed.notes,
+    })
+}
+
+/// When pool and history are one file (two sheets of one workbook) an error names that file
+/// either way; the history's errors name its fields.
+fn is_history_error(e: &CsvError) -> bool {
+    matches!(
+        e.field(),
+        Some("target_id" | "date" | "department" | "item" | "inspectors")
+    )
+}
+
+/// A value read from a file with what is needed to name the cells of its rows afterwards.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// The places of its rows.
+    pub places: Places,
+}
+
+/// The places of a normalised table's rows, without their cells: the line of a row in the
+/// canonical text turned back into the cell a person sees.
+#[derive(Debug, Clone)]
+pub struct Places {
+    table: Normalised,
+}
+
+impl Places {
+    /// The places of `table`'s rows.
+    pub fn of(table: &Normalised) -> Places {
+        let mut table = table.clone();
+        for row in &mut table.rows {
+            row.cells = Vec::new();
+        }
+        table.notes = Vec::new();
+        Places { table }
+    }
+
+    /// `pool.xlsx: Sheet1!F7: column F 风险分值 (`risk_score`)` for the field of the row on
+    /// canonical `line` (`pool.csv:7: column F 风险分值 (`risk_score`)` in a text file; the
+    /// field's name alone when the file has no column for it).
+    pub fn at(&self, line: u64, field: &str) -> String {
+        let column = self
+            .table
+            .column_text(field)
+            .unwrap_or_else(|| format!("field `{field}`"));
+        match self.table.place_at_line(line, Some(field)) {
+            Some(place) => format!("{place}: {column}"),
+            None => format!("{}:{line}: {column}", self.table.file),
+        }
+    }
+}
+
+/// Whether the start of a file (`head`: its first bytes, at least its first line when it has
+/// one) is the library's own CSV for a table of `kind`: UTF-8 text (a byte-order mark allowed),
+/// comma-separated, whose first line names at least one of the library's columns and no column
+/// the built-in profile reads as another field (`登记状态`, `企业名称`, …). Such a file is read
+/// by the core's readers directly (the fast path every front keeps); any other (a workbook,
+/// another encoding, Chinese headers, a title row) through this layer.
+pub fn is_library_csv(head: &[u8], kind: TableKind) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        // A character cut by the end of `head` is fine; a bad byte is not UTF-8.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    if text.contains('\0') || text.starts_with('<') {
+        return false;
+    }
+    let first = text.split('\n').next().unwrap_or("");
+    let first = first.strip_suffix('\r').unwrap_or(first);
+    if first.contains('\t') && !first.contains(',') {
+        return false;
+    }
+    let library: Vec<&str> = kind
+        .fields()
+        .iter()
+        .filter(|f| !f.helper)
+        .map(|f| f.name)
+        .collect();
+    let builtin = builtin_profile();
+    let mut any = false;
+    for cell in first.split(',') {
+        let cell = cell.trim();
+        let cell = cell
+            .strip_prefix('"')
+            .and_then(|c| c.strip_suffix('"'))
+            .unwrap_or(cell)
+            .trim();
+        let name = cell.to_lowercase();
+        if library.contains(&name.as_str()) {
+            any = true;
+            continue;
+        }
+        if let Some(crate::profile::ColumnTarget::Field(_)) = builtin.column(kind, cell) {
+            return false;
+        }
+    }
+    any
+}
+
+/// The built-in profile, built once.
+pub fn builtin_profile() -> &'static Profile {
+    static BUILTIN: std::sync::OnceLock<Profile> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(Profile::builtin)
 }

@@ -171,14 +171,17 @@ pub enum FormatError {
         column: Option<String>,
         /// The core's message, its line numbers turned into the file's rows.
         message: String,
+        /// The cell (or, without a field, the row's first cell) when the problem is in a row.
+        place: Option<Box<Place>>,
     },
 }
 
 impl FormatError {
-    /// The place of a cell error.
+    /// The place of an error in a cell or a row (a value, or the core's refusal of a row).
     pub fn place(&self) -> Option<&Place> {
         match self {
             FormatError::Cell { place, .. } => Some(place.as_ref()),
+            FormatError::Core { place, .. } => place.as_deref(),
             _ => None,
         }
     }

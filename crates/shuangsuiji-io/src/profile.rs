@@ -215,16 +215,10 @@ impl Vocab {
                 .iter()
                 .map(|k| k.name().to_owned())
                 .collect(),
-            Vocab::Status => {
-                let mut v: Vec<String> = TargetStatus::ALL
-                    .iter()
-                    .map(|s| s.name().to_owned())
-                    .collect();
-                if !v.iter().any(|s| s == "cancelled") {
-                    v.push("cancelled".to_owned());
-                }
-                v
-            }
+            Vocab::Status => TargetStatus::ALL
+                .iter()
+                .map(|s| s.name().to_owned())
+                .collect(),
             Vocab::Grade => owned(&["A", "B", "C", "D", "", "E"]),
             Vocab::Stratum => owned(&["A", "B", "C", "D", "ungraded"]),
             Vocab::ResultCode => {
@@ -242,8 +236,8 @@ impl Vocab {
     }
 
     /// Whether the core of this version accepts a canonical value; asked of the core's own
-    /// parsers, so a value the core gains later (a `cancelled` status) is accepted from then
-    /// on without a change here.
+    /// parsers, so a value the core gains later is accepted from then on without a change
+    /// here (as the status `cancelled` was).
     pub fn core_accepts(self, canonical: &str) -> bool {
         match self {
             Vocab::Kind => TargetKind::from_str(canonical).is_ok(),
@@ -262,12 +256,6 @@ impl Vocab {
             return None;
         }
         Some(match (self, canonical) {
-            (Vocab::Status, "cancelled") => {
-                "means the status `cancelled` (撤销), which this version \
-                 of the library does not have yet (docs/FORMATS.md); until it does, map 撤销 in a \
-                 mapping file, e.g. [values.status] \"撤销\" = \"revoked\""
-                    .to_owned()
-            }
             (Vocab::Grade, "E") => "is the fifth class of a five-class (A–E) scheme, which has no \
                  stratum in the library (strata A–D and ungraded, docs/FORMATS.md); state how it \
                  maps in a mapping file, e.g. [values.grade] \"E\" = \"D\""
@@ -330,6 +318,10 @@ pub struct Profile {
     pub separators: Vec<char>,
     /// How the header row is found.
     pub header: HeaderRule,
+    /// The rules of the user's mapping file for grades (`[values.grade]`), label as written →
+    /// canonical grade (`""` for ungraded), sorted by label: what a draw record publishes
+    /// as its `grade_rules`.
+    grade_rules: Vec<(String, String)>,
 }
 
 /// The list separators the built-in profile splits on: `;` `；` `,` `，` `、`.
@@ -378,6 +370,7 @@ impl Profile {
             defaults: HashMap::new(),
             separators: vec![';'],
             header: HeaderRule::default(),
+            grade_rules: Vec::new(),
         };
         for kind in TableKind::ALL {
             for field in kind.fields().iter().filter(|f| !f.helper) {
@@ -417,6 +410,21 @@ impl Profile {
             .entry(vocab)
             .or_default()
             .insert(fold(label), (canonical.to_owned(), label.to_owned()));
+    }
+
+    /// Records a user's rule for a grade label (see [`Profile::grade_rules`]); the label is
+    /// also added as a value.
+    pub fn add_grade_rule(&mut self, label: &str, canonical: &str) {
+        self.add_value(Vocab::Grade, label, canonical);
+        self.grade_rules.retain(|(l, _)| fold(l) != fold(label));
+        self.grade_rules
+            .push((label.to_owned(), canonical.to_owned()));
+    }
+
+    /// The user's rules for grades (a mapping file's `[values.grade]`): each label as written
+    /// and the canonical grade it is read as (`""`: ungraded). Empty for the built-in profile.
+    pub fn grade_rules(&self) -> &[(String, String)] {
+        &self.grade_rules
     }
 
     /// Sets the value a table's field takes when the file has no column for it.
@@ -697,8 +705,8 @@ mod tests {
     fn pending_values_say_what_the_core_lacks() {
         assert!(Vocab::Status.pending("active").is_none());
         assert!(Vocab::Grade.pending("").is_none());
-        let why = Vocab::Status.pending("cancelled").unwrap();
-        assert!(why.contains("[values.status]"), "{why}");
+        // The core has had `cancelled` (撤销) since issue 13.
+        assert!(Vocab::Status.pending("cancelled").is_none());
         assert!(Vocab::Grade.pending("E").unwrap().contains("five-class"));
         assert!(Vocab::ResultCode.pending("other").is_some());
         // The accepted list offers only what the core takes.

@@ -97,6 +97,19 @@ pub struct SelectedTarget {
     pub design_weight: f64,
 }
 
+/// A rule by which a grade the pool's file writes outside A–D (a five-class scheme's `E`, a
+/// named level) was read as a stratum: stated by the user (a mapping file's `[values.grade]`)
+/// and published with the draw, so that anyone reading the record knows how the file's labels
+/// became strata. Informative: the grades themselves are in the pool's digest.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeRule {
+    /// The label as the user's rule writes it (`E`, `E类`, `五级`).
+    pub label: String,
+    /// The stratum it is read as.
+    pub stratum: Stratum,
+}
+
 /// The published record of a draw, enough to reproduce it from the frozen pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,6 +130,12 @@ pub struct DrawRecord {
     pub exclusions: ExclusionCounts,
     /// Per-stratum eligible counts and sample sizes.
     pub strata: PerStratum<StratumSummary>,
+    /// The user's rules for grades outside A–D, when the pool was read with any (set by the
+    /// front that read the pool; [`draw`] leaves it empty). Absent from the JSON when empty,
+    /// so records without rules are written exactly as before, and not compared by
+    /// [`verify`] (the grades it maps are in the pool's digest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grade_rules: Vec<GradeRule>,
     /// The drawn targets in canonical (id) order.
     pub selected: Vec<SelectedTarget>,
 }
@@ -171,6 +190,7 @@ impl DrawRecord {
                 eligible: *sample.allocation.eligible.get(s),
                 sample_size: *sample.allocation.size.get(s),
             }),
+            grade_rules: Vec::new(),
             selected,
         })
     }

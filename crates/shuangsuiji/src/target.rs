@@ -119,15 +119,20 @@ pub enum TargetStatus {
     Revoked,
     /// 迁出.
     MovedOut,
+    /// 撤销: the registration itself revoked as void (e.g. obtained by fraud); excluded from
+    /// draws like deregistered and revoked entities. Last, so that no other status's index,
+    /// name or digest encoding changed when it was added.
+    Cancelled,
 }
 
 impl TargetStatus {
     /// All statuses.
-    pub const ALL: [TargetStatus; 4] = [
+    pub const ALL: [TargetStatus; 5] = [
         TargetStatus::Active,
         TargetStatus::Deregistered,
         TargetStatus::Revoked,
         TargetStatus::MovedOut,
+        TargetStatus::Cancelled,
     ];
 
     /// The snake_case name used in JSON and CSV.
@@ -137,6 +142,7 @@ impl TargetStatus {
             TargetStatus::Deregistered => "deregistered",
             TargetStatus::Revoked => "revoked",
             TargetStatus::MovedOut => "moved_out",
+            TargetStatus::Cancelled => "cancelled",
         }
     }
 }

@@ -26,13 +26,16 @@ pub(crate) struct AnnounceArgs {
     #[arg(long, value_name = "ID,...", value_delimiter = ',', value_parser = parse_plan)]
     plans: Vec<PlanId>,
 
-    /// The target pool (CSV) the task will be drawn from; its digest is announced.
+    /// The target pool (CSV or a workbook) the task will be drawn from; its digest is announced.
     #[arg(long, value_name = "FILE.csv")]
     pool: PathBuf,
 
-    /// The pool's inspection history (CSV), part of the pool digest.
+    /// The pool's inspection history (CSV or a workbook), part of the pool digest.
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
+
+    #[command(flatten)]
+    format: crate::formats::Format,
 
     /// Where the public value will be published (e.g. "中国福利彩票双色球 2026130期"):
     /// the draw must then use `--seed-from` with exactly this text.
@@ -59,7 +62,7 @@ pub(crate) struct AnnounceArgs {
 
 /// Runs `announce`.
 pub(crate) fn run(args: &AnnounceArgs, out: &mut Out) -> Result<(), Failure> {
-    let pool = load_pool(&args.pool, args.history.as_deref())?.into_pool();
+    let pool = load_pool(&args.pool, args.history.as_deref(), &args.format)?.into_pool();
     let seed = match (&args.seed_from, &args.seed) {
         (Some(source), None) => SeedCommitment::PublicEntropy {
             source: source.trim().to_owned(),

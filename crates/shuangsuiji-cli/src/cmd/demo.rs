@@ -363,7 +363,12 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
 
     // Everything below uses the files only, as an outside verifier would.
     let mut problems = Vec::new();
-    let reread = load_pool(&pool_csv, Some(&history_csv))?.into_pool();
+    let reread = load_pool(
+        &pool_csv,
+        Some(&history_csv),
+        &crate::formats::Format::default(),
+    )?
+    .into_pool();
     if reread.digest() == pool.digest() {
         out.line(format!(
             "check: pool.csv + history.csv freeze to the drawn pool's digest {}: OK",
@@ -398,7 +403,9 @@ pub(crate) fn run(args: &DemoArgs, out: &mut Out) -> Result<(), Failure> {
     }
     // The year's log: its chain, and every draw and matching re-run from the CSV files.
     let year_file = LogFile::read(&year_log)?;
-    let reread_inspectors = load_inspectors(&inspectors_csv)?.pool.into_frozen();
+    let reread_inspectors = load_inspectors(&inspectors_csv, &crate::formats::Format::default())?
+        .pool
+        .into_frozen();
     match year_file.verify(&year_log) {
         Ok(()) => {
             let entries = year_file.log.entries();

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 /// Flags of `draw`.
 #[derive(Debug, Args)]
 pub(crate) struct DrawArgs {
-    /// The target pool: CSV with at least the columns `id` and `grade`.
+    /// The target pool: CSV with at least the columns `id` and `grade`, or a platform's export
+    /// (a workbook or CSV with Chinese headers; docs/FORMATS.md).
     #[arg(long, value_name = "FILE.csv")]
     pool: PathBuf,
 
@@ -28,6 +29,9 @@ pub(crate) struct DrawArgs {
 
     #[command(flatten)]
     plan: PlanArgs,
+
+    #[command(flatten)]
+    format: crate::formats::Format,
 
     /// Where to write the draw record (JSON).
     #[arg(long, value_name = "RECORD.json")]
@@ -58,17 +62,17 @@ pub(crate) struct DrawArgs {
 /// written.
 pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
     let request = args.plan.request()?;
-    let loaded = load_pool(&args.pool, args.history.as_deref())?;
+    let loaded = load_pool(&args.pool, args.history.as_deref(), &args.format)?;
     let pool = loaded.pool();
-    let record = draw(pool, &request).map_err(|e| match e {
+    let mut record = draw(pool, &request).map_err(|e| match e {
         DrawError::MissingRiskScore { id, stratum } => Failure::Input(format!(
-            "{}:{}: field `risk_score`: --weighted needs a risk score for every \
+            "{}: --weighted needs a risk score for every \
              eligible target, and target {id} (stratum {stratum}) has none",
-            loaded.file(),
-            loaded.line_of(&id)
+            loaded.place_of(&id, "risk_score")
         )),
         other => explain(other),
     })?;
+    record.grade_rules = loaded.grade_rules().to_vec();
     let text = record.to_json_line();
     let summary = |out: &mut Out| {
         describe(

@@ -5,6 +5,12 @@
 //! piece, two parts of each at once, straight into the report (`KpiReport::from_csv_bytes`);
 //! only when that path gives up (a bad input, quoted fields, …) are they read whole and
 //! parsed by `KpiInput::from_csv`, which names the error.
+//!
+//! A folder holding anything else (a table as a workbook or another encoding, with the
+//! platforms' headers or wordings, or a `--profile`) is read through the formats layer
+//! (`shuangsuiji_io::import`, docs/FORMATS.md), each table from `NAME.csv` or, failing that,
+//! `NAME.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`, `.xml`, `.tsv` or `.txt`; its errors are at
+//! the file's cells.
 
 use crate::failure::Failure;
 use crate::files::{read_json, read_text, write_text};
@@ -32,9 +38,16 @@ pub(crate) enum Periods {
 #[derive(Debug, Args)]
 pub(crate) struct KpiArgs {
     /// The folder of CSV files: departments.csv, plans.csv, tasks.csv, drawn.csv, results.csv,
-    /// and optionally items.csv, follow_ups.csv, unplanned.csv (see docs/KPI.md).
+    /// and optionally items.csv, follow_ups.csv, unplanned.csv (see docs/KPI.md). Each may be
+    /// a workbook instead (results.xlsx, …: .xlsx .xlsm .xlsb .xls .ods .xml .tsv .txt) or a
+    /// platform's export with Chinese headers and wordings (docs/FORMATS.md).
     #[arg(long, value_name = "DIR")]
     input: PathBuf,
+
+    /// A mapping file (TOML; docs/FORMATS.md §6) for a province's own column names and
+    /// wordings (e.g. `[values.result_code] "其他" = "no_problem_found"`).
+    #[arg(long, value_name = "MAPPING.toml")]
+    profile: Option<PathBuf>,
 
     /// The day of the report: tasks due later and not completed are not yet due.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -145,6 +158,94 @@ pub(crate) fn read_tables(dir: &Path) -> Result<KpiCsv, Failure> {
     Ok(csv)
 }
 
+/// Extensions a table's file may have besides `.csv`, in the order they are looked for.
+const OTHER_EXTENSIONS: [&str; 8] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "xml", "tsv", "txt"];
+
+/// A table's file in a folder: `NAME.csv`, else the first `NAME.<ext>` of
+/// [`OTHER_EXTENSIONS`] that exists; `None` when there is none.
+fn table_file(dir: &Path, table: Table) -> Option<PathBuf> {
+    let csv = dir.join(table.file_name());
+    if csv.exists() {
+        return Some(csv);
+    }
+    let stem = table.file_name().trim_end_matches(".csv");
+    OTHER_EXTENSIONS
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .find(|p| p.exists())
+}
+
+/// Whether every table of a folder is the library's own CSV (or absent), so that the fast
+/// readers are used.
+fn library_folder(dir: &Path) -> bool {
+    let format = crate::formats::Format::default();
+    Table::ALL
+        .into_iter()
+        .all(|table| match table_file(dir, table) {
+            None => true,
+            Some(path) => {
+                path.extension().is_some_and(|e| e == "csv")
+                    && format.is_library_csv(&path, shuangsuiji_io::profile::TableKind::Kpi(table))
+            }
+        })
+}
+
+/// The report of a folder read through the formats layer (any table in any supported
+/// format), with the notes on standard error and errors at the file's cells.
+fn report_via_formats(
+    dir: &Path,
+    profile: Option<&Path>,
+    config: &KpiConfig,
+) -> Result<KpiReport, Failure> {
+    use shuangsuiji_io::import::{kpi_csv, locate_kpi, read_table};
+    use shuangsuiji_io::profile::TableKind;
+    let format = crate::formats::Format {
+        profile: profile.map(Path::to_path_buf),
+        ..Default::default()
+    };
+    let profile = format.profile()?;
+    let mut tables = Vec::new();
+    for table in Table::ALL {
+        let Some(path) = table_file(dir, table) else {
+            let path = dir.join(table.file_name());
+            if OPTIONAL.contains(&table) {
+                note(&format!(
+                    "{}: not found, taken as an empty table",
+                    path.display()
+                ));
+                continue;
+            }
+            // The error of reading it: “cannot read: No such file”.
+            crate::formats::read_bytes(&path)?;
+            continue;
+        };
+        let bytes = crate::formats::read_bytes(&path)?;
+        let read = read_table(
+            &path.display().to_string(),
+            &bytes,
+            TableKind::Kpi(table),
+            &profile,
+            &shuangsuiji_io::table::ReadOptions::default(),
+        )
+        .map_err(|e| Failure::Input(e.to_string()))?;
+        read.notes.iter().for_each(|n| note(n));
+        tables.push(read);
+    }
+    let refs: Vec<_> = tables.iter().collect();
+    let csv = kpi_csv(&refs);
+    // An error located in a file names it; any other names the folder, as the fast path's.
+    let at = |e: shuangsuiji::kpi::KpiError| {
+        let located = locate_kpi(&refs, &e);
+        Failure::Input(if located == e.to_string() {
+            format!("{}: {e}", dir.display())
+        } else {
+            located
+        })
+    };
+    let input = KpiInput::from_csv(&csv).map_err(at)?;
+    KpiReport::compute(&input, config).map_err(at)
+}
+
 /// The readable report the CLI prints ([`KpiReport::text`]).
 pub(crate) fn report_text(report: &KpiReport, periods: Periods) -> String {
     report.text(periods == Periods::Quarters)
@@ -158,6 +259,11 @@ pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
     };
     if args.as_of.is_some() {
         config.as_of = args.as_of;
+    }
+    if args.profile.is_some() || !library_folder(&args.input) {
+        check_folder(&args.input)?;
+        let report = report_via_formats(&args.input, args.profile.as_deref(), &config)?;
+        return finish(&report, args, out);
     }
     let (mut csv, large) = open_tables(&args.input)?;
     let file = |t: Table| {
@@ -180,11 +286,24 @@ pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
             let at = |e: shuangsuiji::kpi::KpiError| {
                 Failure::Input(format!("{}: {e}", args.input.display()))
             };
-            let input = KpiInput::from_csv(&csv).map_err(at)?;
-            KpiReport::compute(&input, &config).map_err(at)?
+            match KpiInput::from_csv(&csv) {
+                Ok(input) => KpiReport::compute(&input, &config).map_err(at)?,
+                // A platform's wording in the library's own files: read again through the
+                // formats layer; the core's error stands if that fails too.
+                Err(e @ shuangsuiji::kpi::KpiError::BadValue { .. }) => {
+                    let original = at(e);
+                    report_via_formats(&args.input, None, &config).map_err(|_| original)?
+                }
+                Err(e) => return Err(at(e)),
+            }
         }
     };
-    out.line(report_text(&report, args.periods).trim_end());
+    finish(&report, args, out)
+}
+
+/// Prints the report and writes the files asked for.
+fn finish(report: &KpiReport, args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
+    out.line(report_text(report, args.periods).trim_end());
     if let Some(path) = &args.json {
         write_text(path, &(report.to_json() + "\n"))?;
         note(&format!("wrote {}", path.display()));

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub(crate) enum LogCommand {
     /// List the entries of a draw log and check that no entry was removed, reordered or
     /// changed, and that it does not end in an interrupted append.
-    Verify(LogVerifyArgs),
+    Verify(Box<LogVerifyArgs>),
     /// Drop an interrupted, never acknowledged append from the end of a draw log, after
     /// copying the whole file to FILE.torn-<seconds>; complete entries are never dropped.
     Repair(LogRepairArgs),
@@ -44,15 +44,18 @@ pub(crate) struct LogVerifyArgs {
     #[arg(value_name = "FILE.jsonl")]
     file: PathBuf,
 
-    /// The target pool (CSV): every draw entry drawn from it is re-run and compared.
+    /// The target pool (CSV or a workbook): every draw entry drawn from it is re-run and compared.
     #[arg(long, value_name = "FILE.csv")]
     pool: Option<PathBuf>,
 
-    /// The pool's inspection history (CSV), part of the pool digest.
+    /// The pool's inspection history (CSV or a workbook), part of the pool digest.
     #[arg(long, value_name = "FILE.csv", requires = "pool")]
     history: Option<PathBuf>,
 
-    /// The inspector pool (CSV): every teams entry matched from it is re-run and compared.
+    #[command(flatten)]
+    format: crate::formats::Format,
+
+    /// The inspector pool (CSV or a workbook): every teams entry matched from it is re-run and compared.
     #[arg(long, value_name = "FILE.csv")]
     inspectors: Option<PathBuf>,
 
@@ -251,11 +254,11 @@ fn verify(args: &LogVerifyArgs, out: &mut Out) -> Result<(), Failure> {
         return Ok(());
     }
     let pool = match &args.pool {
-        Some(p) => Some(load_pool(p, args.history.as_deref())?.into_pool()),
+        Some(p) => Some(load_pool(p, args.history.as_deref(), &args.format)?.into_pool()),
         None => None,
     };
     let inspectors = match &args.inspectors {
-        Some(p) => Some(load_inspectors(p)?.pool.into_frozen()),
+        Some(p) => Some(load_inspectors(p, &args.format)?.pool.into_frozen()),
         None => None,
     };
     let r = rerun(entries, pool.as_ref(), inspectors.as_ref());

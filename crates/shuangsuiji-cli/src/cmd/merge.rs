@@ -53,13 +53,16 @@ pub(crate) struct MergeArgs {
     #[command(flatten)]
     year: YearFiles,
 
-    /// The target pool (CSV): plans merge only where their scopes share targets.
+    /// The target pool (CSV or a workbook): plans merge only where their scopes share targets.
     #[arg(long, value_name = "POOL.csv")]
     pool: PathBuf,
 
-    /// The pool's inspection history (CSV); part of the pool and its digest.
+    /// The pool's inspection history (CSV or a workbook); part of the pool and its digest.
     #[arg(long, value_name = "HISTORY.csv")]
     history: Option<PathBuf>,
+
+    #[command(flatten)]
+    format: crate::formats::Format,
 
     /// How many days apart two plans' windows may be and still merge (0: they must share a day).
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -98,7 +101,7 @@ pub(crate) struct MergeArgs {
 /// tasks built from it would be published.
 pub(crate) fn run(args: &MergeArgs, out: &mut Out) -> Result<(), Failure> {
     let year = Year::load(&args.year)?;
-    let loaded = load_pool(&args.pool, args.history.as_deref())?;
+    let loaded = load_pool(&args.pool, args.history.as_deref(), &args.format)?;
     let pool_file = loaded.file().to_owned();
     let pool = loaded.into_pool();
     let seeded = args.seed.is_some() || args.seed_source.is_some();

@@ -49,15 +49,18 @@ pub(crate) struct CheckArgs {
     #[command(flatten)]
     year: YearFiles,
 
-    /// The target pool (CSV); with it, every active plan is checked against the pool too.
+    /// The target pool (CSV or a workbook); with it, every active plan is checked against the pool too.
     #[arg(long, value_name = "POOL.csv")]
     pool: Option<PathBuf>,
 
-    /// The pool's inspection history (CSV); recent-inspection exclusions count from it.
+    /// The pool's inspection history (CSV or a workbook); recent-inspection exclusions count from it.
     #[arg(long, value_name = "HISTORY.csv", requires = "pool")]
     history: Option<PathBuf>,
 
-    /// The inspector pool (CSV, as `demo` writes inspectors.csv); with it, every department of
+    #[command(flatten)]
+    format: crate::formats::Format,
+
+    /// The inspector pool (CSV or a workbook, as `demo` writes inspectors.csv); with it, every department of
     /// an active plan must have active officers certified on the first day of the plan's window:
     /// two for a single-department plan (a team's legal minimum), one for each department of a
     /// joint plan.
@@ -241,11 +244,11 @@ pub(crate) fn run(command: &PlanCommand, out: &mut Out) -> Result<(), Failure> {
 fn check(args: &CheckArgs, out: &mut Out) -> Result<(), Failure> {
     let year = Year::load(&args.year)?;
     let pool = match &args.pool {
-        Some(path) => Some(load_pool(path, args.history.as_deref())?),
+        Some(path) => Some(load_pool(path, args.history.as_deref(), &args.format)?),
         None => None,
     };
     let inspectors = match &args.inspectors {
-        Some(path) => Some(load_inspectors(path)?),
+        Some(path) => Some(load_inspectors(path, &args.format)?),
         None => None,
     };
     summarize(out, &year);

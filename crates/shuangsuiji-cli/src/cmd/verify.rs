@@ -17,17 +17,20 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "RECORD.json")]
     record: PathBuf,
 
-    /// The target pool a draw record claims to be drawn from (CSV).
+    /// The target pool a draw record claims to be drawn from (CSV or a workbook).
     #[arg(long, value_name = "FILE.csv", required_unless_present = "inspectors")]
     pool: Option<PathBuf>,
 
-    /// The inspector pool a team record claims to be matched from (CSV).
+    /// The inspector pool a team record claims to be matched from (CSV or a workbook).
     #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["pool", "history"])]
     inspectors: Option<PathBuf>,
 
-    /// The pool's inspection history (CSV), if it has one: it is part of the pool digest.
+    /// The pool's inspection history (CSV or a workbook), if it has one: it is part of the pool digest.
     #[arg(long, value_name = "FILE.csv")]
     history: Option<PathBuf>,
+
+    #[command(flatten)]
+    format: crate::formats::Format,
 }
 
 /// Reads a record file; JSON errors name the line and column.
@@ -47,12 +50,13 @@ pub(crate) fn read_record(path: &std::path::Path) -> Result<DrawRecord, Failure>
 fn run_teams(
     record: &std::path::Path,
     inspectors: &std::path::Path,
+    format: &crate::formats::Format,
     out: &mut Out,
 ) -> Result<(), Failure> {
     let text = read_text(record)?;
     let r = TeamRecord::from_json(&text)
         .map_err(|e| Failure::Input(format!("{}: not a team record: {e}", record.display())))?;
-    let pool = load_inspectors(inspectors)?.pool.into_frozen();
+    let pool = load_inspectors(inspectors, format)?.pool.into_frozen();
     let result = teams::verify(&r, &pool);
     if result.is_ok() {
         out.line(format!(
@@ -77,7 +81,7 @@ fn run_teams(
 /// Runs `verify`.
 pub(crate) fn run(args: &VerifyArgs, out: &mut Out) -> Result<(), Failure> {
     let pool_path = match (&args.pool, &args.inspectors) {
-        (_, Some(inspectors)) => return run_teams(&args.record, inspectors, out),
+        (_, Some(inspectors)) => return run_teams(&args.record, inspectors, &args.format, out),
         (Some(pool), None) => pool,
         (None, None) => {
             return Err(Failure::Input(
@@ -89,7 +93,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut Out) -> Result<(), Failure> {
     // pool is loaded; a bad record is still reported first.
     let (record, pool) = std::thread::scope(|s| {
         let record = s.spawn(|| read_record(&args.record));
-        let pool = load_pool(pool_path, args.history.as_deref());
+        let pool = load_pool(pool_path, args.history.as_deref(), &args.format);
         let record = record
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));

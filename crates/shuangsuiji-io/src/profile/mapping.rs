@@ -177,7 +177,11 @@ pub(super) fn apply(file: &str, text: &str) -> Result<Profile, MappingError> {
                         .join(", ")
                 )));
             };
-            profile.add_value(vocab, label, &resolved);
+            if vocab == Vocab::Grade {
+                profile.add_grade_rule(label, &resolved);
+            } else {
+                profile.add_value(vocab, label, &resolved);
+            }
         }
     }
     Ok(profile)

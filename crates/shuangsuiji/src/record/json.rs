@@ -37,6 +37,7 @@ pub(super) fn to_pretty(record: &DrawRecord, suffix: &str) -> String {
         out_of_scope: record.out_of_scope,
         exclusions: record.exclusions,
         strata: record.strata,
+        grade_rules: record.grade_rules.clone(),
         selected: Vec::new(),
     };
     let serde_text = || serde_json::to_string_pretty(record).unwrap_or_default() + suffix;
@@ -420,11 +421,27 @@ mod tests {
         r
     }
 
+    /// Grade rules, none half the time (the records of pools read without a mapping file).
+    fn rules() -> impl Strategy<Value = Vec<super::super::GradeRule>> {
+        prop::collection::vec(("[A-Z甲五级\\\"类]{1,4}", 0usize..5), 0..3).prop_map(|v| {
+            v.into_iter()
+                .map(|(label, s)| super::super::GradeRule {
+                    label,
+                    stratum: Stratum::ALL[s],
+                })
+                .collect()
+        })
+    }
+
     proptest! {
         /// What is written is serde_json's pretty text, byte for byte.
         #[test]
-        fn writes_what_serde_writes(list in prop::collection::vec(entry(), 0..40)) {
-            let r = record_with(list);
+        fn writes_what_serde_writes(
+            list in prop::collection::vec(entry(), 0..40),
+            rules in rules(),
+        ) {
+            let mut r = record_with(list);
+            r.grade_rules = rules;
             prop_assert_eq!(to_pretty(&r, ""), serde_json::to_string_pretty(&r).unwrap());
             prop_assert_eq!(to_pretty(&r, "\n"), serde_json::to_string_pretty(&r).unwrap() + "\n");
         }
@@ -435,8 +452,10 @@ mod tests {
         fn reads_what_serde_reads(
             list in prop::collection::vec(entry(), 0..40),
             edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..6), 0..3),
+            rules in rules(),
         ) {
-            let r = record_with(list);
+            let mut r = record_with(list);
+            r.grade_rules = rules;
             let mut text = to_pretty(&r, "");
             if edits.is_empty() && r.selected.iter().all(|t| t.inclusion_probability.is_finite()
                 && t.design_weight.is_finite())
@@ -461,6 +480,25 @@ mod tests {
                 serde_json::from_str(&text).map_err(|e| e.to_string());
             prop_assert_eq!(ours, serde);
         }
+    }
+
+    #[test]
+    fn grade_rules_are_absent_when_empty_and_kept_when_given() {
+        let r = base();
+        assert!(r.grade_rules.is_empty());
+        let text = to_pretty(&r, "");
+        assert!(!text.contains("grade_rules"), "{text}");
+        let mut with = r.clone();
+        with.grade_rules = vec![super::super::GradeRule {
+            label: "E".into(),
+            stratum: Stratum::D,
+        }];
+        let text = to_pretty(&with, "");
+        assert!(
+            text.contains("\"grade_rules\": [\n    {\n      \"label\": \"E\",\n      \"stratum\": \"D\"\n    }\n  ],\n  \"selected\""),
+            "{text}"
+        );
+        assert_eq!(DrawRecord::from_json(&text).unwrap(), with);
     }
 
     #[test]

@@ -130,7 +130,8 @@ impl Columns {
     }
 
     pub(crate) fn status(&self, i: usize) -> TargetStatus {
-        TargetStatus::ALL[usize::from(self.kind_status.get(i) >> 4).min(3)]
+        TargetStatus::ALL
+            [usize::from(self.kind_status.get(i) >> 4).min(TargetStatus::ALL.len() - 1)]
     }
 
     pub(crate) fn credit_code(&self, i: usize) -> Option<&str> {
@@ -650,7 +651,7 @@ impl<'a> ScopeMatcher<'a> {
             kinds: mask(7, &|k| {
                 scope.kinds.is_empty() || scope.kinds.contains(&TargetKind::ALL[k])
             }),
-            statuses: mask(4, &|k| {
+            statuses: mask(TargetStatus::ALL.len(), &|k| {
                 scope.statuses.is_empty() || scope.statuses.contains(&TargetStatus::ALL[k])
             }),
             grades: mask(5, &|k| {
