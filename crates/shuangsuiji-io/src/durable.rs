@@ -248,6 +248,34 @@ impl Staged {
         })
     }
 
+    /// Overwrites the staged bytes at `offset` with `bytes` (all within what was staged) and
+    /// syncs the file again, before [`Staged::commit`]: for a value known only after the bulk
+    /// was written and synced (a draw record's pool digest, taken meanwhile). Fails without
+    /// writing when the range is outside the staged content.
+    pub fn patch(&mut self, offset: u64, bytes: &[u8]) -> Result<(), DurableError> {
+        use std::io::{Seek, SeekFrom};
+        let fail = |source: io::Error| DurableError::Write {
+            path: self.target.clone(),
+            source,
+            existed: self.existed,
+        };
+        let file = self.temp.as_file_mut();
+        let len = file.metadata().map_err(fail)?.len();
+        let end = offset.checked_add(bytes.len() as u64);
+        if end.is_none_or(|e| e > len) {
+            return Err(fail(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "cannot patch {} bytes at {offset} of {len} staged bytes",
+                    bytes.len()
+                ),
+            )));
+        }
+        file.seek(SeekFrom::Start(offset)).map_err(fail)?;
+        file.write_all(bytes).map_err(fail)?;
+        file.sync_data().map_err(fail)
+    }
+
     /// The file this content is for.
     pub fn target(&self) -> &Path {
         &self.target
@@ -706,6 +734,23 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["c.json"]);
+    }
+
+    #[test]
+    fn staged_bytes_are_patched_in_place_and_only_within_them() {
+        let dir = temp();
+        let p = dir.path().join("r.json");
+        write_atomic(&p, b"old").unwrap();
+        let mut staged = Staged::new(&p, b"digest: 0000, rest\n").unwrap();
+        staged.patch(8, b"beef").unwrap();
+        // Outside the staged bytes: refused, nothing written.
+        let err = staged.patch(17, b"xyz").unwrap_err().to_string();
+        assert!(err.contains("cannot patch 3 bytes at 17 of 19"), "{err}");
+        assert!(staged.patch(u64::MAX, b"x").is_err());
+        // Not visible before the commit.
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        staged.commit().unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"digest: beef, rest\n");
     }
 
     #[cfg(unix)]

@@ -146,6 +146,82 @@ pub fn draw(pool: &FrozenPool, request: &DrawRequest) -> Result<DrawRecord, Draw
     DrawRecord::from_sample(pool, request, &census, &sample)
 }
 
+/// A draw whose record is complete but for the pool's digest, which a large pool takes behind
+/// on a thread of its own ([`FrozenPool::digest`]): the record's text can be written (and put on
+/// disk) meanwhile, and the digest's 64 hex digits put in afterwards.
+///
+/// ```
+/// # use shuangsuiji::draw::DrawRequest;
+/// # use shuangsuiji::policy::SamplingPolicy;
+/// # use shuangsuiji::ids::{TargetId, TaskId};
+/// # use shuangsuiji::risk::RiskGrade;
+/// # use shuangsuiji::target::{Target, TargetPool};
+/// use shuangsuiji::record::{draw, draw_pending};
+/// # let pool = TargetPool::from_entries((0..1000).map(|i| {
+/// #     let mut t = Target::new(TargetId::new(format!("E{i:04}")).unwrap());
+/// #     t.grade = Some(RiskGrade::B);
+/// #     t
+/// # })).unwrap().freeze();
+/// # let r = |s: &str| s.parse().unwrap();
+/// # let policy = SamplingPolicy::by_grade(r("5%"), r("20%"), r("60%"), r("100%"), None);
+/// # let request = DrawRequest::with_public_entropy(TaskId::new("T-1").unwrap(), "双色球", "03 07", policy);
+/// let pending = draw_pending(&pool, &request).unwrap();
+/// let (mut text, digits) = pending.json_line();
+/// // … write `text` somewhere, then:
+/// let record = pending.seal();
+/// text.replace_range(digits, &record.pool.digest.to_string());
+/// assert_eq!(text, draw(&pool, &request).unwrap().to_json_line());
+/// ```
+#[derive(Debug, Clone)]
+pub struct PendingRecord {
+    /// The record, its pool digest [`Digest::ZERO`] until sealed.
+    record: DrawRecord,
+    pool: FrozenPool,
+}
+
+/// [`draw`], without waiting for the pool's digest.
+///
+/// # Errors
+///
+/// Those of [`draw`].
+pub fn draw_pending(pool: &FrozenPool, request: &DrawRequest) -> Result<PendingRecord, DrawError> {
+    let (census, sample) = sample(pool, request)?;
+    let record = DrawRecord::build(pool, request, &census, &sample, Digest::ZERO)?;
+    Ok(PendingRecord {
+        record,
+        pool: pool.clone(),
+    })
+}
+
+/// Where the pool digest's digits start in a record's JSON (the record's layout puts `pool`
+/// at the top level, indented by two spaces, with `digest` first).
+const POOL_DIGEST_AT: &str = "\n  \"pool\": {\n    \"digest\": \"";
+
+impl PendingRecord {
+    /// The record, to set what the caller adds before it is written (e.g.
+    /// [`DrawRecord::grade_rules`]); its pool digest is replaced when sealed.
+    pub fn record_mut(&mut self) -> &mut DrawRecord {
+        &mut self.record
+    }
+
+    /// [`DrawRecord::to_json_line`] of the record to be, its pool digest as 64 zeros, and the
+    /// byte range of those zeros.
+    pub fn json_line(&self) -> (String, std::ops::Range<usize>) {
+        let text = self.record.to_json_line();
+        let start = text
+            .find(POOL_DIGEST_AT)
+            .map_or(0, |at| at + POOL_DIGEST_AT.len());
+        (text, start..start + 64)
+    }
+
+    /// Waits for the pool's digest: the record.
+    pub fn seal(self) -> DrawRecord {
+        let mut record = self.record;
+        record.pool.digest = self.pool.digest();
+        record
+    }
+}
+
 impl DrawRecord {
     /// Builds the record of a sample (e.g. one merged from shards); the sample must have been
     /// drawn from this pool.
@@ -154,6 +230,19 @@ impl DrawRecord {
         request: &DrawRequest,
         census: &Census,
         sample: &Sample,
+    ) -> Result<DrawRecord, DrawError> {
+        let mut record = DrawRecord::build(pool, request, census, sample, Digest::ZERO)?;
+        record.pool.digest = pool.digest();
+        Ok(record)
+    }
+
+    /// [`DrawRecord::from_sample`] with the pool digest given.
+    fn build(
+        pool: &FrozenPool,
+        request: &DrawRequest,
+        census: &Census,
+        sample: &Sample,
+        digest: Digest,
     ) -> Result<DrawRecord, DrawError> {
         if sample.span() != (0, pool.len() as u64) {
             return Err(DrawError::Shards(format!(
@@ -181,7 +270,7 @@ impl DrawRecord {
             library_version: env!("CARGO_PKG_VERSION").into(),
             request: request.clone(),
             pool: PoolSummary {
-                digest: pool.digest(),
+                digest,
                 size: pool.len() as u64,
             },
             out_of_scope: census.out_of_scope,

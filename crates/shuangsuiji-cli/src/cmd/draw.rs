@@ -2,7 +2,6 @@
 
 use crate::csv_io::load_pool;
 use crate::failure::Failure;
-use crate::files::write_text;
 use crate::logfile::{append_failure, open_to_append};
 use crate::output::Out;
 use crate::plan_args::{PlanArgs, explain};
@@ -10,7 +9,7 @@ use crate::summary::describe;
 use clap::Args;
 use shuangsuiji::audit::{DrawLog, EntryKind, LogError, Logged, record_digest};
 use shuangsuiji::draw::DrawError;
-use shuangsuiji::record::draw;
+use shuangsuiji::record::draw_pending;
 use shuangsuiji_io::durable::Staged;
 use std::path::{Path, PathBuf};
 
@@ -64,7 +63,7 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
     let request = args.plan.request()?;
     let loaded = load_pool(&args.pool, args.history.as_deref(), &args.format)?;
     let pool = loaded.pool();
-    let mut record = draw(pool, &request).map_err(|e| match e {
+    let mut pending = draw_pending(pool, &request).map_err(|e| match e {
         DrawError::MissingRiskScore { id, stratum } => Failure::Input(format!(
             "{}: --weighted needs a risk score for every \
              eligible target, and target {id} (stratum {stratum}) has none",
@@ -72,8 +71,21 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
         )),
         other => explain(other),
     })?;
-    record.grade_rules = loaded.grade_rules().to_vec();
-    let text = record.to_json_line();
+    pending.record_mut().grade_rules = loaded.grade_rules().to_vec();
+    // A large pool's digest is still being taken on a thread of its own: the record is written
+    // and synced to its temporary file meanwhile, and the digest's digits put in after.
+    let (text, digits) = pending.json_line();
+    let nothing_logged = |e: shuangsuiji_io::durable::DurableError| match &args.log {
+        Some(log) => Failure::Input(format!("{e}; nothing was logged in {}", log.display())),
+        None => Failure::input(e),
+    };
+    let mut staged = Staged::new(&args.out, text.as_bytes()).map_err(nothing_logged)?;
+    drop(text);
+    let record = pending.seal();
+    let digest = record.pool.digest.to_string();
+    staged
+        .patch(digits.start as u64, digest.as_bytes())
+        .map_err(nothing_logged)?;
     let summary = |out: &mut Out| {
         describe(
             out,
@@ -88,7 +100,7 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
     let written = format!("record written to {}", args.out.display());
 
     let Some(path) = &args.log else {
-        write_text(&args.out, &text)?;
+        staged.commit().map_err(Failure::input)?;
         summary(out);
         out.line(written);
         return Ok(());
@@ -108,7 +120,7 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
     let mut log = open_to_append(path)?;
     let logged = Logged::Draw(Box::new(record.clone()));
     if let Some(seq) = log.draw_with_record(&record_digest(&logged)) {
-        write_text(&args.out, &text)?;
+        staged.commit().map_err(Failure::input)?;
         summary(out);
         out.line(written);
         let later = log
@@ -132,8 +144,6 @@ pub(crate) fn run(args: &DrawArgs, out: &mut Out) -> Result<(), Failure> {
         .prepare(kind, logged)
         .map_err(|e| append_failure(e, |e| refused(path, e)))?;
     let seq = entry.seq;
-    let staged = Staged::new(&args.out, text.as_bytes())
-        .map_err(|e| Failure::Input(format!("{e}; nothing was logged in {}", path.display())))?;
     log.append(&entry)
         .map_err(|e| append_failure(e, |e| refused(path, e)))?;
     let logged_as = format!("logged as entry {seq} of {}", path.display());
