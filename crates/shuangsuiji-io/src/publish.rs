@@ -60,13 +60,14 @@ pub enum PublishError {
     /// the draw did not select, or names and codes of another pool.
     #[error(
         "the draw record does not reproduce from this pool ({count} differences), so no list \
-         is published from it:\n{differences}"
+         is published from it:\n{}",
+        first_differences(differences)
     )]
     DoesNotReproduce {
         /// How many differences `verify` found.
         count: usize,
-        /// `verify`'s report, one difference a line.
-        differences: String,
+        /// `verify`'s differences, each as it prints it.
+        differences: Vec<String>,
         /// Whether the pool digest differs (a missing history is the usual honest reason).
         pool_digest_differs: bool,
     },
@@ -95,6 +96,25 @@ pub enum PublishError {
     /// 32,767 characters, …).
     #[error("cannot write the workbook: {0}")]
     Xlsx(String),
+}
+
+/// Differences shown in a refusal; `verify` lists them all.
+const SHOWN_DIFFERENCES: usize = 10;
+
+/// The first differences, one a line, and how many more `verify` would list.
+pub fn first_differences(differences: &[String]) -> String {
+    let mut text: Vec<String> = differences
+        .iter()
+        .take(SHOWN_DIFFERENCES)
+        .map(|d| format!("  - {d}"))
+        .collect();
+    if differences.len() > SHOWN_DIFFERENCES {
+        text.push(format!(
+            "  … and {} more (`shuangsuiji verify` lists them all)",
+            differences.len() - SHOWN_DIFFERENCES
+        ));
+    }
+    text.join("\n")
 }
 
 impl From<rust_xlsxwriter::XlsxError> for PublishError {

@@ -170,19 +170,35 @@ fn a_pool_that_does_not_reproduce_the_record_is_refused() {
     let err = draw_list(&d.record, &other, &DrawListOptions::default()).unwrap_err();
     let PublishError::DoesNotReproduce {
         count,
+        differences,
         pool_digest_differs,
-        ..
     } = &err
     else {
         panic!("{err}")
     };
     assert!(*count >= 2 && *pool_digest_differs, "{err}");
+    assert_eq!(differences.len(), *count);
+    assert!(
+        differences.iter().any(|m| m.contains(gone.as_str())),
+        "the missing target is named: {differences:?}"
+    );
     let text = err.to_string();
     assert!(text.contains("does not reproduce from this pool"), "{text}");
-    assert!(
-        text.contains(gone.as_str()),
-        "the missing target is named: {text}"
+    assert!(text.contains("  - pool digest differs"), "{text}");
+    // The first ten differences are shown, and how many more `verify` lists.
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  - ")).count(),
+        count.min(&10).to_owned()
     );
+    if *count > 10 {
+        assert!(
+            text.ends_with(&format!(
+                "… and {} more (`shuangsuiji verify` lists them all)",
+                count - 10
+            )),
+            "{text}"
+        );
+    }
 
     // The same ids with another name: the digest says so, no list with the wrong name.
     let mut renamed = d.pool.to_targets();

@@ -7,11 +7,12 @@
 //! parsed by `KpiInput::from_csv`, which names the error.
 
 use crate::failure::Failure;
-use crate::files::{read_json, read_text, write_text};
+use crate::files::{read_json, read_text, write_bytes, write_csv, write_text};
 use crate::output::{Out, note};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use shuangsuiji::kpi::{KpiBytes, KpiConfig, KpiCsv, KpiInput, KpiReport, Table, TableBytes};
+use shuangsuiji_io::publish::{AnnexOptions, OutputFormat, annex_xlsx};
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -53,9 +54,20 @@ pub(crate) struct KpiArgs {
     #[arg(long, value_name = "FILE.json")]
     json: Option<PathBuf>,
 
-    /// Also write Annex 1 as CSV.
+    /// Also write Annex 1 as CSV (UTF-8 with a byte-order mark).
     #[arg(long, value_name = "FILE.csv")]
     csv: Option<PathBuf>,
+
+    /// Also write Annex 1 laid out like the report (two header rows, the 合计 row, the
+    /// headline rates), the KPIs of the year and of each quarter, and the assessment (Annex 2)
+    /// as one workbook.
+    #[arg(long, value_name = "ANNEX.xlsx")]
+    xlsx: Option<PathBuf>,
+
+    /// The title of Annex 1 in the workbook (default
+    /// `{year}年市场监管领域部门联合“双随机、一公开”监管工作情况表`).
+    #[arg(long, value_name = "TEXT", requires = "xlsx")]
+    title: Option<String>,
 }
 
 /// The large tables, read from their files by [`KpiReport::from_csv_bytes`].
@@ -159,6 +171,14 @@ pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
     if args.as_of.is_some() {
         config.as_of = args.as_of;
     }
+    if let Some(path) = &args.xlsx
+        && OutputFormat::from_path(path).ok() != Some(OutputFormat::Xlsx)
+    {
+        return Err(Failure::Input(format!(
+            "{}: --xlsx writes a workbook: name it .xlsx",
+            path.display()
+        )));
+    }
     let (mut csv, large) = open_tables(&args.input)?;
     let file = |t: Table| {
         large
@@ -190,7 +210,17 @@ pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
         note(&format!("wrote {}", path.display()));
     }
     if let Some(path) = &args.csv {
-        write_text(path, &report.annex_csv())?;
+        write_csv(path, &report.annex_csv())?;
+        note(&format!("wrote {}", path.display()));
+    }
+    if let Some(path) = &args.xlsx {
+        let options = AnnexOptions {
+            title: args.title.clone(),
+            as_of: config.as_of,
+        };
+        let bytes = annex_xlsx(&report, &options)
+            .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+        write_bytes(path, &bytes)?;
         note(&format!("wrote {}", path.display()));
     }
     Ok(())

@@ -96,12 +96,7 @@ pub fn draw_list(
     if !v.is_ok() {
         return Err(PublishError::DoesNotReproduce {
             count: v.mismatches.len(),
-            differences: v
-                .mismatches
-                .iter()
-                .map(|m| format!("  - {m}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            differences: v.mismatches.iter().map(ToString::to_string).collect(),
             pool_digest_differs: v
                 .mismatches
                 .iter()
