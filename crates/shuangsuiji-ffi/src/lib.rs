@@ -32,6 +32,7 @@ mod draw;
 mod inspectors;
 mod kpi;
 mod log;
+mod publish;
 mod result;
 mod targets;
 
@@ -42,6 +43,7 @@ pub use draw::*;
 pub use inspectors::*;
 pub use kpi::*;
 pub use log::*;
+pub use publish::*;
 pub use result::ssj_result;
 pub use targets::*;
 

@@ -70,11 +70,15 @@ pub enum ssj_result {
     /// a pool that cannot be written as CSV; `ssj_last_error()` names the text, the line and
     /// the field (e.g. "pool_csv:3: field `grade`: …").
     SSJ_POOL_CSV = 26,
+    /// A publication that cannot be written: a pool that does not reproduce the draw record
+    /// (`ssj_last_error()` lists the differences), an unknown output format, or a workbook
+    /// the writer refuses.
+    SSJ_PUBLISH = 27,
 }
 
 impl ssj_result {
     /// Every code, for the uniqueness test and `ssj_result_message`.
-    pub(crate) const ALL: [ssj_result; 27] = {
+    pub(crate) const ALL: [ssj_result; 28] = {
         use ssj_result::*;
         [
             SSJ_OK,
@@ -104,6 +108,7 @@ impl ssj_result {
             SSJ_CATALOG,
             SSJ_KPI,
             SSJ_POOL_CSV,
+            SSJ_PUBLISH,
         ]
     };
 
@@ -141,6 +146,9 @@ impl ssj_result {
             }
             SSJ_POOL_CSV => {
                 c"pool CSV text that cannot be read, or a pool that cannot be written as CSV"
+            }
+            SSJ_PUBLISH => {
+                c"a publication that cannot be written (a pool that does not reproduce the record)"
             }
         }
     }

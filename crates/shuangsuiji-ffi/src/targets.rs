@@ -350,10 +350,10 @@ pub unsafe extern "C" fn ssj_target_pool_from_columns(
         }));
         // The rows before a bad one may hold look-alike ids, which the pool finds only once it
         // has them all: those come first, in row order.
-        if let Some(f) = bad_row {
-            if !matches!(built, Err(ssj::pool::PoolError::LookAlikeIds { .. })) {
-                return Err(f);
-            }
+        if let Some(f) = bad_row
+            && !matches!(built, Err(ssj::pool::PoolError::LookAlikeIds { .. }))
+        {
+            return Err(f);
         }
         pool_out.write(to_handle(built?));
         Ok(())
