@@ -21,6 +21,16 @@
 
 
 /**
+ * `format` of the publication functions: an Office Open XML workbook (`.xlsx`).
+ */
+#define SSJ_FORMAT_XLSX 1
+
+/**
+ * `format` of the publication functions: CSV, UTF-8 with a byte-order mark.
+ */
+#define SSJ_FORMAT_CSV 2
+
+/**
  * What a call did. `SSJ_OK` is zero; every other code is a failure whose details are in
  * `ssj_last_error()` on the calling thread.
  *
@@ -151,6 +161,12 @@ enum ssj_result
    * 待抽检库!F7: …") and `ssj_last_error_place` gives the place.
    */
   SSJ_FORMAT = 27,
+  /**
+   * A publication that cannot be written: a pool that does not reproduce the draw record
+   * (`ssj_last_error()` lists the differences), an unknown output format, or a workbook
+   * the writer refuses.
+   */
+  SSJ_PUBLISH = 28,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -934,6 +950,58 @@ ssj_result ssj_draw_log_verify_head(const struct ssj_draw_log *log, const char *
  * `SSJ_LOG` for an empty log, which has no head.
  */
 ssj_result ssj_draw_log_published_head(const struct ssj_draw_log *log, char **head_out);
+
+/**
+ * Frees bytes returned by a publication function, with the length it gave (`*len_out`).
+ * NULL is a no-op. Only bytes the library handed out may be passed, once.
+ */
+void ssj_bytes_free(uint8_t *bytes, size_t len);
+
+/**
+ * The 抽取结果 list of a draw record (one row per selected target: task, department, name
+ * and code from `pool`, date, the seed's source and value, the record's and the pool's
+ * digests) in `format`. The pool is first checked exactly as `ssj_draw_record_verify` does:
+ * a pool that does not reproduce the record gives `SSJ_PUBLISH`, with the differences in
+ * `ssj_last_error()`, and no bytes. `task_name` (NULL: none) is the task's published name;
+ * `departments_json` (NULL: none) maps department ids to names, `{"D01": "市场监管局"}`.
+ */
+ssj_result ssj_draw_list(const struct ssj_draw_record *record,
+                         const struct ssj_frozen_pool *pool,
+                         const char *task_name,
+                         const char *departments_json,
+                         uint32_t format,
+                         uint8_t **bytes_out,
+                         size_t *len_out);
+
+/**
+ * The 检查结果公示 table (序号, 任务编号, 主体名称, 统一社会信用代码/注册号, 主体标识, 检查实施机关,
+ * 类型, 日期, 结果: one row per result) of the KPI tables given as in
+ * `ssj_kpi_report_from_csv` (checked as the report checks them: bad tables give `SSJ_KPI`),
+ * names and codes from `pool` (NULL: none), in `format`.
+ */
+ssj_result ssj_kpi_gongshi(const char *tables_json,
+                           const struct ssj_frozen_pool *pool,
+                           uint32_t format,
+                           uint8_t **bytes_out,
+                           size_t *len_out);
+
+/**
+ * Annex 1 laid out like the report, the KPIs of the year and of each quarter and the
+ * assessment, as one `.xlsx` workbook. `options_json` is NULL or
+ * `{"title": "…", "as_of": "YYYY-MM-DD"}` (both optional).
+ */
+ssj_result ssj_kpi_report_annex_xlsx(const struct ssj_kpi_report *report,
+                                     const char *options_json,
+                                     uint8_t **bytes_out,
+                                     size_t *len_out);
+
+/**
+ * A frozen pool as a `.xlsx` workbook in the library's pool columns (history left out):
+ * read back by the formats layer it gives the same pool.
+ */
+ssj_result ssj_frozen_pool_to_xlsx(const struct ssj_frozen_pool *pool,
+                                   uint8_t **bytes_out,
+                                   size_t *len_out);
 
 /**
  * Makes an empty target pool.

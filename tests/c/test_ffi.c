@@ -1417,6 +1417,109 @@ static void test_formats(void) {
   ssj_frozen_pool_free(want);
 }
 
+/* The publication outputs: bytes of a workbook or of a CSV with a byte-order mark, freed with
+ * ssj_bytes_free; a pool that does not reproduce the record publishes nothing. */
+static void test_publish(void) {
+  ssj_target_pool *pool = column_pool(200);
+  ssj_frozen_pool *frozen = NULL;
+  OK(ssj_target_pool_freeze(pool, &frozen));
+  char *request = request_for("2026-SCJG-001", POLICY);
+  ssj_draw_record *record = NULL;
+  OK(ssj_draw(frozen, request, &record));
+  size_t n = ssj_draw_record_selected_len(record);
+  CHECK(n > 0);
+
+  uint8_t *bytes = SENTINEL;
+  size_t len = 0;
+  OK(ssj_draw_list(record, frozen, "2026年双随机抽查", "{\"D01\": \"市场监管局\"}", SSJ_FORMAT_CSV,
+                   &bytes, &len));
+  const char *head = "\xEF\xBB\xBF序号,任务编号,任务名称,检查机关,";
+  CHECK(len > strlen(head) && memcmp(bytes, head, strlen(head)) == 0);
+  char *csv = calloc(len + 1, 1);
+  memcpy(csv, bytes, len);
+  size_t lines = 0;
+  for (size_t i = 0; i < len; i++) lines += csv[i] == '\n';
+  CHECK(lines == n + 1);
+  CONTAINS(csv, "2026-SCJG-001,2026年双随机抽查,");
+  const char *first_id = NULL;
+  OK(ssj_draw_record_selected(record, 0, &first_id, NULL, NULL, NULL));
+  CONTAINS(csv, first_id);
+  free(csv);
+  ssj_bytes_free(bytes, len);
+
+  OK(ssj_draw_list(record, frozen, NULL, NULL, SSJ_FORMAT_XLSX, &bytes, &len));
+  CHECK(len > 1000 && bytes[0] == 'P' && bytes[1] == 'K'); /* a zip: the workbook */
+  ssj_bytes_free(bytes, len);
+  ssj_bytes_free(NULL, 0);
+
+  /* Refusals: out-parameters untouched. */
+  bytes = SENTINEL;
+  len = 7;
+  EXPECT(ssj_draw_list(record, frozen, NULL, NULL, 9, &bytes, &len), SSJ_PUBLISH);
+  ERROR_SAYS("SSJ_FORMAT_XLSX");
+  EXPECT(ssj_draw_list(record, frozen, NULL, NULL, SSJ_FORMAT_CSV, NULL, &len), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_list(record, frozen, NULL, NULL, SSJ_FORMAT_CSV, &bytes, NULL), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_list(NULL, frozen, NULL, NULL, SSJ_FORMAT_CSV, &bytes, &len), SSJ_NULL_POINTER);
+  EXPECT(ssj_draw_list(record, frozen, NULL, "[1]", SSJ_FORMAT_CSV, &bytes, &len), SSJ_BAD_JSON);
+  OK(ssj_target_pool_remove(pool, first_id));
+  ssj_frozen_pool *changed = NULL;
+  OK(ssj_target_pool_freeze(pool, &changed));
+  EXPECT(ssj_draw_list(record, changed, NULL, NULL, SSJ_FORMAT_XLSX, &bytes, &len), SSJ_PUBLISH);
+  ERROR_SAYS("does not reproduce from this pool");
+  ERROR_SAYS("pool digest differs");
+  CHECK(bytes == SENTINEL && len == 7);
+
+  OK(ssj_frozen_pool_to_xlsx(frozen, &bytes, &len));
+  CHECK(len > 1000 && bytes[0] == 'P' && bytes[1] == 'K');
+  ssj_bytes_free(bytes, len);
+  EXPECT(ssj_frozen_pool_to_xlsx(NULL, &bytes, &len), SSJ_NULL_POINTER);
+
+  /* The 检查结果公示 table and Annex 1 of KPI tables. */
+  const char *tables =
+      "{\"departments\": \"id,name\\nD1,市场监管局\\nD2,卫健局\\n\","
+      "\"plans\": \"id,year,department,kind,participants,items,special,deleted,deletion_reason\\n"
+      "P1,2026,D1,joint,D2,,false,false,\\n\","
+      "\"tasks\": \"id,plans,lead,participants,joint,graded,created_on,due_on,completed_on\\n"
+      "T1,P1,D1,D2,true,true,2026-04-01,2026-11-30,2026-05-10\\n\","
+      "\"drawn\": \"task,target,stratum,inclusion_probability\\nT1,E1,B,0.1\\nT1,E2,D,1\\n\","
+      "\"results\": \"task,target,codes,inspected_on,entered_on,mobile,published_on\\n"
+      "T1,E1,未发现问题,2026-04-20,2026-04-20,true,2026-04-22\\n"
+      "T1,E2,发现问题已责令改正,2026-04-21,2026-04-21,true,2026-04-23\\n\"}";
+  OK(ssj_kpi_gongshi(tables, NULL, SSJ_FORMAT_CSV, &bytes, &len));
+  csv = calloc(len + 1, 1);
+  memcpy(csv, bytes, len);
+  head = "\xEF\xBB\xBF序号,任务编号,主体名称,";
+  CHECK(memcmp(csv, head, strlen(head)) == 0);
+  CONTAINS(csv, "\n1,T1,,,E1,市场监管局、卫健局,部门联合双随机抽查,2026-04-20,未发现问题\n");
+  CONTAINS(csv, "\n2,T1,,,E2,市场监管局、卫健局,部门联合双随机抽查,2026-04-21,发现问题已责令改正\n");
+  free(csv);
+  ssj_bytes_free(bytes, len);
+  OK(ssj_kpi_gongshi(tables, frozen, SSJ_FORMAT_XLSX, &bytes, &len));
+  CHECK(bytes[0] == 'P' && bytes[1] == 'K');
+  ssj_bytes_free(bytes, len);
+  EXPECT(ssj_kpi_gongshi("{\"results\": \"task\\n\"}", NULL, SSJ_FORMAT_CSV, &bytes, &len),
+         SSJ_KPI);
+  EXPECT(ssj_kpi_gongshi(NULL, NULL, SSJ_FORMAT_CSV, &bytes, &len), SSJ_NULL_POINTER);
+
+  ssj_kpi_report *report = NULL;
+  OK(ssj_kpi_report_from_csv(tables, NULL, &report));
+  OK(ssj_kpi_report_annex_xlsx(report, NULL, &bytes, &len));
+  CHECK(len > 1000 && bytes[0] == 'P' && bytes[1] == 'K');
+  ssj_bytes_free(bytes, len);
+  OK(ssj_kpi_report_annex_xlsx(report, "{\"title\": \"情况表\", \"as_of\": \"2026-06-30\"}", &bytes,
+                               &len));
+  ssj_bytes_free(bytes, len);
+  EXPECT(ssj_kpi_report_annex_xlsx(report, "{\"as_of\": \"June\"}", &bytes, &len), SSJ_BAD_JSON);
+  EXPECT(ssj_kpi_report_annex_xlsx(NULL, NULL, &bytes, &len), SSJ_NULL_POINTER);
+  ssj_kpi_report_free(report);
+
+  ssj_frozen_pool_free(changed);
+  ssj_draw_record_free(record);
+  free(request);
+  ssj_frozen_pool_free(frozen);
+  ssj_target_pool_free(pool);
+}
+
 int main(void) {
   test_basics();
   test_credit_codes();
@@ -1431,6 +1534,7 @@ int main(void) {
   test_calendar();
   test_kpi();
   test_formats();
+  test_publish();
   printf("test_ffi: %d passed, 0 failed\n", checks_passed);
   return 0;
 }

@@ -149,10 +149,10 @@ pub(crate) fn matching(
             let origin: Option<SeedOrigin> = obj
                 .get("seed_origin")
                 .and_then(|o| serde_json::from_value(o.clone()).ok());
-            if let (Ok(task), Some(origin)) = (TaskId::new(task), origin) {
-                if let Some(seed) = origin.derive(&task) {
-                    obj.insert("seed".into(), serde_json::Value::String(seed.to_string()));
-                }
+            if let (Ok(task), Some(origin)) = (TaskId::new(task), origin)
+                && let Some(seed) = origin.derive(&task)
+            {
+                obj.insert("seed".into(), serde_json::Value::String(seed.to_string()));
             }
         }
     }

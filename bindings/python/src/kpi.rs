@@ -232,7 +232,7 @@ impl ColumnSource for FrameColumns {
 /// The flat KPI input.
 #[pyclass(module = "shuangsuiji._native", name = "KpiInput", frozen)]
 pub(crate) struct PyKpiInput {
-    input: Arc<KpiInput>,
+    pub(crate) input: Arc<KpiInput>,
 }
 
 #[pymethods]
@@ -346,7 +346,7 @@ pub(crate) fn demo_kpi_input(py: Python<'_>) -> PyResult<PyKpiInput> {
 /// A computed KPI report.
 #[pyclass(module = "shuangsuiji._native", name = "KpiReport", frozen)]
 pub(crate) struct PyKpiReport {
-    report: Arc<KpiReport>,
+    pub(crate) report: Arc<KpiReport>,
 }
 
 #[pymethods]

@@ -11,6 +11,7 @@ mod draws;
 mod errors;
 mod kpi;
 mod pools;
+mod publish;
 
 /// The demo county: its target and inspector pools and, as JSON, its departments, item lists
 /// and the year's annual plan.
@@ -57,6 +58,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cycle::PyTargetCheck>()?;
     m.add_class::<kpi::PyKpiInput>()?;
     m.add_class::<kpi::PyKpiReport>()?;
+    m.add_class::<publish::PyPublication>()?;
+    m.add_function(wrap_pyfunction!(publish::draw_list_of, m)?)?;
+    m.add_function(wrap_pyfunction!(publish::gongshi_of, m)?)?;
+    m.add_function(wrap_pyfunction!(publish::annex_workbook, m)?)?;
+    m.add_function(wrap_pyfunction!(publish::pool_workbooks, m)?)?;
     m.add_function(wrap_pyfunction!(draws::validate_credit_codes, m)?)?;
     m.add_function(wrap_pyfunction!(draws::parse_credit_code, m)?)?;
     m.add_function(wrap_pyfunction!(draws::credit_check_character, m)?)?;

@@ -416,19 +416,19 @@ fn target_at(f: &Frame, c: &TargetColumns<'_>, row: usize) -> PyResult<Target> {
                 .map_err(|e| bad("grade", e.to_string()))?,
         );
     }
-    if let Some(scores) = c.scores {
-        if let Some(score) = int_at(scores, i).map_err(|e| bad("risk_score", e))? {
-            let n = u32::try_from(score)
-                .ok()
-                .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "risk_score",
-                        format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
-                    )
-                })?;
-            t.risk_score = Some(n);
-        }
+    if let Some(scores) = c.scores
+        && let Some(score) = int_at(scores, i).map_err(|e| bad("risk_score", e))?
+    {
+        let n = u32::try_from(score)
+            .ok()
+            .filter(|n| (1..=MAX_RISK_SCORE).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "risk_score",
+                    format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
+                )
+            })?;
+        t.risk_score = Some(n);
     }
     t.positive_list = match c.positive_bools {
         Some(b) => b.is_valid(i) && b.value(i),

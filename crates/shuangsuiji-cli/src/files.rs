@@ -157,7 +157,19 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
 /// a full disk) sees the old content or the new, never part of it, and a failure says the
 /// previous content is intact.
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
-    write_atomic(path, text.as_bytes()).map_err(Failure::input)
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes bytes (a workbook) as [`write_text`] writes text.
+pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    write_atomic(path, bytes).map_err(Failure::input)
+}
+
+/// Writes a CSV file as [`write_text`] does, with a UTF-8 byte-order mark first: Excel on
+/// Chinese Windows reads a CSV without one as GBK, and every reader of the library skips it
+/// (docs/FORMATS.md §9). Every CSV file the command line writes goes through here.
+pub(crate) fn write_csv(path: &Path, text: &str) -> Result<(), Failure> {
+    write_text(path, &shuangsuiji_io::publish::with_bom(text))
 }
 
 #[cfg(test)]
@@ -246,6 +258,17 @@ mod tests {
         );
         assert!(err.contains(": not a test file: "), "{err}");
         assert!(!err.contains(" at line "), "{err}");
+    }
+
+    #[test]
+    fn csv_files_start_with_one_bom_and_read_back_without_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        write_csv(&p, "id,name\nD01,市场监管局\n").unwrap();
+        assert!(fs::read(&p).unwrap().starts_with(b"\xef\xbb\xbfid,name\n"));
+        assert_eq!(read_text(&p).unwrap(), "id,name\nD01,市场监管局\n");
+        write_csv(&p, "\u{feff}id\n").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"\xef\xbb\xbfid\n");
     }
 
     #[test]

@@ -59,6 +59,9 @@ enum Command {
     Draw(Box<cmd::draw::DrawArgs>),
     /// Check that a draw record reproduces exactly from a pool.
     Verify(cmd::verify::VerifyArgs),
+    /// Write what “一公开” publishes: the 抽取结果 list of a draw record (checked against its
+    /// pool first) or the 检查结果公示 table of the results, as .xlsx or .csv.
+    Publish(Box<cmd::publish::PublishArgs>),
     /// The KPI report over a folder of CSV exports: Annex 1 per department, every rate with
     /// its numerator and denominator, the findings and the design-weighted estimate.
     Kpi(cmd::kpi::KpiArgs),
@@ -92,6 +95,7 @@ fn run(command: &Command, out: &mut Out) -> Result<(), Failure> {
         Command::Verify(args) => cmd::verify::run(args, out),
         Command::CheckCode(args) => cmd::check_code::run(args, out),
         Command::Kpi(args) => cmd::kpi::run(args, out),
+        Command::Publish(args) => cmd::publish::run(args, out),
         Command::Log { command } => cmd::log::run(command, out),
         Command::Plan { command } => cmd::plan::run(command, out),
         Command::Merge(args) => cmd::merge::run(args, out),

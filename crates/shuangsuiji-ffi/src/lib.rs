@@ -33,6 +33,7 @@ mod formats;
 mod inspectors;
 mod kpi;
 mod log;
+mod publish;
 mod result;
 mod targets;
 
@@ -44,6 +45,7 @@ pub use formats::*;
 pub use inspectors::*;
 pub use kpi::*;
 pub use log::*;
+pub use publish::*;
 pub use result::ssj_result;
 pub use targets::*;
 

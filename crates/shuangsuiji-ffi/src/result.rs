@@ -75,11 +75,15 @@ pub enum ssj_result {
     /// cannot be read; `ssj_last_error()` names the file and cell (e.g. "pool.xlsx:
     /// 待抽检库!F7: …") and `ssj_last_error_place` gives the place.
     SSJ_FORMAT = 27,
+    /// A publication that cannot be written: a pool that does not reproduce the draw record
+    /// (`ssj_last_error()` lists the differences), an unknown output format, or a workbook
+    /// the writer refuses.
+    SSJ_PUBLISH = 28,
 }
 
 impl ssj_result {
     /// Every code, for the uniqueness test and `ssj_result_message`.
-    pub(crate) const ALL: [ssj_result; 28] = {
+    pub(crate) const ALL: [ssj_result; 29] = {
         use ssj_result::*;
         [
             SSJ_OK,
@@ -110,6 +114,7 @@ impl ssj_result {
             SSJ_KPI,
             SSJ_POOL_CSV,
             SSJ_FORMAT,
+            SSJ_PUBLISH,
         ]
     };
 
@@ -150,6 +155,9 @@ impl ssj_result {
             }
             SSJ_FORMAT => {
                 c"a file that cannot be read as a table, a bad mapping file, or a bad cell"
+            }
+            SSJ_PUBLISH => {
+                c"a publication that cannot be written (a pool that does not reproduce the record)"
             }
         }
     }

@@ -11,12 +11,15 @@
 //! platforms' column names and values; [`normalise`] finds the header below title rows and
 //! turns a sheet into the library's canonical table, which the core's readers take; [`import`]
 //! runs the whole path into the core's pools and KPI tables, with the core's errors at the
-//! file's cells; [`regno`] checks the old 15-digit registration numbers.
+//! file's cells; [`regno`] checks the old 15-digit registration numbers. [`publish`] writes
+//! what “一公开” publishes (the 抽取结果 list, the 检查结果公示 table, Annex 1 and the KPI
+//! tables) as xlsx or as CSV with a byte-order mark.
 
 pub mod durable;
 pub mod import;
 pub mod indexed;
 pub mod normalise;
 pub mod profile;
+pub mod publish;
 pub mod regno;
 pub mod table;

@@ -71,6 +71,7 @@ from .draw import (
 )
 from .kpi import KPI_TABLES, KpiInput, KpiReport, kpi_report
 from .pool import HISTORY_COLUMNS, INSPECTOR_COLUMNS, TARGET_COLUMNS, InspectorPool, TargetPool
+from .publish import Publication
 
 __all__ = [
     "__version__",
@@ -111,6 +112,7 @@ __all__ = [
     "Verification",
     "verify",
     "DrawLog",
+    "Publication",
     # the cycle
     "validate_plan",
     "propose",

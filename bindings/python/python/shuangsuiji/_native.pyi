@@ -9,11 +9,13 @@ __all__ = [
     "InspectorPool",
     "KpiInput",
     "KpiReport",
+    "Publication",
     "TargetCheck",
     "TargetPool",
     "Task",
     "__version__",
     "add_working_days",
+    "annex_workbook",
     "calendar_years",
     "check_policy",
     "check_result",
@@ -21,12 +23,15 @@ __all__ = [
     "demo_county",
     "demo_kpi_input",
     "draw",
+    "draw_list_of",
     "draw_task",
     "draw_visits",
+    "gongshi_of",
     "holiday_name",
     "is_working_day",
     "matching",
     "parse_credit_code",
+    "pool_workbooks",
     "propose",
     "publication_deadline",
     "seed_from_public_entropy",
@@ -150,6 +155,32 @@ class KpiReport:
     def annex(self) -> Any: ...
     @property
     def kpis(self) -> Any: ...
+
+@final
+class Publication:
+    @property
+    def sheet(self) -> str: ...
+    @property
+    def title(self) -> list[str]: ...
+    @property
+    def header(self) -> list[str]: ...
+    @property
+    def rows(self) -> list[list[str]]: ...
+    def xlsx(self) -> bytes: ...
+    def csv(self) -> str: ...
+    def __len__(self) -> int: ...
+
+def draw_list_of(
+    record: DrawRecord,
+    pool: TargetPool,
+    task_name: str | None = None,
+    departments: list[tuple[str, str]] | None = None,
+) -> Publication: ...
+def gongshi_of(input: KpiInput, pool: TargetPool | None = None) -> Publication: ...
+def annex_workbook(
+    report: KpiReport, title: str | None = None, as_of: datetime.date | None = None
+) -> bytes: ...
+def pool_workbooks(pool: TargetPool) -> tuple[bytes, bytes]: ...
 
 def validate_credit_codes(codes: Any) -> tuple[Any, Any]: ...
 def parse_credit_code(code: str) -> str: ...

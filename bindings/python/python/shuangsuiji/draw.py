@@ -12,6 +12,7 @@ import pyarrow as pa
 from . import _arrow, _native
 from ._errors import VerificationError
 from .pool import TargetPool
+from .publish import Publication
 
 __all__ = [
     "policy_by_grade",
@@ -200,11 +201,37 @@ class DrawRecord:
         """Re-runs the draw on ``pool`` (GIL released) and says what does not match."""
         return verify(self, pool)
 
+    def publication(
+        self,
+        pool: TargetPool,
+        *,
+        task_name: str | None = None,
+        departments: Mapping[str, str] | Any | None = None,
+    ) -> Publication:
+        """The 抽取结果 list to publish: one row per selected target with its name and code
+        from ``pool``, the task (``task_name``: the record holds only its id), the department
+        (named from ``departments``: a mapping id → name, or a frame with ``id`` and ``name``
+        columns), the draw date, the seed's public source and value, and the record's and the
+        pool's digests. ``pool`` is checked first as :meth:`verify` checks it: a pool that does
+        not reproduce the record raises :class:`~shuangsuiji.VerificationError` (GIL
+        released)."""
+        return Publication(_native.draw_list_of(self._native, pool._native, task_name, _names(departments)))
+
     def __len__(self) -> int:
         return len(self._native)
 
     def __repr__(self) -> str:
         return repr(self._native)
+
+
+def _names(departments: Mapping[str, str] | Any | None) -> list[tuple[str, str]] | None:
+    """Department names as (id, name) pairs, from a mapping or a frame with ``id``, ``name``."""
+    if departments is None:
+        return None
+    if isinstance(departments, Mapping):
+        return [(str(k), str(v)) for k, v in departments.items()]
+    t = pa.table(_arrow.frame(departments))
+    return list(zip((str(x) for x in t.column("id").to_pylist()), (str(x) for x in t.column("name").to_pylist())))
 
 
 def _day(d: _dt.date | str | None) -> str | None:

@@ -8,13 +8,18 @@ table, line (the header is line 1) and field.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import pyarrow as pa
 
 from . import _arrow, _native
+from .publish import Publication, _write
+
+if TYPE_CHECKING:
+    from .pool import TargetPool
 
 __all__ = ["KPI_TABLES", "KpiInput", "KpiReport", "kpi_report"]
 
@@ -72,7 +77,25 @@ class KpiReport:
         return self._native.text()
 
     def annex_csv(self) -> str:
+        """Annex 1 as CSV text (no byte-order mark: :meth:`to_excel` is the file to open in
+        Excel; the command line's ``kpi --csv`` file has one)."""
         return self._native.annex_csv()
+
+    def to_excel_bytes(self, *, title: str | None = None, as_of: _dt.date | str | None = None) -> bytes:
+        """:meth:`to_excel`'s workbook as bytes."""
+        day = _dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        return _native.annex_workbook(self._native, title, day)
+
+    def to_excel(
+        self, path: str | os.PathLike[str], *, title: str | None = None, as_of: _dt.date | str | None = None
+    ) -> None:
+        """Writes Annex 1 laid out like the report (``附件1``: title, ``（截止…）``, the two header
+        rows, a row per department, 合计, the headline rates), the KPIs of the year and of each
+        quarter (rates as ``0.0%`` numbers, ``不适用`` where they do not apply) and the
+        assessment (``附件2 考核结果``) as one xlsx workbook. ``title`` replaces the default
+        ``{year}年市场监管领域部门联合“双随机、一公开”监管工作情况表``; ``as_of`` the day of
+        ``（截止…）`` (31 December by default)."""
+        _write(path, self.to_excel_bytes(title=title, as_of=as_of))
 
     def to_pandas(self) -> Any:
         """:attr:`annex` as a pandas DataFrame."""
@@ -166,6 +189,12 @@ class KpiInput:
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return dict(self._native.counts())
+
+    def gongshi(self, pool: TargetPool | None = None) -> Publication:
+        """The 检查结果公示 table: one row per result (序号, 任务编号, 主体名称,
+        统一社会信用代码/注册号, 主体标识, 检查实施机关, 类型, 日期, 结果), names and codes from
+        ``pool`` when given. The tables are checked as :meth:`report` checks them."""
+        return Publication(_native.gongshi_of(self._native, None if pool is None else pool._native))
 
     def report(self, config: Mapping[str, Any] | None = None) -> KpiReport:
         """Computes the report (the GIL is released); ``config`` is the core's ``KpiConfig``

@@ -85,6 +85,17 @@ class TargetPool:
         """The targets in canonical order, in the columns :meth:`from_frame` reads."""
         return _arrow.table(self._native.to_arrow())
 
+    def to_excel(self, path: str | os.PathLike[str], history: str | os.PathLike[str] | None = None) -> None:
+        """Writes the targets as an xlsx workbook in the library's pool columns (and, with
+        ``history``, the past inspections as a second workbook): read back by the formats
+        layer (``shuangsuiji_io::import::read_pool``) they give the same pool and digest."""
+        targets, past = _native.pool_workbooks(self._native)
+        with open(path, "wb") as f:
+            f.write(targets)
+        if history is not None:
+            with open(history, "wb") as f:
+                f.write(past)
+
     def history_to_arrow(self) -> pa.Table:
         """The past inspections, one row each, in the columns of :data:`HISTORY_COLUMNS`."""
         return _arrow.table(self._native.history_to_arrow())

@@ -10,7 +10,7 @@ use crate::csv_io::{
     load_inspectors, load_pool, write_departments, write_history, write_inspectors, write_pool,
 };
 use crate::failure::Failure;
-use crate::files::write_text;
+use crate::files::{write_csv, write_text};
 use crate::logfile::LogFile;
 use crate::output::Out;
 use crate::plan_args::explain;
@@ -143,9 +143,14 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Writes a file of the demo; a CSV file gets a byte-order mark (`write_csv`).
     fn write(&mut self, name: &str, text: &str) -> Result<PathBuf, Failure> {
         let path = self.dir.join(name);
-        write_text(&path, text)?;
+        if name.ends_with(".csv") {
+            write_csv(&path, text)?;
+        } else {
+            write_text(&path, text)?;
+        }
         self.written.push(name.to_owned());
         Ok(path)
     }

@@ -13,11 +13,12 @@
 //! the file's cells.
 
 use crate::failure::Failure;
-use crate::files::{read_json, read_text, write_text};
+use crate::files::{read_json, read_text, write_bytes, write_csv, write_text};
 use crate::output::{Out, note};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use shuangsuiji::kpi::{KpiBytes, KpiConfig, KpiCsv, KpiInput, KpiReport, Table, TableBytes};
+use shuangsuiji_io::publish::{AnnexOptions, OutputFormat, annex_xlsx};
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -66,9 +67,20 @@ pub(crate) struct KpiArgs {
     #[arg(long, value_name = "FILE.json")]
     json: Option<PathBuf>,
 
-    /// Also write Annex 1 as CSV.
+    /// Also write Annex 1 as CSV (UTF-8 with a byte-order mark).
     #[arg(long, value_name = "FILE.csv")]
     csv: Option<PathBuf>,
+
+    /// Also write Annex 1 laid out like the report (two header rows, the 合计 row, the
+    /// headline rates), the KPIs of the year and of each quarter, and the assessment (Annex 2)
+    /// as one workbook.
+    #[arg(long, value_name = "ANNEX.xlsx")]
+    xlsx: Option<PathBuf>,
+
+    /// The title of Annex 1 in the workbook (default
+    /// `{year}年市场监管领域部门联合“双随机、一公开”监管工作情况表`).
+    #[arg(long, value_name = "TEXT", requires = "xlsx")]
+    title: Option<String>,
 }
 
 /// The large tables, read from their files by [`KpiReport::from_csv_bytes`].
@@ -260,10 +272,18 @@ pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
     if args.as_of.is_some() {
         config.as_of = args.as_of;
     }
+    if let Some(path) = &args.xlsx
+        && OutputFormat::from_path(path).ok() != Some(OutputFormat::Xlsx)
+    {
+        return Err(Failure::Input(format!(
+            "{}: --xlsx writes a workbook: name it .xlsx",
+            path.display()
+        )));
+    }
     if args.profile.is_some() || !library_folder(&args.input) {
         check_folder(&args.input)?;
         let report = report_via_formats(&args.input, args.profile.as_deref(), &config)?;
-        return finish(&report, args, out);
+        return finish(&report, &config, args, out);
     }
     let (mut csv, large) = open_tables(&args.input)?;
     let file = |t: Table| {
@@ -298,18 +318,33 @@ pub(crate) fn run(args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
             }
         }
     };
-    finish(&report, args, out)
+    finish(&report, &config, args, out)
 }
 
 /// Prints the report and writes the files asked for.
-fn finish(report: &KpiReport, args: &KpiArgs, out: &mut Out) -> Result<(), Failure> {
+fn finish(
+    report: &KpiReport,
+    config: &KpiConfig,
+    args: &KpiArgs,
+    out: &mut Out,
+) -> Result<(), Failure> {
     out.line(report_text(report, args.periods).trim_end());
     if let Some(path) = &args.json {
         write_text(path, &(report.to_json() + "\n"))?;
         note(&format!("wrote {}", path.display()));
     }
     if let Some(path) = &args.csv {
-        write_text(path, &report.annex_csv())?;
+        write_csv(path, &report.annex_csv())?;
+        note(&format!("wrote {}", path.display()));
+    }
+    if let Some(path) = &args.xlsx {
+        let options = AnnexOptions {
+            title: args.title.clone(),
+            as_of: config.as_of,
+        };
+        let bytes = annex_xlsx(report, &options)
+            .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+        write_bytes(path, &bytes)?;
         note(&format!("wrote {}", path.display()));
     }
     Ok(())

@@ -9,4 +9,5 @@ pub(crate) mod kpi;
 pub(crate) mod log;
 pub(crate) mod merge;
 pub(crate) mod plan;
+pub(crate) mod publish;
 pub(crate) mod verify;
