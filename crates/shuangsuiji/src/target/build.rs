@@ -473,16 +473,16 @@ impl Sorted {
         cols.industries.seal();
         cols.grids.seal();
         cols.tag_sets.seal();
+        // Gathering first and digesting the gathered columns holds the pool once, not twice
+        // (at 10⁷ targets, 1.2 GB at most instead of 1.7); the digest then reads memory in order.
         let precomputed = digest.filter(|_| order.is_none() && h.targets.is_empty());
-        let (mut cols, digest) = match (&order, precomputed) {
-            (None, Some(d)) => (cols, d),
-            (None, None) => {
-                let d = digest_of(&cols, &classes, &h);
-                (cols, d)
-            }
-            // The ids and names are gathered as the digest reads them: each is read at random
-            // once, not twice, and the hash runs meanwhile.
-            (Some(order), _) => cols.into_gathered_digesting(order, &classes, &h),
+        let mut cols = match &order {
+            Some(order) => cols.into_gathered(order),
+            None => cols,
+        };
+        let digest = match precomputed {
+            Some(d) => d,
+            None => digest_of(&cols, &classes, &h),
         };
         cols.shrink_to_fit();
         classes.shrink_to_fit();

@@ -47,11 +47,6 @@ impl Arena {
         self.len
     }
 
-    /// The bytes of all strings together.
-    pub(crate) fn text_len(&self) -> usize {
-        self.bytes.len()
-    }
-
     pub(crate) fn push(&mut self, s: &str) {
         if s.is_empty() && matches!(self.ends, Ends::Empty) {
             self.len += 1;
@@ -88,6 +83,21 @@ impl Arena {
     pub(crate) fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.end(i - 1) };
         &self.bytes[start..self.end(i)]
+    }
+
+    /// Appends the strings `rows` of `from`.
+    pub(crate) fn extend_gathered(&mut self, from: &Arena, rows: &[u32]) {
+        if matches!(from.ends, Ends::Empty) && matches!(self.ends, Ends::Empty) {
+            self.len += rows.len();
+            return;
+        }
+        if self.bytes.capacity() == 0 {
+            // The whole arena is gathered into this one: reserve it at once.
+            self.bytes.reserve(from.bytes.len());
+        }
+        for &i in rows {
+            self.push(from.get(i as usize));
+        }
     }
 
     pub(crate) fn shrink_to_fit(&mut self) {
@@ -367,7 +377,10 @@ mod tests {
             (0..5).map(|i| a.get(i)).collect::<Vec<_>>(),
             ["", "", "企业", "", "x"]
         );
-        assert_eq!(a.text_len(), "企业x".len());
+        let mut g = Arena::default();
+        g.extend_gathered(&a, &[4, 2]);
+        g.extend_gathered(&a, &[0]);
+        assert_eq!((g.get(0), g.get(1), g.get(2)), ("x", "企业", ""));
     }
 
     #[test]

@@ -50,31 +50,17 @@ pub(crate) struct Columns {
 
 impl Columns {
     /// The same targets in the order `order` gives (the input row of each canonical index),
-    /// with the pool's digest taken from the columns as they are read: the ids and names (the
-    /// columns read at random, the costly part of gathering) are copied as each target is
-    /// encoded, the hash running on a thread of its own; the other columns are gathered after,
-    /// one by one (each source freed before the next), while the hash finishes.
-    pub(crate) fn into_gathered_digesting(
-        self,
-        order: &[u32],
-        classes: &[u8],
-        history: &History,
-    ) -> (Columns, Digest) {
+    /// each column gathered and its source freed before the next, the two largest (ids and
+    /// names) at once on two threads: the pool is never held twice.
+    pub(crate) fn into_gathered(self, order: &[u32]) -> Columns {
         fn gathered<C: Default>(from: C, order: &[u32], extend: fn(&mut C, &C, &[u32])) -> C {
             let mut out = C::default();
             extend(&mut out, &from, order);
             out
         }
-        let mut pipe = crate::digest::HashPipe::start(TARGET_DIGEST_LABEL, classes.len() as u64);
-        let mut ids = Arena::with_capacity(order.len(), self.ids.text_len());
-        let mut names = Arena::with_capacity(order.len(), self.names.text_len());
-        encode_in_order(&self, Some(order), classes, history, &mut pipe, |row| {
-            ids.push(self.ids.get(row));
-            names.push(self.names.get(row));
-        });
         let Columns {
-            ids: _,
-            names: _,
+            ids,
+            names,
             credit,
             region,
             industry,
@@ -87,7 +73,13 @@ impl Columns {
             grids,
             tag_sets,
         } = self;
-        let cols = Columns {
+        let (ids, names) = std::thread::scope(|s| {
+            let ids = s.spawn(move || gathered(ids, order, Arena::extend_gathered));
+            let names = gathered(names, order, Arena::extend_gathered);
+            let ids = ids.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (ids, names)
+        });
+        Columns {
             ids,
             names,
             credit: gathered(credit, order, Lazy::extend_gathered),
@@ -101,8 +93,7 @@ impl Columns {
             industries,
             grids,
             tag_sets,
-        };
-        (cols, pipe.finish())
+        }
     }
 
     /// Gives the columns back the memory they reserved beyond their length.
@@ -536,22 +527,6 @@ pub(crate) fn encode_target(
 /// every target's encoding, hashed on a thread of its own while this one encodes.
 pub(crate) fn digest_of(cols: &Columns, classes: &[u8], history: &History) -> Digest {
     let mut pipe = crate::digest::HashPipe::start(TARGET_DIGEST_LABEL, classes.len() as u64);
-    encode_in_order(cols, None, classes, history, &mut pipe, |_| {});
-    pipe.finish()
-}
-
-/// Feeds `pipe` the encoding of every target in canonical order, read from `cols` at row
-/// `order[i]` for canonical index `i` (`None`: the columns are in canonical order); `classes`
-/// and `history` are in canonical order. `visit(row)` is called before each target is
-/// encoded, while its cells are in cache (to gather them).
-pub(crate) fn encode_in_order(
-    cols: &Columns,
-    order: Option<&[u32]>,
-    classes: &[u8],
-    history: &History,
-    pipe: &mut crate::digest::HashPipe,
-    mut visit: impl FnMut(usize),
-) {
     let mut h = 0;
     for (i, &class) in classes.iter().enumerate() {
         let own = if class & CLASS_HISTORY != 0 {
@@ -563,10 +538,9 @@ pub(crate) fn encode_in_order(
         } else {
             &[]
         };
-        let row = order.map_or(i, |o| o[i] as usize);
-        visit(row);
-        pipe.append(|buf| encode_target(cols, row, class, own, buf));
+        pipe.append(|buf| encode_target(cols, i, class, own, buf));
     }
+    pipe.finish()
 }
 
 /// Class counts per block of [`CLASS_BLOCK`] targets.
