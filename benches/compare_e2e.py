@@ -6,8 +6,8 @@ Usage (from anywhere):
     python3 benches/compare_e2e.py [--n 1000000] [--runs 3] [--data DIR] [--bin PATH]
                                    [--seed 20260101] [--skip-draw] [--skip-verify]
                                    [--kpi] [--kpi-results 10000000] [--kpi-tasks N]
-                                   [--kpi-data-bin PATH] [--python] [--python-env PY]
-                                   [--json OUT.json]
+                                   [--kpi-data-bin PATH] [--python] [--only-python]
+                                   [--python-env PY] [--json OUT.json]
 
 e.g. ``--n 10000000`` for 10⁷, ``--skip-draw --kpi`` for the KPI path alone. Figures and the
 exact commands of the baseline: benches/RESULTS.md, "Issue 12".
@@ -44,7 +44,7 @@ so that every side finds it in the page cache):
   Parquet of the selected entries, against polars alone (``read_parquet`` → per-grade
   ``sample`` → ``write_parquet``); needs an interpreter with the ``shuangsuiji`` package built
   in release mode (``--python-env``, default ``benches/.venv/bin/python``; see the message the
-  script prints when it is missing).
+  script prints when it is missing); ``--only-python`` times these two alone (no CLI build).
 
 Checks (the script exits non-zero when one fails): every side's output holds, per grade,
 exactly ``ceil(N_h * ratio_h)`` entries (ours: the record's ``selected`` list and its
@@ -537,10 +537,14 @@ def main() -> None:
     ap.add_argument("--kpi-tasks", type=int, help="default: a hundredth of --kpi-results")
     ap.add_argument("--kpi-data-bin", help="a built kpi_data binary (default: cargo build --release)")
     ap.add_argument("--python", action="store_true", help="also time Parquet → TargetPool → draw → Parquet")
+    ap.add_argument("--only-python", action="store_true",
+                    help="time only the --python pair (implies --python --skip-draw; no CLI is built)")
     ap.add_argument("--python-env", default=str(BENCHES / ".venv" / "bin" / "python"),
                     help="the interpreter with the shuangsuiji package for --python")
     ap.add_argument("--json", help="also write all figures to this file")
     args = ap.parse_args()
+    if args.only_python:
+        args.python, args.skip_draw = True, True
 
     if not Path(TIME).exists():
         sys.exit(f"{TIME} (GNU time) is missing: install it with `apt-get install -y time` (as root)")
@@ -555,7 +559,7 @@ def main() -> None:
     csv_bytes, parquet_bytes = csv.stat().st_size, parquet.stat().st_size
     out = data / f"out-{args.n}"
     out.mkdir(exist_ok=True)
-    binary = build_cli(args.bin)
+    binary = build_cli(args.bin) if not args.skip_draw or args.kpi else ""
     want = expected_sizes(args.n)
     me = [sys.executable, str(Path(__file__).resolve()), "worker"]
     inputs = {"draw": (csv_bytes, "pool CSV"), "verify": (csv_bytes, "pool CSV"),

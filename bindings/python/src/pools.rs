@@ -6,23 +6,21 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::DataType;
 use chrono::NaiveDate;
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
-use rayon::ThreadPoolBuilder;
-use rayon::prelude::*;
 use shuangsuiji::credit::CreditCode;
 // The cells mean what they mean in the CLI's and the C ABI's pool files.
 use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
 use shuangsuiji::inspector::{FrozenInspectorPool, Inspector};
+use shuangsuiji::pool::PoolError;
 use shuangsuiji::pool_csv::{parse_flag, read_frozen_pool, split_list};
 use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::risk::Stratum;
-use shuangsuiji::target::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetRef};
-use std::collections::HashMap;
+use shuangsuiji::target::{
+    FrozenPool, Inspection, MAX_RISK_SCORE, PoolBuilder, PoolDraft, TargetRef, TargetRow,
+};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A frozen target pool (canonical order, SM3 digest): what a draw reads and a record names.
 #[pyclass(module = "shuangsuiji._native", name = "TargetPool", frozen)]
@@ -44,11 +42,11 @@ impl PyTargetPool {
         let history = history.map(|h| Frame::import("history", h)).transpose()?;
         // The rows are read, checked and frozen without the GIL: other Python threads run on.
         let pool = py.detach(move || -> PyResult<FrozenPool> {
-            let mut rows = targets_of(&frame)?;
+            let mut draft = targets_of(&frame)?;
             if let Some(h) = &history {
-                add_history(h, &mut rows)?;
+                add_history(h, &mut draft)?;
             }
-            FrozenPool::from_entries(rows).map_err(errors::pool)
+            draft.freeze().map_err(errors::pool)
         })?;
         Ok(PyTargetPool { pool })
     }
@@ -289,128 +287,60 @@ struct TargetColumns<'a> {
     positive_text: Text<'a>,
 }
 
-/// Below this many rows a table is converted on the calling thread (starting threads would
-/// cost more than they save).
-const PARALLEL_FROM: usize = 1 << 15;
-
-/// The targets of a table, in its row order, each field checked: converted on every core
-/// (rayon writes each row in place), and, when a row fails, read again in order so that the
-/// error is always the first bad row's.
-fn targets_of(f: &Frame) -> PyResult<Vec<Target>> {
+/// The targets of a table, in its row order, each cell read straight into the pool's columns
+/// (no `Target` per row), checked as a whole and put into canonical order: the error is always
+/// the first bad row's in table order, whether a cell or the pool (a duplicate or look-alike
+/// id) refuses it, as `FrozenPool::from_entries` would report it for the same rows.
+fn targets_of(f: &Frame) -> PyResult<PoolDraft> {
     f.require("id")?;
-    let batches = f
-        .batches_at()
-        .map(|(first, batch)| TargetBatch::read(f, first, batch))
-        .collect::<PyResult<Vec<_>>>()?;
-    let columns: Vec<TargetColumns<'_>> = batches.iter().map(TargetBatch::columns).collect();
-    let at = |row: usize| {
-        let c = &columns[columns.partition_point(|c| c.first <= row) - 1];
-        target_at(f, c, row)
-    };
-    let rows = f.num_rows();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    // A pool of threads for this call only: rayon's global pool would not survive a fork
-    // (multiprocessing's default start method on Linux before Python 3.14), and the child's
-    // first conversion would wait forever for workers that do not exist there.
-    let pool = (rows >= PARALLEL_FROM && threads > 1)
-        .then(|| ThreadPoolBuilder::new().num_threads(threads).build().ok())
-        .flatten();
-    let Some(pool) = pool else {
-        return (0..rows)
-            .map(at)
-            .collect::<PyResult<Vec<_>>>()
-            .map_err(|_| first_error(at, rows));
-    };
-    // A bad row becomes a stand-in (so that every row is written in place) and stops the
-    // rest of the pass; the error is then found by reading the rows in order.
-    let failed = AtomicBool::new(false);
-    let stand_in = Target::new(TargetId::new("-").expect("a valid id"));
-    let mut out = Vec::with_capacity(rows);
-    pool.install(|| {
-        (0..rows)
-            .into_par_iter()
-            .with_min_len(1 << 12)
-            .map(|row| {
-                if failed.load(Ordering::Relaxed) {
-                    return stand_in.clone();
-                }
-                at(row).unwrap_or_else(|_| {
-                    failed.store(true, Ordering::Relaxed);
-                    stand_in.clone()
-                })
-            })
-            .collect_into_vec(&mut out);
-    });
-    if failed.into_inner() {
-        return Err(first_error(at, rows));
-    }
-    Ok(out)
-}
-
-/// The error of the first bad row in table order, read again one row after another: the first
-/// row that cannot be read, unless the pool refuses an earlier one (a duplicate id, a field),
-/// as `FrozenPool::from_entries` reports it once every row has been read.
-fn first_error(at: impl Fn(usize) -> PyResult<Target>, rows: usize) -> PyErr {
-    let mut read = Vec::new();
-    for row in 0..rows {
-        match at(row) {
-            Ok(t) => read.push(t),
-            Err(e) => {
-                return match FrozenPool::from_entries(read) {
-                    Err(earlier) => errors::pool(earlier),
-                    Ok(_) => e,
-                };
+    let mut b = PoolBuilder::with_capacity(f.num_rows());
+    for (first, batch) in f.batches_at() {
+        let owned = TargetBatch::read(f, first, batch)?;
+        let c = owned.columns();
+        for i in 0..batch.num_rows() {
+            if let Err(e) = push_row(f, &c, i, &mut b) {
+                return Err(refused(f, &c, i, b, e));
             }
         }
     }
-    // Reading a row has no state: it fails in order as it failed before.
-    PyRuntimeError::new_err("a row failed to convert, then not when read again")
+    b.check().map_err(errors::pool)
 }
 
-/// Row `row` of the table (in batch `c`) as a target.
-fn target_at(f: &Frame, c: &TargetColumns<'_>, row: usize) -> PyResult<Target> {
-    let i = row - c.first;
-    let id_text = c.ids.get(i).unwrap_or("");
-    let bad =
-        |field: &str, problem: String| f.row_error("PoolError", row, field, Some(id_text), problem);
-    let id = TargetId::new(id_text).map_err(|e| bad("id", e.to_string()))?;
-    let mut t = Target::new(id);
-    if let Some(name) = c.names.get(i) {
-        t.name = name.to_owned();
-    }
-    if let Some(code) = c.codes.get(i).filter(|c| !c.is_empty()) {
-        t.credit_code = Some(CreditCode::parse(code).map_err(|e| {
-            let mut d = errors::credit_details(&e);
-            d.push(("row", (row + 1).into()));
-            d.push(("field", "credit_code".into()));
-            d.push(("id", id_text.into()));
-            errors::raise(
-                "InvalidCreditCode",
-                format!(
-                    "{}, row {}, credit_code: {code:?} is not a valid code: {e}",
-                    f.what,
-                    row + 1
-                ),
-                d,
-            )
-        })?);
-    }
+/// Why row `i` of a batch was not taken.
+enum Refused {
+    /// A cell this layer reads (kind, status, grade, score, flag).
+    Cell(PyErr),
+    /// The builder's refusal of the row's values (id, credit code, tags).
+    Pool(PoolError),
+}
+
+/// Reads row `i` of a batch into the builder.
+fn push_row(
+    f: &Frame,
+    c: &TargetColumns<'_>,
+    i: usize,
+    b: &mut PoolBuilder,
+) -> Result<(), Refused> {
+    let row = c.first + i;
+    let id = c.ids.get(i).unwrap_or("");
+    let bad = |field: &str, problem: String| {
+        Refused::Cell(f.row_error("PoolError", row, field, Some(id), problem))
+    };
+    let mut r = TargetRow::new(id);
+    r.name = c.names.get(i).unwrap_or("");
+    r.credit_code = c.codes.get(i).filter(|c| !c.is_empty());
     if let Some(kind) = c.kinds.get(i).filter(|k| !k.trim().is_empty()) {
-        t.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
+        r.kind = kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
     }
-    for (field, column) in [&mut t.region, &mut t.industry, &mut t.grid]
-        .into_iter()
-        .zip(c.places)
-    {
-        if let Some(v) = column.get(i) {
-            v.clone_into(field);
-        }
-    }
+    let [regions, industries, grids] = c.places;
+    r.region = regions.get(i).unwrap_or("");
+    r.industry = industries.get(i).unwrap_or("");
+    r.grid = grids.get(i).unwrap_or("");
     if let Some(status) = c.statuses.get(i).filter(|s| !s.trim().is_empty()) {
-        t.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
+        r.status = status.parse().map_err(|e| bad("status", format!("{e}")))?;
     }
     if let Some(grade) = c.grades.get(i).filter(|g| !g.trim().is_empty()) {
-        t.grade = Some(
+        r.grade = Some(
             grade
                 .parse::<RiskGrade>()
                 .map_err(|e| bad("grade", e.to_string()))?,
@@ -428,19 +358,67 @@ fn target_at(f: &Frame, c: &TargetColumns<'_>, row: usize) -> PyResult<Target> {
                     format!("{score} is not a whole number from 1 to {MAX_RISK_SCORE}"),
                 )
             })?;
-        t.risk_score = Some(n);
+        r.risk_score = Some(n);
     }
-    t.positive_list = match c.positive_bools {
-        Some(b) => b.is_valid(i) && b.value(i),
+    r.positive_list = match c.positive_bools {
+        Some(v) => v.is_valid(i) && v.value(i),
         None => match c.positive_text.get(i) {
             Some(v) => parse_flag(v).map_err(|e| bad("positive_list", e))?,
             None => false,
         },
     };
-    if let Some(tag) = c.tags.get(i) {
-        t.tags.extend(split_list(tag).map(str::to_owned));
+    if let Some(tags) = c.tags.get(i) {
+        r.tags = b.tag_cell(tags).map_err(|error| {
+            Refused::Pool(PoolError::BadEntry {
+                kind: "target",
+                id: id.to_owned(),
+                row: row + 1,
+                error,
+            })
+        })?;
     }
-    Ok(t)
+    b.push(r).map_err(Refused::Pool)
+}
+
+/// The error of a table whose row `i` (of batch `c`) was refused, in the order the row's
+/// problems were always reported: a problem of an earlier row first (a duplicate or
+/// look-alike id, a bad tag), then the row's id, its credit code, the cell that failed, its
+/// tags.
+fn refused(f: &Frame, c: &TargetColumns<'_>, i: usize, b: PoolBuilder, why: Refused) -> PyErr {
+    let row = c.first + i;
+    let pushed = b.len();
+    if let Some(earlier) = b.earlier_problem() {
+        // A refusal by `push` is this row's own, not an earlier one.
+        let own = matches!(&earlier, PoolError::BadEntry { row: r, .. } if *r > pushed);
+        if !own {
+            return errors::pool(earlier);
+        }
+    }
+    let id = c.ids.get(i).unwrap_or("");
+    if let Err(e) = TargetId::new(id) {
+        return f.row_error("PoolError", row, "id", Some(id), e.to_string());
+    }
+    if let Some(code) = c.codes.get(i).filter(|c| !c.is_empty())
+        && let Err(e) = CreditCode::parse(code)
+    {
+        let mut d = errors::credit_details(&e);
+        d.push(("row", (row + 1).into()));
+        d.push(("field", "credit_code".into()));
+        d.push(("id", id.into()));
+        return errors::raise(
+            "InvalidCreditCode",
+            format!(
+                "{}, row {}, credit_code: {code:?} is not a valid code: {e}",
+                f.what,
+                row + 1
+            ),
+            d,
+        );
+    }
+    match why {
+        Refused::Cell(e) => e,
+        Refused::Pool(e) => errors::pool(e),
+    }
 }
 
 /// The named text columns of a batch ([`Frame::text_in`]), each `None` when absent.
@@ -472,15 +450,10 @@ fn parse_date(f: &Frame, class: &str, row: usize, field: &str, v: &str) -> PyRes
 
 /// Adds the inspections of a history table (`target_id`, `date`, `department`, `item`,
 /// `inspectors`) to the targets they name.
-fn add_history(h: &Frame, rows: &mut [Target]) -> PyResult<()> {
+fn add_history(h: &Frame, pool: &mut PoolDraft) -> PyResult<()> {
     for c in ["target_id", "date", "department"] {
         h.require(c)?;
     }
-    let index: HashMap<String, usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str().to_owned(), i))
-        .collect();
     for (first, batch) in h.batches_at() {
         let owned =
             ["target_id", "date", "department", "item", "inspectors"].try_map_text(h, batch)?;
@@ -491,9 +464,12 @@ fn add_history(h: &Frame, rows: &mut [Target]) -> PyResult<()> {
             let bad = |field: &str, problem: String| {
                 h.row_error("PoolError", row, field, Some(target), problem)
             };
-            let &at = index
-                .get(target)
-                .ok_or_else(|| bad("target_id", format!("no target {target:?} in the pool")))?;
+            if !pool.contains(target) {
+                return Err(bad(
+                    "target_id",
+                    format!("no target {target:?} in the pool"),
+                ));
+            }
             let date = parse_date(h, "PoolError", row, "date", dates.get(i).unwrap_or(""))?;
             let department = DeptId::new(depts.get(i).unwrap_or(""))
                 .map_err(|e| bad("department", e.to_string()))?;
@@ -505,12 +481,14 @@ fn add_history(h: &Frame, rows: &mut [Target]) -> PyResult<()> {
             let inspectors = split_list(people.get(i).unwrap_or(""))
                 .map(|p| InspectorId::new(p).map_err(|e| bad("inspectors", e.to_string())))
                 .collect::<PyResult<Vec<_>>>()?;
-            rows[at].history.push(Inspection {
+            let inspection = Inspection {
                 date,
                 department,
                 item,
                 inspectors,
-            });
+            };
+            pool.add_inspection(target, inspection)
+                .map_err(|e| bad("target_id", e.to_string()))?;
         }
     }
     Ok(())

@@ -254,3 +254,45 @@ def test_null_list_elements_are_left_out_and_nested_lists_refused() -> None:
     with pytest.raises(ssj.InvalidInputError) as e:
         ssj.TargetPool.from_frame(pa.table({"id": ["E1"], "tags": [[["餐饮服务"]]]}))
     assert e.value.field == "tags"
+
+
+def test_a_rows_problems_come_in_the_order_they_always_did() -> None:
+    """The id, then the credit code, then the other cells, then the tags; an earlier row's
+    problem (a bad tag, a duplicate id) before any of them."""
+    base = {"id": ["E1", "E2", "E3"], "credit_code": [None, None, None], "kind": [None, None, None],
+            "tags": [None, None, None]}
+    both = {**base, "credit_code": [None, "91350100M000100Y44", None], "kind": [None, "alien", None]}
+    with pytest.raises(ssj.InvalidCreditCode) as c:
+        ssj.TargetPool.from_frame(pa.table(both))
+    assert (c.value.row, c.value.field) == (2, "credit_code")
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(pa.table({**both, "id": ["E1", "", "E3"]}))
+    assert (e.value.row, e.value.field) == (2, "id")
+    tag = {**base, "tags": [None, "食品;bad\x07", None], "kind": [None, None, "alien"]}
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(pa.table(tag))
+    assert (e.value.row, e.value.id, e.value.field) == (2, "E2", "tags")
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(pa.table({**tag, "id": ["E1", "E2", "E2"], "kind": [None, "alien", None]}))
+    assert (e.value.row, e.value.field) == (2, "kind")
+
+
+def test_history_rows_name_their_row_and_target() -> None:
+    targets = {"id": ["E1", "E2"]}
+    history = {"target_id": ["E2", "E9"], "date": ["2026-03-01", "2026-03-02"], "department": ["D01", "D01"]}
+    with pytest.raises(ssj.PoolError) as e:
+        ssj.TargetPool.from_frame(targets, history)
+    assert (e.value.row, e.value.id, e.value.field) == (2, "E9", "target_id")
+    assert str(e.value) == 'history, row 2, target_id: no target "E9" in the pool'
+    pool = ssj.TargetPool.from_frame(targets, {**history, "target_id": ["E2", "E1"]})
+    assert pool.history_to_arrow().column("target_id").to_pylist() == ["E1", "E2"]
+
+
+def test_a_frame_and_the_csv_file_of_it_give_one_pool(tmp_path) -> None:
+    data = grades_pool(2000)
+    data["tags"] = [["食品经营;餐饮服务", "", "药品"][i % 3] for i in range(2000)]
+    data["region"] = [f"4201{i % 7:02}" for i in range(2000)]
+    path = tmp_path / "pool.csv"
+    pl.DataFrame(data).write_csv(path)
+    assert ssj.TargetPool.from_frame(pl.DataFrame(data)).digest == \
+        ssj.TargetPool.from_csv(path).digest

@@ -3,10 +3,12 @@
 use crate::credit::CreditCode;
 use crate::ids::{DeptId, InspectorId, ItemId, TargetId};
 mod build;
+mod builder;
 pub(crate) mod columns;
 mod frozen;
 
 pub(crate) use build::{Fields, Refusal, Rows, Sorted, sort_parallel};
+pub use builder::{PoolBuilder, PoolDraft, TagSet, TargetRow};
 pub(crate) use frozen::TARGET_DIGEST_LABEL;
 pub use frozen::{FrozenPool, TargetRef};
 

@@ -33,8 +33,8 @@ class TargetPool:
     any object with the Arrow PyCapsule interface, in the columns of :data:`TARGET_COLUMNS`
     (as the CLI's pool files): ``grade`` A–D or empty (ungraded), ``tags`` ``;``-separated
     (or a list column), ``positive_list`` boolean or 是/否, ``risk_score`` integer or text.
-    Rows are converted natively on every core with the GIL released; a bad row (the first in
-    table order) raises :class:`~shuangsuiji.PoolError` naming its ``row`` (1-based), ``id`` and
+    The cells are read natively, straight into the frozen pool's columns (no object per row),
+    with the GIL released; a bad row (the first in table order) raises :class:`~shuangsuiji.PoolError` naming its ``row`` (1-based), ``id`` and
     ``field``.
 
     >>> import pandas as pd, shuangsuiji as ssj

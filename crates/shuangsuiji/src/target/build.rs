@@ -2,17 +2,18 @@
 //! pool as a whole is checked (duplicate and look-alike ids), put into canonical order and
 //! digested.
 //!
-//! Every front that loads a pool in one step goes through here: rows given as [`Target`]s
-//! ([`FrozenPool::from_entries`], the adjustable pool's `freeze`), and CSV text read as a
-//! stream ([`crate::pool_csv::read_frozen_pool`]), which puts each cell straight into its
-//! column without making a `Target` at all.
+//! Every front that loads a pool in one step goes through here: rows of borrowed cells
+//! ([`super::PoolBuilder`], which Arrow tables and other readers use), rows given as
+//! [`Target`]s ([`FrozenPool::from_entries`], through the same builder, and the adjustable
+//! pool's `freeze`), and CSV text read as a stream ([`crate::pool_csv::read_frozen_pool`]),
+//! which puts each cell straight into its column without making a `Target` at all.
 
 use super::columns::TagSets;
 use super::frozen::{Columns, FrozenPool, History, Inner, class_blocks, class_of, kind_status};
 use super::{CLASS_HISTORY, Inspection, Target, TargetKind, TargetStatus};
 use crate::digest::Digest;
 use crate::pool::lookalike::{first_look_alike_hashed, skeleton_hash};
-use crate::pool::{EntryError, PoolEntry, PoolError};
+use crate::pool::{EntryError, PoolEntry};
 use crate::risk::RiskGrade;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -394,6 +395,11 @@ impl Sorted {
         None
     }
 
+    /// The id of input row `row` (0-based).
+    pub(crate) fn id_of_row(&self, row: usize) -> &str {
+        self.cols.ids.get(row)
+    }
+
     /// The input row (0-based) of canonical index `i`.
     pub(crate) fn row_of(&self, i: usize) -> usize {
         self.order.as_ref().map_or(i, |o| o[i] as usize)
@@ -487,47 +493,6 @@ impl Sorted {
         let pool = FrozenPool::of_inner(inner, precomputed);
         (pool, order)
     }
-}
-
-/// [`FrozenPool::from_entries`].
-pub(crate) fn from_targets(rows: Vec<Target>) -> Result<FrozenPool, PoolError> {
-    let mut b = Rows::new(rows.len(), true);
-    let mut stop = None;
-    for (i, t) in rows.into_iter().enumerate() {
-        if let Err(bad) = b.push_target(t) {
-            let (error, t) = *bad;
-            let e = PoolError::BadEntry {
-                kind: Target::KIND,
-                id: t.id.to_string(),
-                row: i + 1,
-                error,
-            };
-            stop = Some((i, e));
-            break;
-        }
-    }
-    let sorted = b.check(stop, false).map_err(|r| match r {
-        Refusal::Row(e) => e,
-        Refusal::Duplicate { id, first, second } => PoolError::DuplicateId {
-            kind: Target::KIND,
-            id,
-            first: first + 1,
-            second: second + 1,
-        },
-        Refusal::LookAlike {
-            first_id,
-            first,
-            second_id,
-            second,
-        } => PoolError::LookAlikeIds {
-            kind: Target::KIND,
-            first_id,
-            first_row: first + 1,
-            second_id,
-            second_row: second + 1,
-        },
-    })?;
-    Ok(sorted.freeze())
 }
 
 /// Freezes targets known to be valid with unique ids (an adjustable pool's).

@@ -255,7 +255,7 @@ impl FrozenPool {
     /// The first problem in row order, as [`crate::pool::Pool::from_entries`] reports it: a row
     /// whose fields are not acceptable, or a row whose id an earlier row has or looks like.
     pub fn from_entries(rows: Vec<Target>) -> Result<FrozenPool, PoolError> {
-        super::build::from_targets(rows)
+        super::builder::from_targets(rows)
     }
 
     pub(crate) fn cols(&self) -> &Columns {
