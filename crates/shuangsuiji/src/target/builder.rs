@@ -5,43 +5,7 @@
 //! checks, sort and digest as [`FrozenPool::from_entries`]: the same rows give the same pool,
 //! the same digest and the same errors.
 //!
-//! ```
-//! use shuangsuiji::risk::RiskGrade;
-//! use shuangsuiji::target::{FrozenPool, Inspection, PoolBuilder, Target, TargetRow};
-//!
-//! let mut b = PoolBuilder::with_capacity(2);
-//! let tags = b.tag_set(["餐饮服务", "食品经营"])?;
-//! b.push(TargetRow { name: "甲", grade: Some(RiskGrade::A), tags, ..TargetRow::new("E2") })?;
-//! b.push(TargetRow { region: "420102", ..TargetRow::new("E1") })?;
-//! let mut draft = b.check()?; // duplicate and look-alike ids; canonical order
-//! let inspection = Inspection {
-//!     date: "2026-03-01".parse().unwrap(),
-//!     department: "D01".try_into().unwrap(),
-//!     item: None,
-//!     inspectors: vec![],
-//! };
-//! draft.add_inspection("E2", inspection.clone())?;
-//! let pool = draft.freeze()?;
-//!
-//! // The same rows as targets: the same pool, the same digest.
-//! let mut e2 = Target::new("E2".try_into().unwrap());
-//! e2.name = "甲".into();
-//! e2.grade = Some(RiskGrade::A);
-//! e2.tags = ["食品经营".to_owned(), "餐饮服务".to_owned()].into();
-//! e2.history.push(inspection);
-//! let mut e1 = Target::new("E1".try_into().unwrap());
-//! e1.region = "420102".into();
-//! assert_eq!(FrozenPool::from_entries(vec![e2, e1])?.digest(), pool.digest());
-//! assert_eq!(pool.id(0), "E1");
-//!
-//! // Errors name the row (1-based, in push order), as `from_entries` names them.
-//! let mut b = PoolBuilder::new();
-//! b.push(TargetRow::new("E1"))?;
-//! b.push(TargetRow::new("E2"))?;
-//! b.push(TargetRow::new("E1"))?;
-//! assert_eq!(b.check().unwrap_err().to_string(), "duplicate target id \"E1\": rows 1 and 3");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! See [`PoolBuilder`] for an example.
 
 use super::build::{Fields, Refusal, Rows, Sorted};
 use super::{FrozenPool, Inspection, MAX_RISK_SCORE, Target, TargetKind, TargetStatus, check_tag};
@@ -110,8 +74,46 @@ impl<'a> TargetRow<'a> {
     }
 }
 
-/// Rows pushed one after another into the columns of a frozen pool; see the
-/// [module documentation](self) for an example.
+/// Rows pushed one after another into the columns of a frozen pool.
+///
+/// ```
+/// use shuangsuiji::risk::RiskGrade;
+/// use shuangsuiji::target::{FrozenPool, Inspection, PoolBuilder, Target, TargetRow};
+///
+/// let mut b = PoolBuilder::with_capacity(2);
+/// let tags = b.tag_set(["餐饮服务", "食品经营"])?;
+/// b.push(TargetRow { name: "甲", grade: Some(RiskGrade::A), tags, ..TargetRow::new("E2") })?;
+/// b.push(TargetRow { region: "420102", ..TargetRow::new("E1") })?;
+/// let mut draft = b.check()?; // duplicate and look-alike ids; canonical order
+/// let inspection = Inspection {
+///     date: "2026-03-01".parse().unwrap(),
+///     department: "D01".try_into().unwrap(),
+///     item: None,
+///     inspectors: vec![],
+/// };
+/// draft.add_inspection("E2", inspection.clone())?;
+/// let pool = draft.freeze()?;
+///
+/// // The same rows as targets: the same pool, the same digest.
+/// let mut e2 = Target::new("E2".try_into().unwrap());
+/// e2.name = "甲".into();
+/// e2.grade = Some(RiskGrade::A);
+/// e2.tags = ["食品经营".to_owned(), "餐饮服务".to_owned()].into();
+/// e2.history.push(inspection);
+/// let mut e1 = Target::new("E1".try_into().unwrap());
+/// e1.region = "420102".into();
+/// assert_eq!(FrozenPool::from_entries(vec![e2, e1])?.digest(), pool.digest());
+/// assert_eq!(pool.id(0), "E1");
+///
+/// // Errors name the row (1-based, in push order), as `from_entries` names them.
+/// let mut b = PoolBuilder::new();
+/// b.push(TargetRow::new("E1"))?;
+/// b.push(TargetRow::new("E2"))?;
+/// b.push(TargetRow::new("E1"))?;
+/// assert_eq!(b.check().unwrap_err().to_string(), "duplicate target id \"E1\": rows 1 and 3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 ///
 /// [`PoolBuilder::push`] checks each row's values (the id, the credit code, the risk score)
 /// and refuses a bad one with the error `from_entries` gives for it
