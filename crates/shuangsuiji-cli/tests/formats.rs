@@ -417,13 +417,25 @@ fn platform_inspectors(csv: &str) -> Grid {
     grid
 }
 
+/// A CSV file the demo wrote, without the byte-order mark every CSV file of the command line
+/// starts with (for Excel): the text to re-encode as a platform would.
+fn demo_text(path: &std::path::Path) -> String {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(
+        text.starts_with('\u{feff}'),
+        "{} has no byte-order mark",
+        path.display()
+    );
+    text.trim_start_matches('\u{feff}').to_owned()
+}
+
 #[test]
 fn the_demo_year_verifies_from_platform_workbooks_and_kpi_tables() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     expect(&run(&["demo", "--out", p(d)]), 0);
     let log = d.join("year/draw-log.jsonl");
-    let inspectors = fs::read_to_string(d.join("inspectors.csv")).unwrap();
+    let inspectors = demo_text(&d.join("inspectors.csv"));
     let book = write(
         d,
         "randomscagent.xlsx",
@@ -432,7 +444,7 @@ fn the_demo_year_verifies_from_platform_workbooks_and_kpi_tables() {
     let gbk_pool = write(
         d,
         "pool-gbk.csv",
-        &fixture::gbk(&fs::read_to_string(d.join("pool.csv")).unwrap()),
+        &fixture::gbk(&demo_text(&d.join("pool.csv"))),
     );
     let r = run(&[
         "log",
@@ -457,7 +469,7 @@ fn the_demo_year_verifies_from_platform_workbooks_and_kpi_tables() {
     // KPI tables: results as a workbook, drawn as GBK text: the demo's report.
     let kpi = d.join("year/kpi");
     let want = fs::read_to_string(d.join("year/kpi-report.txt")).unwrap();
-    let results = fs::read_to_string(kpi.join("results.csv")).unwrap();
+    let results = demo_text(&kpi.join("results.csv"));
     let grid: Grid = results
         .lines()
         .map(|l| l.split(',').map(|c| X::T(c.to_owned())).collect())
@@ -468,7 +480,7 @@ fn the_demo_year_verifies_from_platform_workbooks_and_kpi_tables() {
     )
     .unwrap();
     fs::remove_file(kpi.join("results.csv")).unwrap();
-    let drawn = fs::read_to_string(kpi.join("drawn.csv")).unwrap();
+    let drawn = demo_text(&kpi.join("drawn.csv"));
     fs::write(kpi.join("drawn.csv"), fixture::gbk(&drawn)).unwrap();
     let r = run(&["kpi", "--input", p(&kpi)]);
     expect(&r, 0);
