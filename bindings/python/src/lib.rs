@@ -9,6 +9,7 @@ mod columns;
 mod cycle;
 mod draws;
 mod errors;
+mod formats;
 mod kpi;
 mod pools;
 
@@ -29,11 +30,10 @@ fn demo_county(py: Python<'_>) -> (pools::PyTargetPool, pools::PyInspectorPool, 
             "merge_config": year.config,
         });
         (
-            pools::PyTargetPool {
-                pool: county.targets.freeze(),
-            },
+            pools::PyTargetPool::new(county.targets.freeze()),
             pools::PyInspectorPool {
                 pool: county.inspectors.freeze(),
+                notes: Vec::new(),
             },
             doc.to_string(),
         )
@@ -57,6 +57,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cycle::PyTargetCheck>()?;
     m.add_class::<kpi::PyKpiInput>()?;
     m.add_class::<kpi::PyKpiReport>()?;
+    m.add_class::<formats::PyProfile>()?;
+    m.add_function(wrap_pyfunction!(formats::read_pool, m)?)?;
+    m.add_function(wrap_pyfunction!(formats::read_inspectors, m)?)?;
+    m.add_function(wrap_pyfunction!(formats::read_kpi_input, m)?)?;
     m.add_function(wrap_pyfunction!(draws::validate_credit_codes, m)?)?;
     m.add_function(wrap_pyfunction!(draws::parse_credit_code, m)?)?;
     m.add_function(wrap_pyfunction!(draws::credit_check_character, m)?)?;
