@@ -25,7 +25,8 @@ refused KPI table :class:`~shuangsuiji.KpiInputError`, a bad mapping file
 :class:`~shuangsuiji.InvalidInputError` (all of them ``ValueError``\\ s); a file that cannot be
 opened, the ``OSError`` of its cause. The message is the command line's, naming the file, the
 cell and its column, the value and what is accepted (``pool.xlsx: 待抽检库!F7: column F 风险等级
-(`grade`): "很高" is not a known grade; accepted: A (A类, A级, 低风险, …); …``). The place is in
+(`grade`): "很高" is not a credit-risk grade the profile knows; accepted: A (A类, A级, 低风险, 低,
+… 2 more); …``). The place is in
 attributes: ``file``, ``sheet`` (a workbook's; ``None`` for text), ``row`` (the row a person sees:
 the workbook's row, the text's line), ``line`` (a text file's line), ``column`` (letters:
 ``"F"``), ``cell`` (``"F7"``), ``field`` (the library's field: ``"grade"``) and, for a value,
@@ -144,8 +145,8 @@ def _source(source: Source, default_name: str) -> tuple[str, bytes]:
         data = read()
         if isinstance(data, str):
             raise TypeError("a file object opened in text mode: open the file in binary mode (\"rb\")")
-        name = getattr(source, "name", None)
-        return (name if isinstance(name, str) else default_name), bytes(data)
+        given = getattr(source, "name", None)
+        return (given if isinstance(given, str) else default_name), bytes(data)
     raise TypeError(f"a path, bytes or a binary file object, not {type(source).__name__}")
 
 
