@@ -466,3 +466,21 @@ def test_notes_are_logged(caplog: pytest.LogCaptureFixture) -> None:
         pool = ssj.read_pool(delimited(pool_grid()).encode("gbk"))
     assert [r.getMessage() for r in caplog.records] == list(pool.notes)
     assert pool.notes
+
+
+def test_a_joint_tasks_records_publish_the_pools_grade_rules(tmp_path: Path) -> None:
+    county = ssj.demo_county()
+    paths = ssj.write_demo(tmp_path / "demo")
+    rule = ssj.Profile.from_toml('[values.grade]\n"E" = "D"\n', name="五级.toml")
+    pool = ssj.read_pool(paths["pool"], paths["history"], profile=rule)
+    # The demo has no E: the same pool, read with the rule, which its records publish.
+    assert pool.digest == county.targets.digest and pool.grade_rules == (("E", "D"),)
+    proposal = ssj.propose(county.annual_plan, county.joint_items, county.targets, county.merge_config)
+    task = proposal["tasks"][0]
+    _, records = ssj.draw_task(task, county.annual_plan, pool, ENTROPY)
+    _, plain = ssj.draw_task(task, county.annual_plan, county.targets, ENTROPY)
+    assert records and len(records) == len(plain)
+    for r, p in zip(records, plain):
+        assert json.loads(r.to_json())["grade_rules"] == [{"label": "E", "stratum": "D"}]
+        assert "grade_rules" not in json.loads(p.to_json())
+        assert r.verify(pool).ok and r.verify(county.targets).ok
