@@ -89,14 +89,19 @@ pub(crate) fn draw_task(
         value: value.to_owned(),
     };
     let seed = origin.derive(&task.id).expect("public entropy derives");
+    let rules = pool.grade_rules.clone();
     let pool = pool.pool.clone();
     let (visits, records) = py
         .detach(move || joint::draw_task_recorded(&task, &annual, &pool, &seed, &origin))
         .map_err(errors::joint)?;
+    // Each member plan's record publishes the grade rules the pool was read with.
     let records = records
         .into_iter()
-        .map(|r| PyDrawRecord {
-            record: Arc::new(r),
+        .map(|mut r| {
+            r.grade_rules.clone_from(&rules);
+            PyDrawRecord {
+                record: Arc::new(r),
+            }
         })
         .collect();
     Ok((to_json(&visits), records))

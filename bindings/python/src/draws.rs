@@ -272,10 +272,13 @@ pub(crate) fn draw(
     request_json: &str,
 ) -> PyResult<PyDrawRecord> {
     let request = request_of(request_json)?;
+    let rules = pool.grade_rules.clone();
     let pool = pool.pool.clone();
-    let record = py
+    let mut record = py
         .detach(move || record::draw(&pool, &request))
         .map_err(errors::draw)?;
+    // A pool read with a mapping file's grade rules publishes them, as the CLI's draw does.
+    record.grade_rules = rules;
     Ok(PyDrawRecord {
         record: Arc::new(record),
     })

@@ -328,7 +328,12 @@ pub(crate) fn joint(e: JointError) -> PyErr {
 }
 
 pub(crate) fn kpi(e: KpiError) -> PyErr {
-    let d: Vec<(&str, Detail)> = match &e {
+    raise("KpiInputError", e.to_string(), kpi_details(&e))
+}
+
+/// The details of a KPI error (`table`, `line`, `field`, `value`, `id`, …).
+pub(crate) fn kpi_details(e: &KpiError) -> Vec<(&'static str, Detail)> {
+    match e {
         KpiError::Csv { table, line, .. }
         | KpiError::Inconsistent { table, line, .. }
         | KpiError::Calendar { table, line, .. } => vec![
@@ -396,8 +401,7 @@ pub(crate) fn kpi(e: KpiError) -> PyErr {
             ("id", target.clone().into()),
         ],
         _ => vec![],
-    };
-    raise("KpiInputError", e.to_string(), d)
+    }
 }
 
 /// Any core error.

@@ -43,7 +43,7 @@ const KINDS: [KpiKind; 13] = [
     KpiKind::JointTargetShare,
 ];
 
-fn table_of(name: &str) -> PyResult<Table> {
+pub(crate) fn table_of(name: &str) -> PyResult<Table> {
     let key = name.trim_end_matches(".csv");
     Table::ALL
         .into_iter()
@@ -233,6 +233,34 @@ impl ColumnSource for FrameColumns {
 #[pyclass(module = "shuangsuiji._native", name = "KpiInput", frozen)]
 pub(crate) struct PyKpiInput {
     pub(crate) input: Arc<KpiInput>,
+    /// How the files were read (`KpiInput.read`).
+    pub(crate) notes: Vec<String>,
+    /// Where the input came from, to name the report's errors as the reading names its own.
+    pub(crate) origin: Origin,
+}
+
+/// Where a KPI input came from, for the report's errors.
+#[derive(Default)]
+pub(crate) enum Origin {
+    /// Data frames, CSV text, the demo: the core's own messages.
+    #[default]
+    Plain,
+    /// The library's own CSV files of a folder: messages start with the folder, as the CLI's.
+    Folder(String),
+    /// Files read through the formats layer: messages at the files' cells (the tables without
+    /// their cells).
+    Tables(Vec<shuangsuiji_io::normalise::Normalised>),
+}
+
+impl PyKpiInput {
+    /// An input with no notes, whose errors are the core's own.
+    pub(crate) fn new(input: KpiInput) -> PyKpiInput {
+        PyKpiInput {
+            input: Arc::new(input),
+            notes: Vec::new(),
+            origin: Origin::Plain,
+        }
+    }
 }
 
 #[pymethods]
@@ -256,9 +284,7 @@ impl PyKpiInput {
             }
             Ok(KpiInput::from_columns(&columns))
         })?;
-        Ok(PyKpiInput {
-            input: Arc::new(input.map_err(errors::kpi)?),
-        })
+        Ok(PyKpiInput::new(input.map_err(errors::kpi)?))
     }
 
     /// From CSV text keyed by table name (`docs/KPI.md`).
@@ -271,9 +297,7 @@ impl PyKpiInput {
         let input = py
             .detach(move || KpiInput::from_csv(&csv))
             .map_err(errors::kpi)?;
-        Ok(PyKpiInput {
-            input: Arc::new(input),
-        })
+        Ok(PyKpiInput::new(input))
     }
 
     /// The CSV text of every table, keyed by file name.
@@ -288,6 +312,12 @@ impl PyKpiInput {
     #[getter]
     fn year(&self) -> i32 {
         self.input.year
+    }
+
+    /// How the files were read, one note each.
+    #[getter]
+    fn notes(&self) -> Vec<String> {
+        self.notes.clone()
     }
 
     /// Row counts per table.
@@ -321,7 +351,7 @@ impl PyKpiInput {
         let input = self.input.clone();
         let report = py
             .detach(move || KpiReport::compute(&input, &config))
-            .map_err(errors::kpi)?;
+            .map_err(|e| crate::formats::kpi_error(e, &self.origin))?;
         Ok(PyKpiReport {
             report: Arc::new(report),
         })
@@ -338,9 +368,7 @@ pub(crate) fn demo_kpi_input(py: Python<'_>) -> PyResult<PyKpiInput> {
             KpiInput::from_year(&county, &year)
         })
         .map_err(errors::kpi)?;
-    Ok(PyKpiInput {
-        input: Arc::new(input),
-    })
+    Ok(PyKpiInput::new(input))
 }
 
 /// A computed KPI report.

@@ -9,6 +9,7 @@ mod columns;
 mod cycle;
 mod draws;
 mod errors;
+mod formats;
 mod kpi;
 mod pools;
 mod publish;
@@ -30,11 +31,10 @@ fn demo_county(py: Python<'_>) -> (pools::PyTargetPool, pools::PyInspectorPool, 
             "merge_config": year.config,
         });
         (
-            pools::PyTargetPool {
-                pool: county.targets.freeze(),
-            },
+            pools::PyTargetPool::new(county.targets.freeze()),
             pools::PyInspectorPool {
                 pool: county.inspectors.freeze(),
+                notes: Vec::new(),
             },
             doc.to_string(),
         )
@@ -63,6 +63,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(publish::gongshi_of, m)?)?;
     m.add_function(wrap_pyfunction!(publish::annex_workbook, m)?)?;
     m.add_function(wrap_pyfunction!(publish::pool_workbooks, m)?)?;
+    m.add_class::<formats::PyProfile>()?;
+    m.add_function(wrap_pyfunction!(formats::read_pool, m)?)?;
+    m.add_function(wrap_pyfunction!(formats::read_inspectors, m)?)?;
+    m.add_function(wrap_pyfunction!(formats::read_kpi_input, m)?)?;
     m.add_function(wrap_pyfunction!(draws::validate_credit_codes, m)?)?;
     m.add_function(wrap_pyfunction!(draws::parse_credit_code, m)?)?;
     m.add_function(wrap_pyfunction!(draws::credit_check_character, m)?)?;

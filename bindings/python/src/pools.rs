@@ -15,6 +15,7 @@ use shuangsuiji::ids::{DeptId, InspectorId, ItemId, TargetId};
 use shuangsuiji::inspector::{FrozenInspectorPool, Inspector};
 use shuangsuiji::pool::PoolError;
 use shuangsuiji::pool_csv::{parse_flag, read_frozen_pool, split_list};
+use shuangsuiji::record::GradeRule;
 use shuangsuiji::risk::RiskGrade;
 use shuangsuiji::risk::Stratum;
 use shuangsuiji::target::{
@@ -26,6 +27,23 @@ use std::sync::Arc;
 #[pyclass(module = "shuangsuiji._native", name = "TargetPool", frozen)]
 pub(crate) struct PyTargetPool {
     pub(crate) pool: FrozenPool,
+    /// How the file was read (`read_pool`, `from_csv`): encodings, title rows skipped, every
+    /// value changed.
+    pub(crate) notes: Vec<String>,
+    /// The mapping file's rules for grades outside A–D the pool was read with; every draw
+    /// from the pool publishes them in its record.
+    pub(crate) grade_rules: Vec<GradeRule>,
+}
+
+impl PyTargetPool {
+    /// A pool with no notes and no grade rules.
+    pub(crate) fn new(pool: FrozenPool) -> PyTargetPool {
+        PyTargetPool {
+            pool,
+            notes: Vec::new(),
+            grade_rules: Vec::new(),
+        }
+    }
 }
 
 #[pymethods]
@@ -48,7 +66,7 @@ impl PyTargetPool {
             }
             draft.freeze().map_err(errors::pool)
         })?;
-        Ok(PyTargetPool { pool })
+        Ok(PyTargetPool::new(pool))
     }
 
     /// Reads the CLI's pool file (and history file) straight into the frozen pool, without
@@ -56,14 +74,17 @@ impl PyTargetPool {
     #[staticmethod]
     #[pyo3(signature = (path, history=None))]
     fn from_csv(py: Python<'_>, path: String, history: Option<String>) -> PyResult<Self> {
-        let pool = py.detach(move || -> PyResult<FrozenPool> {
+        let (pool, notes) = py.detach(move || -> PyResult<(FrozenPool, Vec<String>)> {
             let pool_text = read_utf8(&path)?;
             let history_text = history.as_deref().map(read_utf8).transpose()?;
             let h = history.as_deref().zip(history_text.as_deref());
             let read = read_frozen_pool(&path, &pool_text, h).map_err(errors::pool_csv)?;
-            Ok(read.value.into_pool())
+            Ok((read.value.into_pool(), read.notes))
         })?;
-        Ok(PyTargetPool { pool })
+        Ok(PyTargetPool {
+            notes,
+            ..PyTargetPool::new(pool)
+        })
     }
 
     /// The pool of a JSON array of targets (the serde form of the core crate).
@@ -73,7 +94,7 @@ impl PyTargetPool {
         let rows: Vec<shuangsuiji::target::Target> =
             serde_json::from_str(text).map_err(|e| errors::json("target pool", e))?;
         let pool = FrozenPool::from_entries(rows).map_err(errors::pool)?;
-        Ok(PyTargetPool { pool })
+        Ok(PyTargetPool::new(pool))
     }
 
     fn to_json(&self) -> String {
@@ -83,6 +104,21 @@ impl PyTargetPool {
     #[getter]
     fn digest(&self) -> String {
         self.pool.digest().to_string()
+    }
+
+    /// How the pool's files were read, one note each.
+    #[getter]
+    fn notes(&self) -> Vec<String> {
+        self.notes.clone()
+    }
+
+    /// The grade rules the pool was read with, as `(label, stratum)`.
+    #[getter]
+    fn grade_rules(&self) -> Vec<(String, &'static str)> {
+        self.grade_rules
+            .iter()
+            .map(|r| (r.label.clone(), r.stratum.name()))
+            .collect()
     }
 
     fn __len__(&self) -> usize {
@@ -566,6 +602,8 @@ const INSPECTOR_TEXT: [&str; 11] = [
 #[pyclass(module = "shuangsuiji._native", name = "InspectorPool", frozen)]
 pub(crate) struct PyInspectorPool {
     pub(crate) pool: FrozenInspectorPool,
+    /// How the file was read (`read_inspectors`).
+    pub(crate) notes: Vec<String>,
 }
 
 #[pymethods]
@@ -578,7 +616,10 @@ impl PyInspectorPool {
         let pool = py.detach(move || -> PyResult<FrozenInspectorPool> {
             FrozenInspectorPool::from_entries(inspectors_of(&f)?).map_err(errors::pool)
         })?;
-        Ok(PyInspectorPool { pool })
+        Ok(PyInspectorPool {
+            pool,
+            notes: Vec::new(),
+        })
     }
 
     #[staticmethod]
@@ -587,7 +628,10 @@ impl PyInspectorPool {
         let rows: Vec<shuangsuiji::inspector::Inspector> =
             serde_json::from_str(text).map_err(|e| errors::json("inspector pool", e))?;
         let pool = FrozenInspectorPool::from_entries(rows).map_err(errors::pool)?;
-        Ok(PyInspectorPool { pool })
+        Ok(PyInspectorPool {
+            pool,
+            notes: Vec::new(),
+        })
     }
 
     fn to_json(&self) -> String {
@@ -601,6 +645,12 @@ impl PyInspectorPool {
 
     fn __len__(&self) -> usize {
         self.pool.len()
+    }
+
+    /// How the pool's file was read, one note each.
+    #[getter]
+    fn notes(&self) -> Vec<String> {
+        self.notes.clone()
     }
 
     fn __contains__(&self, id: &str) -> bool {

@@ -11,7 +11,7 @@ import pytest
 
 MODULES = ["shuangsuiji", "shuangsuiji._errors", "shuangsuiji.credit", "shuangsuiji.pool",
            "shuangsuiji.draw", "shuangsuiji.cycle", "shuangsuiji.calendar", "shuangsuiji.kpi",
-           "shuangsuiji.demo"]
+           "shuangsuiji.demo", "shuangsuiji.formats"]
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 

@@ -19,7 +19,7 @@
 
 use crate::normalise::{FormatError, Normalised, normalise};
 use crate::profile::{Profile, TableKind};
-use crate::table::{ReadOptions, read_sheet};
+use crate::table::{Place, ReadOptions, read_sheet};
 use shuangsuiji::inspector::InspectorPool;
 use shuangsuiji::kpi::{KpiCsv, KpiError, Table};
 use shuangsuiji::pool_csv::{self, CsvError, Parsed, PoolFile};
@@ -61,6 +61,7 @@ pub fn locate(table: &Normalised, e: &CsvError) -> FormatError {
                     .map(|f| table.column_text(f).unwrap_or_else(|| format!("`{f}`"))),
                 message,
                 place: place.map(Box::new),
+                field: e.field().map(str::to_owned),
             }
         }
         None => FormatError::Core {
@@ -68,6 +69,7 @@ pub fn locate(table: &Normalised, e: &CsvError) -> FormatError {
             column: e.field().map(|f| format!("`{f}`")),
             message,
             place: None,
+            field: e.field().map(str::to_owned),
         },
     }
 }
@@ -146,18 +148,34 @@ pub fn kpi_csv(tables: &[&Normalised]) -> KpiCsv {
     csv
 }
 
-/// A KPI reader's error with the place in the file it came from, where the error names a
-/// line and field of a table among `tables` (otherwise its own message).
-pub fn locate_kpi(tables: &[&Normalised], e: &KpiError) -> String {
-    let (table, line, field): (Table, u64, Option<&str>) = match e {
+/// The table, line and field (if any) a KPI reader's error names, when it names a line.
+fn kpi_line(e: &KpiError) -> Option<(Table, u64, Option<&str>)> {
+    match e {
         KpiError::BadValue {
             table, line, field, ..
-        } => (*table, *line, Some(field)),
+        } => Some((*table, *line, Some(field))),
         KpiError::Unknown { table, line, .. }
         | KpiError::NotDrawn { table, line, .. }
         | KpiError::Inconsistent { table, line, .. }
-        | KpiError::Calendar { table, line, .. } => (*table, *line, None),
-        _ => return e.to_string(),
+        | KpiError::Calendar { table, line, .. } => Some((*table, *line, None)),
+        _ => None,
+    }
+}
+
+/// The cell of a KPI reader's error in the file its table was read from (the field's cell,
+/// or the row's first cell), where the error names a line and field of a table among
+/// `tables`.
+pub fn kpi_place(tables: &[&Normalised], e: &KpiError) -> Option<Place> {
+    let (table, line, field) = kpi_line(e)?;
+    let t = tables.iter().find(|t| t.kind == TableKind::Kpi(table))?;
+    t.place_at_line(line, field)
+}
+
+/// A KPI reader's error with the place in the file it came from, where the error names a
+/// line and field of a table among `tables` (otherwise its own message).
+pub fn locate_kpi(tables: &[&Normalised], e: &KpiError) -> String {
+    let Some((table, line, field)) = kpi_line(e) else {
+        return e.to_string();
     };
     let Some(t) = tables.iter().find(|t| t.kind == TableKind::Kpi(table)) else {
         return e.to_string();

@@ -173,6 +173,8 @@ pub enum FormatError {
         message: String,
         /// The cell (or, without a field, the row's first cell) when the problem is in a row.
         place: Option<Box<Place>>,
+        /// The library's field the core named, when it named one.
+        field: Option<String>,
     },
 }
 
@@ -183,6 +185,17 @@ impl FormatError {
             FormatError::Cell { place, .. } => Some(place.as_ref()),
             FormatError::Core { place, .. } => place.as_deref(),
             _ => None,
+        }
+    }
+
+    /// The library's field the error is about (`grade`, `risk_score`, …), when it is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            FormatError::MissingColumn { field, .. }
+            | FormatError::DuplicateColumn { field, .. }
+            | FormatError::Cell { field, .. } => Some(field),
+            FormatError::Core { field, .. } => field.as_deref(),
+            FormatError::Table(_) | FormatError::Mapping(_) | FormatError::NoHeader { .. } => None,
         }
     }
 }

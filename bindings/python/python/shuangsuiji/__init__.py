@@ -1,6 +1,7 @@
 """shuangsuiji: China's “双随机、一公开” random spot checks, verifiable and at native speed.
 
-Pools from data frames, verifiable risk-stratified draws and their records, the draw log,
+Pools from data frames or from the platforms' files (workbooks, GBK CSV, Chinese headers:
+:func:`read_pool`), verifiable risk-stratified draws and their records, the draw log,
 merging and matching, the life cycle, the working-day calendar and the KPI report. Columnar
 data comes in through the Arrow PyCapsule interface (pandas ≥ 2.2, polars, pyarrow, duckdb)
 and goes out as pyarrow tables; long work runs with the GIL released.
@@ -69,6 +70,7 @@ from .draw import (
     seed_from_public_entropy,
     verify,
 )
+from .formats import KPI_EXTENSIONS, Profile, read_inspectors, read_kpi_input, read_pool
 from .kpi import KPI_TABLES, KpiInput, KpiReport, kpi_report
 from .pool import HISTORY_COLUMNS, INSPECTOR_COLUMNS, TARGET_COLUMNS, InspectorPool, TargetPool
 from .publish import Publication
@@ -103,6 +105,12 @@ __all__ = [
     "TARGET_COLUMNS",
     "HISTORY_COLUMNS",
     "INSPECTOR_COLUMNS",
+    # the platforms' files
+    "read_pool",
+    "read_inspectors",
+    "read_kpi_input",
+    "Profile",
+    "KPI_EXTENSIONS",
     # policies, draws, records, the log
     "policy_by_grade",
     "check_policy",

@@ -21,6 +21,9 @@ from .publish import Publication, _write
 if TYPE_CHECKING:
     from .pool import TargetPool
 
+if TYPE_CHECKING:
+    from .formats import Profile
+
 __all__ = ["KPI_TABLES", "KpiInput", "KpiReport", "kpi_report"]
 
 #: The tables of a KPI input, in the order of docs/KPI.md.
@@ -156,8 +159,9 @@ class KpiInput:
 
     @classmethod
     def from_dir(cls, path: str | os.PathLike[str]) -> KpiInput:
-        """From a folder of ``<table>.csv`` files (the CLI's ``kpi --input DIR``); missing
-        files are empty tables."""
+        """From a folder of the library's ``<table>.csv`` files (UTF-8); missing files are
+        empty tables. :meth:`read` reads a folder as the CLI's ``kpi --input DIR`` does (any
+        format, the platforms' headers and wordings)."""
         texts = {}
         for name in KPI_TABLES:
             file = os.path.join(path, f"{name}.csv")
@@ -165,6 +169,19 @@ class KpiInput:
                 with open(file, encoding="utf-8-sig") as f:
                     texts[name] = f.read()
         return cls.from_csv(texts)
+
+    @classmethod
+    def read(
+        cls,
+        source: str | os.PathLike[str] | Mapping[str, Any],
+        *,
+        profile: Profile | str | os.PathLike[str] | None = None,
+    ) -> KpiInput:
+        """From the tables' files in any supported format (a folder, as ``kpi --input DIR``
+        reads it, or a mapping of table name to file): :func:`~shuangsuiji.read_kpi_input`."""
+        from .formats import read_kpi_input
+
+        return read_kpi_input(source, profile=profile)
 
     @classmethod
     def demo(cls) -> KpiInput:
@@ -185,6 +202,11 @@ class KpiInput:
     @property
     def year(self) -> int:
         return self._native.year
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How the tables' files were read (:meth:`read`), one note each; empty otherwise."""
+        return tuple(self._native.notes)
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""

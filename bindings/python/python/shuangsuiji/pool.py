@@ -63,7 +63,9 @@ class TargetPool:
         """Reads the CLI's pool file (and history file) straight into the frozen pool, as the
         command line reads them (the same columns, leniency and digest), with the GIL released.
         A bad row raises :class:`~shuangsuiji.PoolError` naming its ``file``, ``line`` and
-        ``field`` (and its data ``row``; a duplicate or look-alike id also the ``first_row``)."""
+        ``field`` (and its data ``row``; a duplicate or look-alike id also the ``first_row``).
+        For the platforms' files (workbooks, GBK, Chinese headers) see
+        :func:`~shuangsuiji.read_pool`."""
         h = None if history is None else os.fspath(history)
         return cls(_native.TargetPool.from_csv(os.fspath(path), h))
 
@@ -80,6 +82,20 @@ class TargetPool:
     def digest(self) -> str:
         """The SM3 digest a draw record publishes (64 hex characters)."""
         return self._native.digest
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How the pool's files were read (:func:`~shuangsuiji.read_pool`,
+        :meth:`from_csv`), one note each: the encoding, the sheet, rows skipped, columns
+        ignored, every value changed; empty for a pool from a data frame or JSON."""
+        return tuple(self._native.notes)
+
+    @property
+    def grade_rules(self) -> tuple[tuple[str, str], ...]:
+        """The mapping file's rules for grades outside A–D the pool was read with, as
+        ``(label, stratum)`` pairs (``("E", "D")``); every draw from the pool publishes them
+        in its record's ``grade_rules``. Empty unless read with such a :class:`Profile`."""
+        return tuple(self._native.grade_rules)
 
     def to_arrow(self) -> pa.Table:
         """The targets in canonical order, in the columns :meth:`from_frame` reads."""
@@ -174,6 +190,12 @@ class InspectorPool:
     def digest(self) -> str:
         """The SM3 digest of the canonical encoding."""
         return self._native.digest
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How the pool's file was read (:func:`~shuangsuiji.read_inspectors`), one note
+        each; empty for a pool from a data frame or JSON."""
+        return tuple(self._native.notes)
 
     def __len__(self) -> int:
         return len(self._native)
