@@ -36,22 +36,7 @@ const KPI_HEADER: [&str; 15] = [
 ];
 
 fn kpi_cells(k: &Kpis) -> [Out; 13] {
-    [
-        k.joint_task_share,
-        k.joint_plan_share,
-        k.participation,
-        k.publication,
-        k.problem_discovery,
-        k.plan_fulfilment,
-        k.item_coverage,
-        k.risk_grade_application,
-        k.follow_up_disposal,
-        k.mobile_enforcement,
-        k.on_time_publication,
-        k.on_time_completion,
-        k.joint_target_share,
-    ]
-    .map(Out::Rate)
+    k.rates().map(Out::Rate)
 }
 
 fn period_name(p: Period) -> &'static str {

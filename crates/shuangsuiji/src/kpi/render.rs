@@ -125,25 +125,7 @@ const KPI_HEADERS: [&str; 15] = [
 
 fn kpi_cells(n: &str, name: &str, k: &super::report::Kpis) -> Vec<String> {
     let mut v = vec![n.to_owned(), name.to_owned()];
-    v.extend(
-        [
-            k.joint_task_share,
-            k.joint_plan_share,
-            k.participation,
-            k.publication,
-            k.problem_discovery,
-            k.plan_fulfilment,
-            k.item_coverage,
-            k.risk_grade_application,
-            k.follow_up_disposal,
-            k.mobile_enforcement,
-            k.on_time_publication,
-            k.on_time_completion,
-            k.joint_target_share,
-        ]
-        .iter()
-        .map(ToString::to_string),
-    );
+    v.extend(k.rates().iter().map(ToString::to_string));
     v
 }
 

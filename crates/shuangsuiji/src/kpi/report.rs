@@ -77,6 +77,28 @@ pub struct Kpis {
     pub joint_target_share: Rate,
 }
 
+impl Kpis {
+    /// The thirteen rates in the order of `docs/KPI.md` and of the report's tables (Annex 1's
+    /// columns): every table of them reads them from here.
+    pub fn rates(&self) -> [Rate; 13] {
+        [
+            self.joint_task_share,
+            self.joint_plan_share,
+            self.participation,
+            self.publication,
+            self.problem_discovery,
+            self.plan_fulfilment,
+            self.item_coverage,
+            self.risk_grade_application,
+            self.follow_up_disposal,
+            self.mobile_enforcement,
+            self.on_time_publication,
+            self.on_time_completion,
+            self.joint_target_share,
+        ]
+    }
+}
+
 /// The KPIs of one period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodKpis {

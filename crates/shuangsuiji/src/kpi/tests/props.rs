@@ -118,21 +118,7 @@ fn input() -> impl Strategy<Value = KpiInput> {
 }
 
 fn all_rates(k: &Kpis) -> [Rate; 13] {
-    [
-        k.joint_task_share,
-        k.joint_plan_share,
-        k.participation,
-        k.publication,
-        k.problem_discovery,
-        k.plan_fulfilment,
-        k.item_coverage,
-        k.risk_grade_application,
-        k.follow_up_disposal,
-        k.mobile_enforcement,
-        k.on_time_publication,
-        k.on_time_completion,
-        k.joint_target_share,
-    ]
+    k.rates()
 }
 
 proptest! {
